@@ -1,0 +1,175 @@
+/**
+ * The one table of Kubernetes version facts that cdk8s-sidecars relies on. Constructs, the linter and the simulator
+ * all read it from here; nothing else in the code base may hard-code a Kubernetes version.
+ *
+ * Sources: ../shared/reference/sidecar-semantics.md §1 (feature gate stages: kubernetes/kubernetes
+ * pkg/features/versioned_kube_features.go, KEP-753 kep.yaml) and §7 (known bugs, with their fixing PRs).
+ *
+ * This file must not import constructs: src/lint and src/simulate use it on plain manifests.
+ */
+
+/** A Kubernetes `major.minor` version. */
+export interface MinorVersion {
+  readonly major: number;
+  readonly minor: number;
+}
+
+/** How a Kubernetes release treats `initContainers[*].restartPolicy: Always` (native sidecars, KEP-753). */
+export enum SidecarSupport {
+  /** ≤ 1.27: the field is unknown; strict validation rejects it, otherwise it is dropped and the pod hangs in Init. */
+  NONE = 'none',
+  /** 1.28: alpha, feature gate `SidecarContainers` off by default; when off, the API server drops the field. */
+  ALPHA_GATE_OFF_BY_DEFAULT = 'alpha',
+  /** 1.29–1.32: beta, gate on by default. */
+  BETA = 'beta',
+  /** 1.33+: GA, gate locked on. */
+  GA = 'ga',
+}
+
+/** The release a target version defaults to when nothing is configured. */
+export const DEFAULT_KUBERNETES_VERSION: MinorVersion = { major: 1, minor: 29 };
+
+/** First minor with the `SidecarContainers` feature gate at all (alpha, off by default). */
+export const SIDECAR_ALPHA_MINOR = 28;
+/** First minor where native sidecars are on by default (beta). */
+export const SIDECAR_BETA_MINOR = 29;
+/** First minor where native sidecars are GA (gate locked on). */
+export const SIDECAR_GA_MINOR = 33;
+/** From this minor on, sidecars are terminated after all regular containers, in reverse order (PR #120620). */
+export const ORDERED_SIDECAR_TERMINATION_MINOR = 29;
+/** From this minor on (`ContainerRestartRules` beta) a regular init container may carry `restartPolicy: Never/OnFailure`. */
+export const CONTAINER_RESTART_RULES_BETA_MINOR = 35;
+
+/** Parse `1.29`, `v1.29`, `1.29.3` or `v1.29.3-gke.100`; returns undefined when the text is not a version. */
+export function parseMinorVersion(text: string): MinorVersion | undefined {
+  const m = /^v?(\d+)\.(\d+)(?:\.\d+)?(?:[-+][0-9A-Za-z.+-]*)?$/.exec(text.trim());
+  if (!m) return undefined;
+  return { major: Number(m[1]), minor: Number(m[2]) };
+}
+
+export function formatMinorVersion(v: MinorVersion): string {
+  return `${v.major}.${v.minor}`;
+}
+
+/** `a` is at least `b`. */
+export function atLeast(a: MinorVersion, b: MinorVersion): boolean {
+  return a.major !== b.major ? a.major > b.major : a.minor >= b.minor;
+}
+
+function minor(v: MinorVersion): number {
+  // Kubernetes 2.x does not exist; treat any later major as "newest".
+  return v.major > 1 ? Number.MAX_SAFE_INTEGER : v.major < 1 ? -1 : v.minor;
+}
+
+export function sidecarSupport(v: MinorVersion): SidecarSupport {
+  const m = minor(v);
+  if (m < SIDECAR_ALPHA_MINOR) return SidecarSupport.NONE;
+  if (m < SIDECAR_BETA_MINOR) return SidecarSupport.ALPHA_GATE_OFF_BY_DEFAULT;
+  if (m < SIDECAR_GA_MINOR) return SidecarSupport.BETA;
+  return SidecarSupport.GA;
+}
+
+/**
+ * Whether an init container with `restartPolicy: Always` behaves as a native sidecar on this version.
+ * @param featureGateEnabled the user says `SidecarContainers` is on (only matters on 1.28)
+ */
+export function nativeSidecarsWork(v: MinorVersion, featureGateEnabled = false): boolean {
+  const s = sidecarSupport(v);
+  return s === SidecarSupport.BETA || s === SidecarSupport.GA || (s === SidecarSupport.ALPHA_GATE_OFF_BY_DEFAULT && featureGateEnabled);
+}
+
+/** Sidecars are stopped after the regular containers, in reverse declaration order (1.29+; 1.28 alpha: all at once). */
+export function orderedSidecarTermination(v: MinorVersion): boolean {
+  return minor(v) >= ORDERED_SIDECAR_TERMINATION_MINOR;
+}
+
+/**
+ * One sentence saying what happens to a native sidecar on a version that does not support it, for error messages
+ * of constructs and findings of the linter alike.
+ */
+export function unsupportedSidecarConsequence(v: MinorVersion): string {
+  const s = sidecarSupport(v);
+  if (s === SidecarSupport.NONE) {
+    return `Kubernetes ${formatMinorVersion(v)} does not know 'restartPolicy' on init containers: kubectl's strict validation rejects the manifest, and clients in Warn/Ignore mode drop the field, so the sidecar becomes a plain init container (rejected if it has probes or hooks, otherwise the pod hangs in 'Init' forever)`;
+  }
+  if (s === SidecarSupport.ALPHA_GATE_OFF_BY_DEFAULT) {
+    return `on Kubernetes ${formatMinorVersion(v)} native sidecars are alpha behind the 'SidecarContainers' feature gate (off by default): with the gate off the API server silently drops 'restartPolicy: Always', so the sidecar becomes a plain init container (rejected if it has probes or hooks, otherwise the pod hangs in 'Init' forever)`;
+  }
+  return `native sidecars are supported on Kubernetes ${formatMinorVersion(v)}`;
+}
+
+/** Situations a known kubelet bug needs in order to bite. */
+export enum BugTrigger {
+  /** A native sidecar with a startupProbe in a pod whose restartPolicy is Never. */
+  STARTUP_PROBE_SIDECAR_IN_NEVER_POD = 'startup-probe-sidecar-in-never-pod',
+  /** Two or more native sidecars in one pod. */
+  MULTIPLE_SIDECARS = 'multiple-sidecars',
+  /** Any native sidecar in a pod whose restartPolicy is Never or OnFailure. */
+  SIDECAR_IN_NEVER_OR_ONFAILURE_POD = 'sidecar-in-never-or-onfailure-pod',
+  /** A native sidecar with a startupProbe next to regular containers that may crash and restart. */
+  STARTUP_PROBE_SIDECAR_RESTARTING_APP = 'startup-probe-sidecar-restarting-app',
+}
+
+/** A known kubelet/API-server bug around native sidecars (sidecar-semantics.md §7). */
+export interface KnownBug {
+  /** e.g. `kubernetes#132826` */
+  readonly id: string;
+  readonly url: string;
+  readonly summary: string;
+  readonly trigger: BugTrigger;
+  /** First minor that has the bug. */
+  readonly introducedMinor: number;
+  /** First minor released with the fix. */
+  readonly fixedMinor: number;
+  /** Older minors that got the fix in a patch release (so only their early patches are affected). */
+  readonly backportedTo: number[];
+}
+
+export const KNOWN_BUGS: KnownBug[] = [
+  {
+    id: 'kubernetes#132826',
+    url: 'https://github.com/kubernetes/kubernetes/issues/132826',
+    summary: 'in a restartPolicy: Never pod, a sidecar whose startupProbe fails before the first probe (the container exits early) is never probed again, so the main container stays in Init forever',
+    trigger: BugTrigger.STARTUP_PROBE_SIDECAR_IN_NEVER_POD,
+    introducedMinor: 28,
+    fixedMinor: 35,
+    backportedTo: [33, 34],
+  },
+  {
+    id: 'kubernetes#125880',
+    url: 'https://github.com/kubernetes/kubernetes/issues/125880',
+    summary: 'with several native sidecars, if one never started, termination signals are not sent to the others and the pod waits its whole terminationGracePeriodSeconds',
+    trigger: BugTrigger.MULTIPLE_SIDECARS,
+    introducedMinor: 28,
+    fixedMinor: 31,
+    backportedTo: [29, 30],
+  },
+  {
+    id: 'kubernetes#122902',
+    url: 'https://github.com/kubernetes/kubernetes/issues/122902',
+    summary: 'in Never/OnFailure pods a restarted sidecar cannot update its status from terminated, so its readiness is not reflected',
+    trigger: BugTrigger.SIDECAR_IN_NEVER_OR_ONFAILURE_POD,
+    introducedMinor: 28,
+    fixedMinor: 30,
+    backportedTo: [28, 29],
+  },
+  {
+    id: 'kubernetes#137146',
+    url: 'https://github.com/kubernetes/kubernetes/pull/137146',
+    summary: '1.35 regression: after a kubelet restart, regular containers of a pod with a startupProbe sidecar are never restarted after crashing',
+    trigger: BugTrigger.STARTUP_PROBE_SIDECAR_RESTARTING_APP,
+    introducedMinor: 35,
+    fixedMinor: 36,
+    backportedTo: [35],
+  },
+];
+
+/**
+ * How a known bug affects a target version: `unfixed` (no release of this minor has the fix), `early-patches` (fixed
+ * in a later patch release of this minor) or `not-affected`.
+ */
+export function bugStatus(bug: KnownBug, v: MinorVersion): 'unfixed' | 'early-patches' | 'not-affected' {
+  const m = minor(v);
+  if (m < bug.introducedMinor || m >= bug.fixedMinor) return 'not-affected';
+  return bug.backportedTo.includes(m) ? 'early-patches' : 'unfixed';
+}
