@@ -1,1 +1,3 @@
 export * from './kubernetes-version';
+export * from './lint';
+export * from './simulate';

@@ -1,0 +1,2 @@
+// Linter: rules over plain manifest objects (issue 4).
+export {};

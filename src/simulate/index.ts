@@ -1,0 +1,2 @@
+// Simulator: pod lifecycle model over plain manifest objects (issue 5).
+export {};
