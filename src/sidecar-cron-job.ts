@@ -1,0 +1,80 @@
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import {
+  addAppContainer, addRegularInitContainer, attachSidecar, checkActiveDeadline, checkJobRestartPolicy, childPath,
+  DEFAULT_ACTIVE_DEADLINE, nameLengthErrors, settingsFrom, setUpSidecarWorkload,
+} from './_app-containers';
+import { sidecarsOf } from './_workload-sidecars';
+import { Sidecar } from './sidecar';
+import { SidecarWorkloadOptions } from './sidecar-workload-options';
+
+/** Properties of a `SidecarCronJob`: everything of cdk8s-plus's `CronJobProps`, plus sidecars. */
+export interface SidecarCronJobProps extends kplus.CronJobProps, SidecarWorkloadOptions {}
+
+/**
+ * A cdk8s-plus `CronJob` whose helpers run as native sidecars: in every run they start (and pass their startup
+ * gate) before the app, and are stopped after the app exits, so the run completes.
+ *
+ * Every container it emits gets Pod Security Standards *restricted* defaults for the security fields you leave
+ * unset. With sidecars and no `activeDeadline`, each Job gets `activeDeadlineSeconds: 3600`, so a sidecar that never
+ * becomes ready cannot keep a run in `Init` forever (with `concurrencyPolicy: Forbid`, that would block every later
+ * run).
+ *
+ * @see https://kubernetes.io/docs/concepts/workloads/pods/sidecar-containers/#sidecar-containers-and-pod-lifecycle
+ */
+export class SidecarCronJob extends kplus.CronJob {
+  constructor(scope: Construct, id: string, props: SidecarCronJobProps) {
+    const where = childPath(scope, id);
+    checkJobRestartPolicy(where, 'SidecarCronJob', props?.restartPolicy);
+    checkActiveDeadline(where, 'SidecarCronJob', props?.activeDeadline);
+    super(scope, id, props);
+    settingsFrom(this, props);
+    setUpSidecarWorkload(this, props);
+    // the CronJob controller appends an 11-character suffix to Job names, which must stay within 63
+    this.node.addValidation({ validate: () => nameLengthErrors(this.node.path, 'CronJob', this.name, 52) });
+  }
+
+  /** The sidecars, in start order. */
+  public get sidecars(): Sidecar[] {
+    return sidecarsOf(this);
+  }
+
+  /**
+   * Add a native sidecar. It starts after the sidecars added before it and before the regular init containers.
+   * @returns the cdk8s-plus container, for further tweaks
+   */
+  public addSidecar(sidecar: Sidecar): kplus.Container {
+    return attachSidecar(this, sidecar);
+  }
+
+  /**
+   * Add an app container. Fields of `securityContext` you leave unset get restricted defaults, and it gets the
+   * `appEnv`/`appVolumeMounts` of every sidecar.
+   */
+  public addContainer(cont: kplus.ContainerProps): kplus.Container {
+    return addAppContainer(this, cont, c => super.addContainer(c));
+  }
+
+  /**
+   * Add a regular init container. It runs after the sidecars have started (so it can use them) and must exit.
+   * To run one before the sidecars, use `addInitContainerBeforeSidecars()`.
+   */
+  public addInitContainer(cont: kplus.ContainerProps): kplus.Container {
+    return addRegularInitContainer(this, cont, c => super.addInitContainer(c), false);
+  }
+
+  /** Add a regular init container that runs before any sidecar starts (after earlier such containers). */
+  public addInitContainerBeforeSidecars(cont: kplus.ContainerProps): kplus.Container {
+    return addRegularInitContainer(this, cont, c => super.addInitContainer(c), true);
+  }
+
+  /** @internal */
+  public _toKube() {
+    const spec = super._toKube();
+    const jobSpec = spec.jobTemplate.spec;
+    if (jobSpec && jobSpec.activeDeadlineSeconds === undefined && this.sidecars.length > 0) {
+      return { ...spec, jobTemplate: { ...spec.jobTemplate, spec: { ...jobSpec, activeDeadlineSeconds: DEFAULT_ACTIVE_DEADLINE.toSeconds() } } };
+    }
+    return spec;
+  }
+}

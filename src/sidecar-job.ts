@@ -1,0 +1,77 @@
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import {
+  addAppContainer, addRegularInitContainer, attachSidecar, checkActiveDeadline, checkJobRestartPolicy, childPath,
+  DEFAULT_ACTIVE_DEADLINE, nameLengthErrors, settingsFrom, setUpSidecarWorkload,
+} from './_app-containers';
+import { sidecarsOf } from './_workload-sidecars';
+import { Sidecar } from './sidecar';
+import { SidecarWorkloadOptions } from './sidecar-workload-options';
+
+/** Properties of a `SidecarJob`: everything of cdk8s-plus's `JobProps`, plus sidecars. */
+export interface SidecarJobProps extends kplus.JobProps, SidecarWorkloadOptions {}
+
+/**
+ * A cdk8s-plus `Job` whose helpers run as native sidecars: they start (and pass their startup gate) before the app,
+ * and are stopped after the app exits, so the Job completes.
+ *
+ * Every container it emits gets Pod Security Standards *restricted* defaults for the security fields you leave
+ * unset. With sidecars and no `activeDeadline`, the Job gets `activeDeadlineSeconds: 3600`, so a sidecar that never
+ * becomes ready cannot keep the pod in `Init` forever.
+ *
+ * @see https://kubernetes.io/docs/concepts/workloads/pods/sidecar-containers/#sidecar-containers-and-pod-lifecycle
+ */
+export class SidecarJob extends kplus.Job {
+  constructor(scope: Construct, id: string, props: SidecarJobProps = {}) {
+    const where = childPath(scope, id);
+    checkJobRestartPolicy(where, 'SidecarJob', props.restartPolicy);
+    checkActiveDeadline(where, 'SidecarJob', props.activeDeadline);
+    super(scope, id, props);
+    settingsFrom(this, props);
+    setUpSidecarWorkload(this, props);
+    this.node.addValidation({ validate: () => nameLengthErrors(this.node.path, 'Job', this.name, 63) });
+  }
+
+  /** The sidecars, in start order. */
+  public get sidecars(): Sidecar[] {
+    return sidecarsOf(this);
+  }
+
+  /**
+   * Add a native sidecar. It starts after the sidecars added before it and before the regular init containers.
+   * @returns the cdk8s-plus container, for further tweaks
+   */
+  public addSidecar(sidecar: Sidecar): kplus.Container {
+    return attachSidecar(this, sidecar);
+  }
+
+  /**
+   * Add an app container. Fields of `securityContext` you leave unset get restricted defaults, and it gets the
+   * `appEnv`/`appVolumeMounts` of every sidecar.
+   */
+  public addContainer(cont: kplus.ContainerProps): kplus.Container {
+    return addAppContainer(this, cont, c => super.addContainer(c));
+  }
+
+  /**
+   * Add a regular init container. It runs after the sidecars have started (so it can use them) and must exit.
+   * To run one before the sidecars, use `addInitContainerBeforeSidecars()`.
+   */
+  public addInitContainer(cont: kplus.ContainerProps): kplus.Container {
+    return addRegularInitContainer(this, cont, c => super.addInitContainer(c), false);
+  }
+
+  /** Add a regular init container that runs before any sidecar starts (after earlier such containers). */
+  public addInitContainerBeforeSidecars(cont: kplus.ContainerProps): kplus.Container {
+    return addRegularInitContainer(this, cont, c => super.addInitContainer(c), true);
+  }
+
+  /** @internal */
+  public _toKube() {
+    const spec = super._toKube();
+    if (spec.activeDeadlineSeconds === undefined && this.sidecars.length > 0) {
+      return { ...spec, activeDeadlineSeconds: DEFAULT_ACTIVE_DEADLINE.toSeconds() };
+    }
+    return spec;
+  }
+}

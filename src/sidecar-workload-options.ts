@@ -1,0 +1,39 @@
+import * as kplus from 'cdk8s-plus-28';
+import { KubernetesVersion } from './kubernetes-version';
+import { Sidecar } from './sidecar';
+
+/** What `SidecarJob` and `SidecarCronJob` add to cdk8s-plus's `JobProps`/`CronJobProps`. */
+export interface SidecarWorkloadOptions {
+  /**
+   * Native sidecars of the pod, in start order: each starts after the previous one passed its startup gate, all
+   * before the regular init containers and the app. In a Job they are stopped after the app exits, in reverse order.
+   *
+   * @default - none; add them later with `addSidecar()`
+   */
+  readonly sidecars?: Sidecar[];
+
+  /**
+   * Regular init containers that must run *before* the sidecars start (e.g. one that writes the sidecar's config
+   * file). Init containers in `initContainers` run after the sidecars, so they can use them (e.g. a database
+   * migration through a proxy sidecar).
+   *
+   * @default - none
+   */
+  readonly initContainersBeforeSidecars?: kplus.ContainerProps[];
+
+  /**
+   * The Kubernetes release the manifests are for. Native sidecars need 1.29+ (or 1.28 with the
+   * `SidecarContainers` feature gate).
+   *
+   * @default - the context key `cdk8s-sidecars/kubernetes-version`, else KubernetesVersion.V1_29
+   */
+  readonly kubernetesVersion?: KubernetesVersion;
+
+  /**
+   * Whether the `SidecarContainers` feature gate is on in the target cluster. Only matters for Kubernetes 1.28,
+   * where native sidecars are alpha and off by default.
+   *
+   * @default - the context key `cdk8s-sidecars/sidecar-containers-feature-gate`, else false
+   */
+  readonly sidecarContainersFeatureGate?: boolean;
+}
