@@ -1,0 +1,292 @@
+// Bad input: every error names the construct path, the prop, the value received and how to fix it.
+import { Cron, Duration, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { chart } from './_util';
+import { KubernetesVersion, Sidecar, SidecarCronJob, SidecarJob, StartupGate } from '../src';
+
+const app = { name: 'app', image: 'acme/app:1.0' };
+const sidecar = (props: Partial<ConstructorParameters<typeof Sidecar>[0]> = {}) =>
+  new Sidecar({ name: 'proxy', image: 'acme/proxy:1.0', portNumber: 8080, ...props });
+
+/** Build a SidecarJob with the given sidecar; returns a thunk for expect().toThrow. */
+const jobWith = (s: Sidecar, extra: Partial<ConstructorParameters<typeof SidecarJob>[2]> = {}) => () => {
+  const c = chart();
+  new SidecarJob(c, 'job', { containers: [app], sidecars: [s], ...extra });
+  return Testing.synth(c);
+};
+
+describe('sidecar settings', () => {
+  test('fails when the sidecar name is not a DNS-1123 label', () => {
+    expect(jobWith(sidecar({ name: 'Cloud_SQL' }))).toThrow(
+      "[test/job] Sidecar: 'name' must be a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit, got 'Cloud_SQL'. Use a short lower-case name such as 'cloud-sql-proxy'");
+  });
+
+  test('fails when the sidecar name is longer than 63 characters', () => {
+    expect(jobWith(sidecar({ name: 'a'.repeat(64) }))).toThrow(/\[test\/job\] Sidecar: 'name' must be at most 63 characters \(it has 64\), got 'a{64}'/);
+  });
+
+  test('fails when the image is empty', () => {
+    expect(jobWith(sidecar({ image: '' }))).toThrow("[test/job] Sidecar 'proxy': 'image' must be an image reference without spaces, got ''. Use e.g. 'envoyproxy/envoy:v1.31.2'");
+  });
+
+  test('fails when the image contains a space', () => {
+    expect(jobWith(sidecar({ image: 'acme/proxy 1.0' }))).toThrow(/'image' must be an image reference without spaces, got 'acme\/proxy 1.0'/);
+  });
+
+  test('fails when a port is out of range', () => {
+    expect(jobWith(sidecar({ portNumber: 70000 }))).toThrow("[test/job] Sidecar 'proxy': 'ports' must be whole numbers from 1 to 65535, got 70000. Fix the port number");
+  });
+
+  test('fails when the same port is declared twice', () => {
+    expect(jobWith(sidecar({ ports: [{ number: 8080 }] }))).toThrow(
+      "[test/job] Sidecar 'proxy': 'ports' declares the same port twice, got 8080. Declare each port once (note 'portNumber' is also a port)");
+  });
+
+  test('fails when there is neither a startup gate nor a port', () => {
+    expect(jobWith(sidecar({ portNumber: undefined }))).toThrow(
+      /\[test\/job\] Sidecar 'proxy': 'startupGate' is needed because the sidecar declares no port, got nothing\. Choose when the sidecar is ready: StartupGate\.httpGet.*StartupGate\.processStarted\(\) if nothing waits for it \(racy\)/);
+  });
+
+  test('fails when the startup gate probes a port the sidecar does not declare', () => {
+    expect(jobWith(sidecar({ startupGate: StartupGate.httpGet('/ready', { port: 9000 }) }))).toThrow(
+      "[test/job] Sidecar 'proxy': 'startupGate.port' is not declared on the sidecar (declared: 8080), got 9000. Add the port to the sidecar's 'ports' (probes must target a port the container declares)");
+  });
+
+  test('fails when a TCP gate has a port but the sidecar declares none', () => {
+    expect(jobWith(sidecar({ portNumber: undefined, startupGate: StartupGate.tcpSocket({ port: 5432 }) }))).toThrow(
+      /'startupGate.port' is not declared on the sidecar \(declared: none\), got 5432/);
+  });
+
+  test('fails when a TCP gate has no port and the sidecar declares none', () => {
+    expect(jobWith(sidecar({ portNumber: undefined, startupGate: StartupGate.tcpSocket() }))).toThrow(
+      /\[test\/job\] Sidecar 'proxy': 'startupGate' checks a port but the sidecar declares none, got 'TcpSocket'\. Declare the port with 'portNumber' or 'ports'/);
+  });
+
+  test('fails when the poll interval is not whole seconds', () => {
+    expect(jobWith(sidecar({ startupGate: StartupGate.tcpSocket({ pollInterval: Duration.millis(1500) }) }))).toThrow(
+      "[test/job] Sidecar 'proxy': 'startupGate.pollInterval' must be a whole number of seconds (Kubernetes counts probe and deadline times in seconds), got 1 second 500 millis. Use Duration.seconds(2)");
+  });
+
+  test('fails when the poll interval is zero', () => {
+    expect(jobWith(sidecar({ startupGate: StartupGate.tcpSocket({ pollInterval: Duration.seconds(0) }) }))).toThrow(
+      /'startupGate.pollInterval' must be at least 1 second, got 0 (milliseconds|seconds)\. Use Duration.seconds\(1\) or more/);
+  });
+
+  test('fails when the startup timeout is shorter than the poll interval', () => {
+    expect(jobWith(sidecar({ startupGate: StartupGate.tcpSocket({ pollInterval: Duration.seconds(5), timeout: Duration.seconds(2) }) }))).toThrow(
+      "[test/job] Sidecar 'proxy': 'startupGate.timeout' must be at least the poll interval (5 seconds), got 2 seconds. Raise the timeout or shorten the poll interval");
+  });
+
+  test('fails when the startup timeout is not whole seconds', () => {
+    expect(jobWith(sidecar({ startupGate: StartupGate.tcpSocket({ timeout: Duration.millis(2500) }) }))).toThrow(/'startupGate.timeout' must be a whole number of seconds.*got 2 seconds 500 millis/);
+  });
+
+  test('fails when an HTTP gate path is not absolute', () => {
+    expect(jobWith(sidecar({ startupGate: StartupGate.httpGet('healthz') }))).toThrow(
+      "[test/job] Sidecar 'proxy': 'startupGate.httpGet(path)' must be an absolute URL path, got 'healthz'. Use a path such as '/' or '/healthz'");
+  });
+
+  test('fails when a command gate is empty', () => {
+    expect(jobWith(sidecar({ startupGate: StartupGate.command([]) }))).toThrow(
+      /\[test\/job\] Sidecar 'proxy': 'startupGate.command\(command\)' must be a non-empty list of non-empty strings, got \[\]/);
+  });
+});
+
+describe('pod-wide rules', () => {
+  test('fails when two sidecars have the same name', () => {
+    const c = chart();
+    expect(() => new SidecarJob(c, 'job', { containers: [app], sidecars: [sidecar(), sidecar({ portNumber: 9090 })] })).toThrow(
+      "[test/job] Sidecar 'proxy': 'name' is already used by another container of this pod, got 'proxy'. Container names must be unique across sidecars, init containers and app containers; rename one");
+  });
+
+  test('fails when a sidecar is named like the app container', () => {
+    const c = chart();
+    expect(() => new SidecarJob(c, 'job', { containers: [app], sidecars: [sidecar({ name: 'app' })] })).toThrow(/\[test\/job\] Sidecar 'app': 'name' is already used by another container of this pod, got 'app'/);
+  });
+
+  test('fails when an app container added later reuses a sidecar name', () => {
+    const c = chart();
+    const job = new SidecarJob(c, 'job', { containers: [app], sidecars: [sidecar()] });
+    job.addContainer({ name: 'proxy', image: 'acme/x:1.0' });
+    expect(() => Testing.synth(c)).toThrow(/\[test\/job\] container 'proxy': the name is used by more than one container of this pod/);
+  });
+
+  test('fails when the same sidecar is added twice', () => {
+    const c = chart();
+    const s = sidecar();
+    const job = new SidecarJob(c, 'job', { containers: [app], sidecars: [s] });
+    expect(() => job.addSidecar(s)).toThrow("[test/job] Sidecar 'proxy': was already added to this workload. Add each sidecar once");
+  });
+
+  test('fails when a sidecar and the app use the same port', () => {
+    const c = chart();
+    new SidecarJob(c, 'job', { containers: [{ ...app, portNumber: 8080 }], sidecars: [sidecar()] });
+    expect(() => Testing.synth(c)).toThrow(
+      /\[test\/job\] containers 'proxy' and 'app': both use port 8080\/TCP while running at the same time, and all containers of a pod share one network namespace\. Give one of them another port/);
+  });
+
+  test('fails when two app containers use the same port', () => {
+    const c = chart();
+    new SidecarJob(c, 'job', { containers: [{ ...app, portNumber: 9000 }, { name: 'other', image: 'acme/o:1.0', portNumber: 9000 }] });
+    expect(() => Testing.synth(c)).toThrow(/containers 'app' and 'other': both use port 9000\/TCP/);
+  });
+
+  test('fails when an init container after a sidecar uses the sidecar port', () => {
+    const c = chart();
+    const job = new SidecarJob(c, 'job', { containers: [app], sidecars: [sidecar()] });
+    const init = job.addInitContainer({ name: 'migrate', image: 'acme/m:1.0' });
+    init.addPort({ number: 8080 });
+    expect(() => Testing.synth(c)).toThrow(/containers 'proxy' and 'migrate': both use port 8080\/TCP/);
+  });
+
+  test('fails when an app probe targets a port the container does not declare', () => {
+    const c = chart();
+    new SidecarJob(c, 'job', { containers: [{ ...app, liveness: kplus.Probe.fromHttpGet('/healthz') }] });
+    expect(() => Testing.synth(c)).toThrow(
+      "[test/job] container 'app': 'liveness' probes port 80, which the container does not declare (declared: none), got 80. Declare the port on the container ('portNumber' or 'ports'), or probe a declared port");
+  });
+
+  test('fails when a sidecar liveness probe targets an undeclared port', () => {
+    const c = chart();
+    new SidecarJob(c, 'job', { containers: [app], sidecars: [sidecar({ liveness: kplus.Probe.fromTcpSocket({ port: 9999 }) })] });
+    expect(() => Testing.synth(c)).toThrow(/container 'proxy': 'liveness' probes port 9999, which the container does not declare \(declared: 8080\)/);
+  });
+
+  test('fails when appEnv clashes with an env var the app sets', () => {
+    const c = chart();
+    expect(() => new SidecarJob(c, 'job', {
+      containers: [{ ...app, envVariables: { DB_HOST: kplus.EnvValue.fromValue('db') } }],
+      sidecars: [sidecar({ appEnv: { DB_HOST: kplus.EnvValue.fromValue('127.0.0.1') } })],
+    })).toThrow("[test/job] Sidecar 'proxy': sets the environment variable 'DB_HOST' for the app, but container 'app' already has 'DB_HOST'. Remove it from the container, or give the sidecar another variable name");
+  });
+
+  test('fails when a plain workload gets an app container after a sidecar with appEnv', () => {
+    const c = chart();
+    const d = new kplus.Deployment(c, 'web', { containers: [app] });
+    sidecar({ appEnv: { PROXY: kplus.EnvValue.fromValue('x') } }).attachTo(d);
+    d.addContainer({ name: 'late', image: 'acme/late:1.0' });
+    expect(() => Testing.synth(c)).toThrow(
+      "[test/web] Sidecar 'proxy': container 'late' was added after the sidecar, so it did not get the sidecar's app environment (PROXY). Add app containers before calling sidecar.attachTo(workload), or use SidecarJob/SidecarCronJob, which wire containers added later");
+  });
+});
+
+describe('containers that are not sidecars', () => {
+  test('fails when an app container sets restartPolicy', () => {
+    const c = chart();
+    expect(() => new SidecarJob(c, 'job', { containers: [{ ...app, restartPolicy: kplus.ContainerRestartPolicy.ALWAYS }] })).toThrow(
+      "[test/job] container 'app': 'restartPolicy' is only allowed on init containers (the API server rejects it on app containers), got 'Always'. To run a helper next to the app, declare it as a sidecar: sidecars: [new Sidecar({ ... })]");
+  });
+
+  test('fails when an init container is made a sidecar by hand', () => {
+    const c = chart();
+    expect(() => new SidecarJob(c, 'job', { containers: [app], initContainers: [{ name: 'proxy', image: 'acme/p:1.0', restartPolicy: kplus.ContainerRestartPolicy.ALWAYS }] })).toThrow(
+      "[test/job] init container 'proxy': 'restartPolicy' makes it a native sidecar, which must be declared as a Sidecar here so that it gets a startup gate, got 'Always'. Use sidecars: [new Sidecar({ name, image, portNumber })] (or addSidecar()) instead of an init container with restartPolicy");
+  });
+
+  test('fails when a plain init container has a startup probe', () => {
+    const c = chart();
+    expect(() => new SidecarJob(c, 'job', { containers: [app], initContainers: [{ name: 'wait', image: 'acme/w:1.0', startup: kplus.Probe.fromCommand(['true']) }] })).toThrow(
+      "[test/job] init container 'wait': 'startup' may not be set on an init container without restartPolicy: Always (the API server rejects it), got 'startup'. Remove it, or if this helper keeps running next to the app, declare it as a Sidecar");
+  });
+
+  test('fails when a plain init container has a liveness probe', () => {
+    const c = chart();
+    const job = new SidecarJob(c, 'job', { containers: [app] });
+    expect(() => job.addInitContainer({ name: 'wait', image: 'acme/w:1.0', liveness: kplus.Probe.fromCommand(['true']) })).toThrow(/init container 'wait': 'liveness' may not be set on an init container without restartPolicy: Always/);
+  });
+
+  test('fails when a plain init container serves a port (it would hang the pod in Init)', () => {
+    const c = chart();
+    expect(() => new SidecarCronJob(c, 'cron', { schedule: Cron.daily(), containers: [app], initContainers: [{ name: 'proxy', image: 'acme/p:1.0', portNumber: 5432 }] })).toThrow(
+      "[test/cron] init container 'proxy': 'ports' are declared on a plain init container: it must exit before the next container starts, so one that serves keeps the pod in 'Init:0/N' forever, got [5432]. Declare the serving helper as a Sidecar (sidecars: [new Sidecar({ ... })]); keep init containers for run-to-completion steps");
+  });
+
+  test('fails when an init container before the sidecars serves a port', () => {
+    const c = chart();
+    expect(() => new SidecarJob(c, 'job', { containers: [app], initContainersBeforeSidecars: [{ name: 'early', image: 'acme/e:1.0', ports: [{ number: 80 }] }] })).toThrow(/\[test\/job\] init container 'early': 'ports' are declared on a plain init container/);
+  });
+
+  test('fails when an app container name is not a DNS-1123 label', () => {
+    const c = chart();
+    expect(() => new SidecarJob(c, 'job', { containers: [{ name: 'App', image: 'acme/app:1.0' }] })).toThrow(/\[test\/job\] container 'App': 'name' must be a DNS-1123 label.*got 'App'/);
+  });
+});
+
+describe('Job settings', () => {
+  test('fails when a SidecarJob pod restartPolicy is Always', () => {
+    const c = chart();
+    expect(() => new SidecarJob(c, 'job', { containers: [app], restartPolicy: kplus.RestartPolicy.ALWAYS })).toThrow(
+      "[test/job] SidecarJob: 'restartPolicy' must be Never or OnFailure for a Job pod (the API server rejects Always), got 'Always'. Use RestartPolicy.NEVER (default) or RestartPolicy.ON_FAILURE");
+  });
+
+  test('fails when a SidecarCronJob pod restartPolicy is Always', () => {
+    const c = chart();
+    expect(() => new SidecarCronJob(c, 'cron', { schedule: Cron.daily(), containers: [app], restartPolicy: kplus.RestartPolicy.ALWAYS })).toThrow(/\[test\/cron\] SidecarCronJob: 'restartPolicy' must be Never or OnFailure/);
+  });
+
+  test('fails when activeDeadline is not whole seconds', () => {
+    const c = chart();
+    expect(() => new SidecarJob(c, 'job', { containers: [app], activeDeadline: Duration.millis(1500) })).toThrow(
+      /\[test\/job\] SidecarJob: 'activeDeadline' must be a whole number of seconds.*got 1 second 500 millis\. Use Duration.seconds\(2\)/);
+  });
+
+  test('fails when a CronJob name is longer than 52 characters', () => {
+    const c = chart();
+    const name = 'n'.repeat(53);
+    new SidecarCronJob(c, 'cron', { metadata: { name }, schedule: Cron.daily(), containers: [app] });
+    expect(() => Testing.synth(c)).toThrow(`[test/cron] CronJob: the resource name '${name}' has 53 characters, more than the 52 Kubernetes allows for a CronJob. Set a shorter 'metadata.name' or use shorter construct ids`);
+  });
+
+  test('fails when a Job name is longer than 63 characters', () => {
+    const c = chart();
+    new SidecarJob(c, 'job', { metadata: { name: 'j'.repeat(64) }, containers: [app] });
+    expect(() => Testing.synth(c)).toThrow(/\[test\/job\] Job: the resource name 'j{64}' has 64 characters, more than the 63 Kubernetes allows for a Job/);
+  });
+});
+
+describe('target Kubernetes version', () => {
+  test('fails on Kubernetes 1.27: the API server does not know restartPolicy on init containers', () => {
+    const c = chart();
+    expect(jobWith(sidecar(), { kubernetesVersion: KubernetesVersion.V1_27 })).toThrow(
+      /\[test\/job\] Sidecar 'proxy': cannot run as a native sidecar: the target is Kubernetes 1\.27 \(from the 'kubernetesVersion' prop\), and Kubernetes 1\.27 does not know 'restartPolicy' on init containers.*hangs in 'Init' forever\)\. Target Kubernetes 1\.29 or later/);
+    void c;
+  });
+
+  test('fails on Kubernetes 1.28 unless the feature gate is declared on', () => {
+    expect(jobWith(sidecar(), { kubernetesVersion: KubernetesVersion.V1_28 })).toThrow(
+      /the target is Kubernetes 1\.28 \(from the 'kubernetesVersion' prop\), and on Kubernetes 1\.28 native sidecars are alpha behind the 'SidecarContainers' feature gate.*say so with the 'sidecarContainersFeatureGate: true' prop/);
+    expect(jobWith(sidecar(), { kubernetesVersion: KubernetesVersion.V1_28, sidecarContainersFeatureGate: true })).not.toThrow();
+  });
+
+  test('fails when the context version is below 1.28, naming the context key', () => {
+    const c = chart({ 'cdk8s-sidecars/kubernetes-version': '1.26' });
+    expect(() => new SidecarJob(c, 'job', { containers: [app], sidecars: [sidecar()] })).toThrow(
+      /the target is Kubernetes 1\.26 \(from the context key 'cdk8s-sidecars\/kubernetes-version'\)/);
+  });
+
+  test('fails when the context version is a number', () => {
+    const c = chart({ 'cdk8s-sidecars/kubernetes-version': 1.3 });
+    expect(() => new SidecarJob(c, 'job', { containers: [app], sidecars: [sidecar()] })).toThrow(
+      "[test/job] context: 'cdk8s-sidecars/kubernetes-version' must be a version string like '1.30', got 1.3. Set it as a string, e.g. app.node.setContext('cdk8s-sidecars/kubernetes-version', '1.30') (a number such as 1.30 would read as 1.3)");
+  });
+
+  test('fails when the context version is not a version', () => {
+    const c = chart({ 'cdk8s-sidecars/kubernetes-version': 'latest' });
+    expect(() => new SidecarJob(c, 'job', { containers: [app], sidecars: [sidecar()] })).toThrow(/'cdk8s-sidecars\/kubernetes-version' must be a version string like '1.30', got 'latest'/);
+  });
+
+  test('fails when the feature-gate context is not a boolean', () => {
+    const c = chart({ 'cdk8s-sidecars/sidecar-containers-feature-gate': 'yes' });
+    expect(() => new SidecarJob(c, 'job', { containers: [app], sidecars: [sidecar()] })).toThrow(
+      "[test/job] context: 'cdk8s-sidecars/sidecar-containers-feature-gate' must be true or false, got 'yes'. Set it with app.node.setContext('cdk8s-sidecars/sidecar-containers-feature-gate', true)");
+  });
+
+  test('fails when KubernetesVersion.parse gets something else', () => {
+    expect(() => KubernetesVersion.parse('one.twenty')).toThrow("KubernetesVersion.parse(): expected a Kubernetes version like '1.29' or 'v1.29.3', got 'one.twenty'");
+  });
+
+  test('fails when KubernetesVersion.of gets a negative or fractional minor', () => {
+    expect(() => KubernetesVersion.of(-1)).toThrow('KubernetesVersion.of(): the minor version must be a whole number >= 0, got -1. Example: KubernetesVersion.of(30) for Kubernetes 1.30');
+    expect(() => KubernetesVersion.of(29.5)).toThrow(/got 29.5/);
+  });
+});
