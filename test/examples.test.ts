@@ -1,0 +1,91 @@
+// Every example is synthesized with the real cdk8s CLI (scripts/synth-examples.js, the same as
+// `npm run synth:examples`), then its YAML is checked: valid against the Kubernetes schema (kubernetes-models, an
+// independent validator), Pod Security Standards restricted, and what each example promises.
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+import { podSpecIn, pssRestrictedViolations } from './_pss';
+
+const root = path.join(__dirname, '..');
+const examplesDir = path.join(root, 'examples');
+const examples = fs.readdirSync(examplesDir).filter(n => fs.existsSync(path.join(examplesDir, n, 'cdk8s.yaml'))).sort();
+
+/** kubernetes-models class for an apiVersion/kind. */
+function modelFor(apiVersion: string, kind: string): any {
+  const group = apiVersion.includes('/') ? apiVersion : `v1`;
+  const mod = require(`kubernetes-models/${group === 'v1' ? 'v1' : group}`);
+  return mod[kind];
+}
+
+const outputs: { [example: string]: any[] } = {};
+
+beforeAll(() => {
+  const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'synth-examples.js')], {
+    cwd: root, encoding: 'utf8', env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
+  });
+  if (r.status !== 0) throw new Error(`synth:examples failed:\n${r.stdout}\n${r.stderr}`);
+  for (const name of examples) {
+    const dist = path.join(examplesDir, name, 'dist');
+    const files = fs.readdirSync(dist).filter(f => f.endsWith('.k8s.yaml'));
+    outputs[name] = files.flatMap(f => parseAllDocuments(fs.readFileSync(path.join(dist, f), 'utf8')).map(d => d.toJS()).filter(Boolean));
+  }
+}, 180_000);
+
+test('there are examples, each a cdk8s.yaml + main.ts', () => {
+  expect(examples.length).toBeGreaterThanOrEqual(3);
+  for (const name of examples) expect(fs.existsSync(path.join(examplesDir, name, 'main.ts'))).toBe(true);
+});
+
+describe.each(examples)('examples/%s', (name) => {
+  test('synthesizes at least one workload with a native sidecar', () => {
+    const docs = outputs[name];
+    expect(docs.length).toBeGreaterThan(0);
+    const sidecars = docs.map(podSpecIn).filter(Boolean).flatMap((s: any) => (s.initContainers ?? []).filter((c: any) => c.restartPolicy === 'Always'));
+    expect(sidecars.length).toBeGreaterThan(0);
+    for (const s of sidecars) {
+      expect(s.startupProbe).toBeDefined();
+      expect(s.startupProbe.initialDelaySeconds ?? 0).toBe(0);
+      expect(s.startupProbe.periodSeconds).toBeLessThanOrEqual(1);
+    }
+  });
+
+  test('is valid against the Kubernetes schema (kubernetes-models)', () => {
+    for (const doc of outputs[name]) {
+      const Model = modelFor(doc.apiVersion, doc.kind);
+      expect(Model).toBeDefined();
+      expect(() => new Model(doc).validate()).not.toThrow();
+    }
+  });
+
+  test('passes Pod Security Standards restricted', () => {
+    for (const doc of outputs[name]) {
+      const spec = podSpecIn(doc);
+      if (spec) expect({ resource: `${doc.kind}/${doc.metadata.name}`, violations: pssRestrictedViolations(spec) }).toEqual({ resource: `${doc.kind}/${doc.metadata.name}`, violations: [] });
+    }
+  });
+});
+
+test('seed-demo: batch/v1 CronJob sidecar-cronjob, slow-sidecar gated on GET / :8081 every second, sidecar-user as the app', () => {
+  const [cron] = outputs['seed-demo'];
+  expect(cron).toMatchObject({ apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'sidecar-cronjob' }, spec: { schedule: '* * * * *' } });
+  const spec = cron.spec.jobTemplate.spec.template.spec;
+  expect(spec.containers.map((c: any) => c.name)).toEqual(['sidecar-user']);
+  expect(spec.containers[0].image).toBe('zwindler/sidecar-user');
+  const [sidecar] = spec.initContainers;
+  expect(sidecar).toMatchObject({ name: 'slow-sidecar', image: 'zwindler/slow-sidecar', restartPolicy: 'Always' });
+  expect(sidecar.startupProbe.httpGet).toEqual({ path: '/', port: 8081, scheme: 'HTTP' });
+  expect(sidecar.startupProbe.periodSeconds).toBeLessThanOrEqual(1);
+  expect(sidecar.startupProbe.initialDelaySeconds ?? 0).toBe(0);
+});
+
+test('schema validation catches a bad manifest (the validator is not a no-op)', () => {
+  const Model = modelFor('batch/v1', 'CronJob');
+  expect(() => new Model({ metadata: { name: 'x' }, spec: { jobTemplate: {} } }).validate()).toThrow(/schedule/);
+});
+
+test('the PSS check catches a non-restricted container (the check is not a no-op)', () => {
+  expect(pssRestrictedViolations({ containers: [{ name: 'a', securityContext: { privileged: true } }] })).toEqual(expect.arrayContaining([
+    'container a: privileged', 'container a: allowPrivilegeEscalation must be false', 'container a: capabilities must drop ALL',
+  ]));
+});
