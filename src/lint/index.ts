@@ -1,2 +1,4 @@
-// Linter: rules over plain manifest objects (issue 4).
-export {};
+// Linter: rules over plain manifest objects (issue 4). Public, jsii-compatible API only: internals live in _*.ts.
+export * from './types';
+export * from './linter';
+export * from './validation-plugin';

@@ -1,0 +1,121 @@
+/**
+ * Output formats of `cdk8s-sidecars lint`: text (one line per finding + fix), JSON and SARIF 2.1.0 (GitHub code
+ * scanning).
+ */
+import { docsUrlOf, RULE_DEFS, RULES_BY_ID } from './_catalog';
+import { Finding, Severity } from './types';
+
+export interface LintSummary {
+  readonly errors: number;
+  readonly warnings: number;
+  readonly infos: number;
+  readonly objects: number;
+  readonly files: number;
+  readonly kubernetesVersion: string;
+}
+
+export function summarize(findings: readonly Finding[], objects: number, files: number, kubernetesVersion: string): LintSummary {
+  let errors = 0;
+  let warnings = 0;
+  let infos = 0;
+  for (const f of findings) {
+    if (f.severity === Severity.ERROR) errors++;
+    else if (f.severity === Severity.WARNING) warnings++;
+    else infos++;
+  }
+  return { errors, warnings, infos, objects, files, kubernetesVersion };
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+export function formatText(findings: readonly Finding[], summary: LintSummary): string {
+  const lines: string[] = [];
+  for (const f of findings) {
+    const where = f.file ? `${f.file}${f.line ? `:${f.line}` : ''}: ` : '';
+    const ns = f.namespace ? `${f.namespace}/` : '';
+    const container = f.container ? ` container '${f.container}'` : '';
+    lines.push(`${where}${f.kind}/${ns}${f.name}${container}: [${f.severity}] ${f.rule}: ${f.message}`);
+    lines.push(`    fix: ${f.fix}`);
+  }
+  const total = summary.errors + summary.warnings + summary.infos;
+  const counts = `${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}, ${summary.infos} info`;
+  lines.push(`${total === 0 ? 'no findings' : `${plural(total, 'finding')} (${counts})`} in ${plural(summary.objects, 'object')} from ${plural(summary.files, 'input')} (Kubernetes ${summary.kubernetesVersion})`);
+  return `${lines.join('\n')}\n`;
+}
+
+export function formatJson(findings: readonly Finding[], summary: LintSummary): string {
+  const out = {
+    findings: findings.map(f => ({
+      rule: f.rule,
+      severity: f.severity,
+      kind: f.kind,
+      name: f.name,
+      namespace: f.namespace ?? null,
+      container: f.container ?? null,
+      path: f.path,
+      message: f.message,
+      fix: f.fix,
+      file: f.file ?? null,
+      line: f.line ?? null,
+    })),
+    summary,
+  };
+  return `${JSON.stringify(out, null, 2)}\n`;
+}
+
+const SARIF_LEVEL: Record<Severity, string> = {
+  [Severity.ERROR]: 'error',
+  [Severity.WARNING]: 'warning',
+  [Severity.INFO]: 'note',
+};
+
+/** A relative, forward-slash URI for SARIF `artifactLocation.uri`. */
+function artifactUri(file: string): string {
+  if (file === '<stdin>') return 'stdin';
+  return file.replace(/\\/g, '/').replace(/^\.\//, '').split('/').map(encodeURIComponent).join('/');
+}
+
+export function formatSarif(findings: readonly Finding[], toolVersion: string): string {
+  const ruleIndex = new Map(RULE_DEFS.map((r, i) => [r.id, i]));
+  const sarif = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [{
+      tool: {
+        driver: {
+          name: 'cdk8s-sidecars',
+          informationUri: 'https://github.com/cdk8s-sidecars/cdk8s-sidecars',
+          version: toolVersion,
+          rules: RULE_DEFS.map(r => ({
+            id: r.id,
+            name: r.id.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase()),
+            shortDescription: { text: r.summary },
+            helpUri: docsUrlOf(r.id),
+            help: { text: `${r.summary} See ${docsUrlOf(r.id)}` },
+            defaultConfiguration: { level: SARIF_LEVEL[r.severity] },
+          })),
+        },
+      },
+      results: findings.map(f => {
+        const result: any = {
+          ruleId: f.rule,
+          ruleIndex: ruleIndex.get(f.rule),
+          level: SARIF_LEVEL[RULES_BY_ID.get(f.rule)?.severity ?? f.severity],
+          message: { text: `${f.kind}/${f.namespace ? `${f.namespace}/` : ''}${f.name}${f.container ? ` container '${f.container}'` : ''}: ${f.message}. Fix: ${f.fix}` },
+          locations: [{
+            physicalLocation: {
+              artifactLocation: { uri: artifactUri(f.file ?? 'manifest.yaml') },
+              region: { startLine: f.line ?? 1 },
+            },
+            logicalLocations: [{ fullyQualifiedName: `${f.kind}/${f.name}/${f.path}`, kind: 'resource' }],
+          }],
+          partialFingerprints: { 'cdk8sSidecarsFinding/v1': `${f.rule}:${f.kind}/${f.namespace ?? ''}/${f.name}:${f.path}` },
+        };
+        return result;
+      }),
+    }],
+  };
+  return `${JSON.stringify(sarif, null, 2)}\n`;
+}

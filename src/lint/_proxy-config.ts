@@ -1,0 +1,194 @@
+/**
+ * Reads a Cloud SQL / AlloyDB Auth Proxy container's effective configuration from its command line and environment,
+ * using the flag spellings of `_proxy-flavors.ts`. Best effort: when flags may come from elsewhere (`--config-file`,
+ * `envFrom`, env values from Secrets) the config is marked `opaque` and rules that need the absence of a flag stay
+ * silent.
+ */
+import { COMMON_FLAGS, ProxyFlavor, PROXY_BINARY_DEFAULTS, PROXY_FLAVORS } from '../_proxy-flavors';
+import { ContainerInfo, toPortNumber } from './_heuristics';
+
+export interface ProxyConfig {
+  readonly flavor: ProxyFlavor;
+  /** Flags may come from a config file or from env we cannot read: don't conclude that a flag is absent. */
+  readonly opaque: boolean;
+  readonly healthCheck: boolean;
+  readonly httpAddress: string;
+  /** undefined when the value is not a number. */
+  readonly httpPort: number | undefined;
+  readonly adminPort: number | undefined;
+  readonly exitZeroOnSigterm: boolean;
+  /** Flags given on the command line (names with leading dashes, as typed). */
+  readonly flagsGiven: readonly string[];
+  /** Instance connection names / URIs (positional args and env), query strings included. */
+  readonly instances: readonly string[];
+  /** `--port`/`-p` (or env) given. */
+  readonly globalPort: number | undefined;
+  /** `--unix-socket`/`-u` (or env) given. */
+  readonly unixSocket: boolean;
+  /** TCP ports the proxy listens on for databases, as far as they can be known. */
+  readonly listenerPorts: readonly number[];
+}
+
+/** Flags that take no value (`--flag` or `--flag=true|false`). Every other flag takes a value. */
+const BOOLEAN_FLAGS = new Set<string>([
+  COMMON_FLAGS.healthCheck, COMMON_FLAGS.quitQuitQuit, COMMON_FLAGS.structuredLogs, COMMON_FLAGS.quiet, COMMON_FLAGS.debugLogs,
+  COMMON_FLAGS.autoIamAuthn, COMMON_FLAGS.gcloudAuth, COMMON_FLAGS.prometheus, COMMON_FLAGS.disableMetrics, COMMON_FLAGS.disableTraces,
+  COMMON_FLAGS.lazyRefresh, COMMON_FLAGS.runConnectionTest,
+  '--debug', '--auto-ip', '--skip-failed-instance-config', '--with-backend-check', '--disable-built-in-telemetry',
+  '-i', '-g', '-l',
+  ...PROXY_FLAVORS.map(f => f.flags.exitZeroOnSigterm),
+  ...PROXY_FLAVORS.flatMap(f => Object.values(f.flags.ipTypeFlags)),
+]);
+
+/** Short aliases of the value flags we read. */
+const ALIASES: { readonly [short: string]: string } = {
+  '-p': COMMON_FLAGS.port,
+  '-a': COMMON_FLAGS.address,
+  '-u': COMMON_FLAGS.unixSocket,
+  '-i': COMMON_FLAGS.autoIamAuthn,
+  '-l': COMMON_FLAGS.structuredLogs,
+  '-g': COMMON_FLAGS.gcloudAuth,
+};
+
+function isTrue(v: string | undefined): boolean {
+  return v === undefined || /^(true|t|1|yes)$/i.test(v.trim());
+}
+
+/** `--http-port` → `CSQL_PROXY_HTTP_PORT`. */
+function envNameOf(flavor: ProxyFlavor, flag: string): string {
+  return flavor.envPrefix + flag.replace(/^-+/, '').replace(/-/g, '_').toUpperCase();
+}
+
+const cache = new WeakMap<ContainerInfo, ProxyConfig>();
+
+/** The proxy configuration of a container running a proxy in server mode (memoized per container). */
+export function readProxyConfig(info: ContainerInfo): ProxyConfig | undefined {
+  if (!info.proxy) return undefined;
+  let cfg = cache.get(info);
+  if (!cfg) {
+    cfg = parseProxyConfig(info, info.proxy);
+    cache.set(info, cfg);
+  }
+  return cfg;
+}
+
+function parseProxyConfig(info: ContainerInfo, flavor: ProxyFlavor): ProxyConfig {
+  const c = info.c;
+  const argv = info.argv.slice();
+  // a custom command was checked to be the proxy binary itself (see _heuristics.proxyOf)
+  if (Array.isArray(c.command) && c.command.length > 0) argv.shift();
+
+  const flags = new Map<string, string | undefined>();
+  const flagsGiven: string[] = [];
+  const positionals: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const tok = argv[i];
+    if (!tok.startsWith('-') || tok === '-') {
+      positionals.push(tok);
+      continue;
+    }
+    const eq = tok.indexOf('=');
+    const raw = eq >= 0 ? tok.slice(0, eq) : tok;
+    const name = ALIASES[raw] ?? raw;
+    flagsGiven.push(raw);
+    if (eq >= 0) {
+      flags.set(name, tok.slice(eq + 1));
+    } else if (BOOLEAN_FLAGS.has(name) || BOOLEAN_FLAGS.has(raw)) {
+      flags.set(name, undefined);
+    } else {
+      flags.set(name, argv[i + 1]);
+      i++;
+    }
+  }
+
+  const env = new Map<string, string | undefined>();
+  let opaque = flags.has('--config-file') || (Array.isArray(c.envFrom) && c.envFrom.length > 0);
+  const instanceEnv: string[] = [];
+  const instanceEnvName = envNameOf(flavor, flavor.envPrefix.startsWith('CSQL') ? 'instance-connection-name' : 'instance-uri');
+  for (const e of Array.isArray(c.env) ? c.env : []) {
+    if (typeof e?.name !== 'string' || !e.name.startsWith(flavor.envPrefix)) continue;
+    if (typeof e.value !== 'string') {
+      if (e.valueFrom) opaque = true;
+      continue;
+    }
+    env.set(e.name, e.value);
+    if (e.name === instanceEnvName || e.name.startsWith(`${instanceEnvName}_`)) instanceEnv.push(e.value);
+  }
+  if (env.has(envNameOf(flavor, '--config-file'))) opaque = true;
+
+  const get = (flag: string): { given: boolean; value: string | undefined } => {
+    if (flags.has(flag)) return { given: true, value: flags.get(flag) };
+    const envName = envNameOf(flavor, flag);
+    if (env.has(envName)) return { given: true, value: env.get(envName) };
+    return { given: false, value: undefined };
+  };
+  const bool = (flag: string): boolean => {
+    const v = get(flag);
+    return v.given && isTrue(v.value);
+  };
+  const num = (flag: string, dflt: number): number | undefined => {
+    const v = get(flag);
+    return v.given ? toPortNumber(v.value) : dflt;
+  };
+
+  const instances = [...positionals, ...instanceEnv];
+  const portFlag = get(COMMON_FLAGS.port);
+  const globalPort = portFlag.given ? toPortNumber(portFlag.value) : undefined;
+  const unixSocket = get(COMMON_FLAGS.unixSocket).given;
+
+  // listener ports: `?port=N` per instance, else --port N, N+1, ... in order, else the flavour default (if fixed)
+  const listenerPorts: number[] = [];
+  let next = globalPort ?? (flavor.defaultPort > 0 ? flavor.defaultPort : undefined);
+  for (const inst of instances) {
+    const q = /[?&]port=(\d{1,5})\b/.exec(inst);
+    if (q) {
+      listenerPorts.push(Number(q[1]));
+    } else if (!unixSocket && !/[?&]unix-socket(-path)?=/.test(inst) && next !== undefined) {
+      listenerPorts.push(next);
+      next++;
+    }
+  }
+
+  return {
+    flavor,
+    opaque,
+    healthCheck: bool(COMMON_FLAGS.healthCheck),
+    httpAddress: get(COMMON_FLAGS.httpAddress).value ?? PROXY_BINARY_DEFAULTS.httpAddress,
+    httpPort: num(COMMON_FLAGS.httpPort, PROXY_BINARY_DEFAULTS.httpPort),
+    adminPort: num(COMMON_FLAGS.adminPort, PROXY_BINARY_DEFAULTS.adminPort),
+    exitZeroOnSigterm: bool(flavor.flags.exitZeroOnSigterm),
+    flagsGiven,
+    instances,
+    globalPort,
+    unixSocket,
+    listenerPorts,
+  };
+}
+
+/** `localhost`, `127.x.x.x`, `::1`. */
+export function isLoopback(address: string): boolean {
+  const a = address.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  return a === 'localhost' || a.startsWith('127.') || a === '::1';
+}
+
+/** Flags of other proxy flavours that this flavour does not know, as typed, with the flavour they belong to. */
+export function foreignFlags(cfg: ProxyConfig): Array<{ flag: string; owner: ProxyFlavor; replacement?: string }> {
+  const own = new Set<string>([...Object.values(COMMON_FLAGS), cfg.flavor.flags.exitZeroOnSigterm, ...Object.values(cfg.flavor.flags.ipTypeFlags)]);
+  const out: Array<{ flag: string; owner: ProxyFlavor; replacement?: string }> = [];
+  for (const given of cfg.flagsGiven) {
+    if (own.has(given)) continue;
+    for (const other of PROXY_FLAVORS) {
+      if (other === cfg.flavor) continue;
+      if (other.flags.exitZeroOnSigterm === given) {
+        out.push({ flag: given, owner: other, replacement: cfg.flavor.flags.exitZeroOnSigterm });
+        break;
+      }
+      const ipType = Object.keys(other.flags.ipTypeFlags).find(k => other.flags.ipTypeFlags[k] === given);
+      if (ipType !== undefined) {
+        out.push({ flag: given, owner: other, replacement: cfg.flavor.flags.ipTypeFlags[ipType] });
+        break;
+      }
+    }
+  }
+  return out;
+}

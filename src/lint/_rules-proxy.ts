@@ -1,0 +1,115 @@
+/**
+ * Cloud SQL / AlloyDB Auth Proxy rules. Every flag spelling, default and image comes from `_proxy-flavors.ts`.
+ * Facts: ../shared/reference/cloud-sql-proxy.md §2.4 (health, admin, exit codes), §2.1 (ports), §7 (known issues:
+ * csp#1555, csp#2361, csp#1803, csp#2269/#2511, op#797).
+ */
+import { CLOUD_SQL_PROXY, COMMON_FLAGS, PROXY_BINARY_DEFAULTS } from '../_proxy-flavors';
+import { Emit, PodContext } from './_engine';
+import { ContainerInfo, toPortNumber } from './_heuristics';
+import { foreignFlags, isLoopback, ProxyConfig, readProxyConfig } from './_proxy-config';
+
+const HEALTH_PATHS = new Set<string>([PROXY_BINARY_DEFAULTS.startupPath, PROXY_BINARY_DEFAULTS.readinessPath, PROXY_BINARY_DEFAULTS.livenessPath]);
+const PROBES = ['startupProbe', 'livenessProbe', 'readinessProbe'] as const;
+
+function legacyImage(ctx: PodContext, emit: Emit): void {
+  for (const c of ctx.containers) {
+    if (!c.legacyProxy) continue;
+    emit('cloud-sql-proxy-v1-image', c, `${c.path}.image`,
+      `container '${c.name}' runs the end-of-life Cloud SQL Proxy v1 image '${c.c.image}': no health endpoints for probes, no clean exit on SIGTERM, and v1 flags`,
+      `switch to ${CLOUD_SQL_PROXY.imageRepository}:${CLOUD_SQL_PROXY.defaultVersion} with v2 flags ('-instances=P:R:I=tcp:5432' becomes the argument 'P:R:I?port=5432')`);
+  }
+}
+
+/** Resolve a probe port (number or the name of one of the container's ports). */
+function resolvePort(c: ContainerInfo, port: unknown): number | undefined {
+  const n = toPortNumber(port);
+  if (n !== undefined) return n;
+  return c.ports.find(p => p.name === port)?.port;
+}
+
+function healthProbes(c: ContainerInfo, cfg: ProxyConfig, emit: Emit): void {
+  if (cfg.opaque) return; // health flags may come from a config file or envFrom
+  let localhostReported = false;
+  let mismatchReported = false;
+  for (const probe of PROBES) {
+    const p = c.c[probe];
+    if (!p || typeof p !== 'object') continue;
+    const handler = p.httpGet ? 'httpGet' : p.tcpSocket ? 'tcpSocket' : undefined;
+    if (!handler) continue;
+    const h = p[handler];
+    const port = resolvePort(c, h.port);
+    const targetsHealth = (handler === 'httpGet' && HEALTH_PATHS.has(h.path)) || (port !== undefined && port === cfg.httpPort);
+    if (!targetsHealth) continue;
+    const path = `${c.path}.${probe}.${handler}`;
+    if (!cfg.healthCheck) {
+      if (!mismatchReported) {
+        mismatchReported = true;
+        emit('proxy-health-probe-mismatch', c, path,
+          `proxy '${c.name}' ${probe} targets the health endpoint ${handler === 'httpGet' ? h.path : ''} but ${COMMON_FLAGS.healthCheck} is not set: the health server does not run, so the probe always fails`,
+          `add ${COMMON_FLAGS.healthCheck} ${COMMON_FLAGS.httpAddress}=0.0.0.0 ${COMMON_FLAGS.httpPort}=${port ?? 9801} to the proxy arguments`);
+      }
+      continue;
+    }
+    if (isLoopback(cfg.httpAddress) && !h.host && !localhostReported) {
+      localhostReported = true;
+      emit('proxy-health-check-localhost', c, path,
+        `proxy '${c.name}' health server listens on ${cfg.httpAddress} (${COMMON_FLAGS.httpAddress} ${cfg.httpAddress === PROXY_BINARY_DEFAULTS.httpAddress ? 'default' : 'setting'}), but the kubelet sends the ${probe} to the pod IP: the probe always fails${probe === 'startupProbe' ? ' and the pod never gets past the sidecar' : ''}`,
+        `add ${COMMON_FLAGS.httpAddress}=0.0.0.0 to the proxy arguments (csp#1555)`);
+    }
+    if (port !== undefined && cfg.httpPort !== undefined && port !== cfg.httpPort && !mismatchReported) {
+      mismatchReported = true;
+      emit('proxy-health-probe-mismatch', c, `${path}.port`,
+        `proxy '${c.name}' ${probe} targets port ${port}, but the health server listens on ${cfg.httpPort}${cfg.httpPort === PROXY_BINARY_DEFAULTS.httpPort ? ` (the ${COMMON_FLAGS.httpPort} default)` : ''}: the probe always fails`,
+        `set ${COMMON_FLAGS.httpPort}=${port} on the proxy, or probe port ${cfg.httpPort}`);
+    }
+  }
+}
+
+function noExplicitPort(c: ContainerInfo, cfg: ProxyConfig, emit: Emit): void {
+  if (cfg.flavor.defaultPort !== 0 || cfg.opaque || cfg.globalPort !== undefined || cfg.unixSocket) return;
+  const missing = cfg.instances.filter(i => !/[?&](port|unix-socket|unix-socket-path)=/.test(i));
+  if (missing.length === 0) return;
+  emit('proxy-no-explicit-port', c, c.path,
+    `proxy '${c.name}' has no ${COMMON_FLAGS.port} and instance '${missing[0]}' has no ?port=: at start-up the proxy calls the SQL Admin API to pick the engine's default port, which is slower and fails while the GKE metadata server is not ready (csp#2361)`,
+    `add ${COMMON_FLAGS.port}=<port> (e.g. 5432), or append ?port=<port> to each instance`);
+}
+
+function otherFlavorFlags(c: ContainerInfo, cfg: ProxyConfig, emit: Emit): void {
+  for (const f of foreignFlags(cfg)) {
+    emit('proxy-flag-of-other-flavor', c, c.path,
+      `proxy '${c.name}' (${cfg.flavor.displayName}) is given ${f.flag}, a ${f.owner.displayName} flag: it exits at start-up with 'unknown flag'`,
+      f.replacement ? `use ${f.replacement} instead of ${f.flag}` : `remove ${f.flag} (${cfg.flavor.displayName} uses ${cfg.flavor.defaultIpType} IP by default)`);
+  }
+}
+
+function exitZero(ctx: PodContext, c: ContainerInfo, cfg: ProxyConfig, emit: Emit): void {
+  if (!ctx.isJob || c.role !== 'sidecar' || cfg.opaque || cfg.exitZeroOnSigterm) return;
+  emit('proxy-missing-exit-zero-on-sigterm', c, c.path,
+    `proxy sidecar '${c.name}' has no ${cfg.flavor.flags.exitZeroOnSigterm}: when the Job's main container ends, the kubelet sends it SIGTERM and it exits 143, which shows as Error in the pod status and confuses tools and podFailurePolicy rules (csp#1803)`,
+    `add ${cfg.flavor.flags.exitZeroOnSigterm} to the proxy arguments`);
+}
+
+function preStopAdmin(c: ContainerInfo, cfg: ProxyConfig, emit: Emit): void {
+  const h = c.c.lifecycle?.preStop?.httpGet;
+  if (!h || typeof h !== 'object') return;
+  const port = resolvePort(c, h.port);
+  const hitsAdmin = (port !== undefined && port === cfg.adminPort) || (typeof h.path === 'string' && h.path.includes('quitquitquit'));
+  if (!hitsAdmin || (h.host && !isLoopback(String(h.host)))) return;
+  const adminPort = cfg.adminPort ?? PROXY_BINARY_DEFAULTS.adminPort;
+  emit('proxy-prestop-http-admin-port', c, `${c.path}.lifecycle.preStop.httpGet`,
+    `proxy '${c.name}' preStop sends an httpGet to ${h.path ?? '/'} on port ${port ?? h.port}, but the proxy admin server always listens on localhost only and the kubelet sends the request from outside the pod: the hook always fails (FailedPreStopHook, op#797)`,
+    `use an exec preStop: ["${cfg.flavor.binary}", "shutdown", "${COMMON_FLAGS.adminPort}", "${adminPort}"] (${cfg.flavor.displayName} >= ${cfg.flavor.shutdownSince}); a native sidecar in a Job needs no preStop at all`);
+}
+
+export function checkProxies(ctx: PodContext, emit: Emit): void {
+  legacyImage(ctx, emit);
+  for (const c of ctx.containers) {
+    const cfg = readProxyConfig(c);
+    if (!cfg) continue;
+    otherFlavorFlags(c, cfg, emit);
+    noExplicitPort(c, cfg, emit);
+    if (c.role === 'sidecar' || c.role === 'main') healthProbes(c, cfg, emit);
+    exitZero(ctx, c, cfg, emit);
+    preStopAdmin(c, cfg, emit);
+  }
+}
