@@ -73,8 +73,9 @@ export function setUpSidecarWorkload(pod: kplus.AbstractPod & { addSidecar(s: Si
   for (const c of options.initContainersBeforeSidecars ?? []) pod.addInitContainerBeforeSidecars(c);
 }
 
-export function settingsFrom(pod: kplus.AbstractPod, options: SidecarWorkloadOptions): void {
-  configureSidecarWorkload(pod, options.kubernetesVersion, options.sidecarContainersFeatureGate);
+/** Record the target version and the workload's own whole-pod checks (run with the sidecar checks, once). */
+export function settingsFrom(pod: kplus.AbstractPod, options: SidecarWorkloadOptions, extraChecks: () => string[]): void {
+  configureSidecarWorkload(pod, options.kubernetesVersion, options.sidecarContainersFeatureGate, extraChecks);
 }
 
 /** Implementation of `addContainer` for our workloads (called from the subclass with cdk8s-plus's own method). */

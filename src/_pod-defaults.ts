@@ -13,6 +13,10 @@ export function defaultPullPolicy(image: string): kplus.ImagePullPolicy {
  * Fill the fields the user left unset with Pod Security Standards *restricted* values; keep every field they set.
  * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
  */
+// shared (frozen) default objects: thousands of workloads need not carry thousands of identical copies
+const DROP_ALL: kplus.ContainerSecutiryContextCapabilities = Object.freeze({ drop: Object.freeze([kplus.Capability.ALL]) as kplus.Capability[] });
+const RUNTIME_DEFAULT: kplus.SeccompProfile = Object.freeze({ type: kplus.SeccompProfileType.RUNTIME_DEFAULT });
+
 export function restrictedSecurityContext(given: kplus.ContainerSecurityContextProps = {}): kplus.ContainerSecurityContextProps {
   return {
     ...given,
@@ -20,8 +24,8 @@ export function restrictedSecurityContext(given: kplus.ContainerSecurityContextP
     privileged: given.privileged ?? false,
     allowPrivilegeEscalation: given.allowPrivilegeEscalation ?? false,
     readOnlyRootFilesystem: given.readOnlyRootFilesystem ?? true,
-    capabilities: given.capabilities ?? { drop: [kplus.Capability.ALL] },
-    seccompProfile: given.seccompProfile ?? { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
+    capabilities: given.capabilities ?? DROP_ALL,
+    seccompProfile: given.seccompProfile ?? RUNTIME_DEFAULT,
   };
 }
 

@@ -27,8 +27,10 @@ interface Attached {
 
 interface WorkloadState {
   readonly sidecars: Attached[];
-  /** Regular init containers the user put before the sidecars. */
-  readonly pinnedFirst: Set<kplus.Container>;
+  /** Regular init containers the user put before the sidecars (created on first use). */
+  pinnedFirst?: Set<kplus.Container>;
+  /** Extra whole-pod checks registered by the workload construct (e.g. name length). */
+  extraChecks?: () => string[];
   version?: KubernetesVersion;
   featureGate?: boolean;
   /** SidecarJob/SidecarCronJob wire containers added after a sidecar; plain workloads cannot. */
@@ -40,7 +42,7 @@ const STATES = new WeakMap<kplus.AbstractPod, WorkloadState>();
 function stateOf(pod: kplus.AbstractPod): WorkloadState {
   let state = STATES.get(pod);
   if (!state) {
-    const created: WorkloadState = { sidecars: [], pinnedFirst: new Set(), wiresLaterContainers: false };
+    const created: WorkloadState = { sidecars: [], wiresLaterContainers: false };
     STATES.set(pod, created);
     pod.node.addValidation({ validate: () => validateWorkload(pod, created) });
     state = created;
@@ -49,11 +51,13 @@ function stateOf(pod: kplus.AbstractPod): WorkloadState {
 }
 
 /** Called by SidecarJob/SidecarCronJob before anything is added. */
-export function configureSidecarWorkload(pod: kplus.AbstractPod, version: KubernetesVersion | undefined, featureGate: boolean | undefined): void {
+export function configureSidecarWorkload(pod: kplus.AbstractPod, version: KubernetesVersion | undefined, featureGate: boolean | undefined,
+  extraChecks: () => string[]): void {
   const state = stateOf(pod);
   state.version = version;
   state.featureGate = featureGate;
   state.wiresLaterContainers = true;
+  state.extraChecks = extraChecks;
 }
 
 /** The sidecars attached to a workload, in declaration order. */
@@ -143,7 +147,7 @@ export function attachSidecar(pod: kplus.AbstractPod, sidecar: Sidecar): kplus.C
   const arr = initContainersArray(pod);
   arr.splice(arr.indexOf(container), 1);
   let index = 0;
-  while (index < arr.length && (isSidecarContainer(arr[index]) || state.pinnedFirst.has(arr[index]))) index++;
+  while (index < arr.length && (isSidecarContainer(arr[index]) || state.pinnedFirst?.has(arr[index]))) index++;
   arr.splice(index, 0, container);
   const attached: Attached = { sidecar, container };
   state.sidecars.push(attached);
@@ -157,9 +161,9 @@ export function pinBeforeSidecars(pod: kplus.AbstractPod, container: kplus.Conta
   const arr = initContainersArray(pod);
   arr.splice(arr.indexOf(container), 1);
   let index = 0;
-  while (index < arr.length && state.pinnedFirst.has(arr[index])) index++;
+  while (index < arr.length && state.pinnedFirst?.has(arr[index])) index++;
   arr.splice(index, 0, container);
-  state.pinnedFirst.add(container);
+  (state.pinnedFirst ??= new Set()).add(container);
 }
 
 /** Give a container added after the sidecars the wiring of every sidecar that starts before it. */
@@ -207,10 +211,13 @@ function markWired(consumer: kplus.Container, sidecar: Sidecar): void {
   WIRED.set(consumer, set);
 }
 
+/** cdk8s-plus keeps a container's probes in these private fields; the second entry is the prop name users know. */
+const PROBE_FIELDS: Array<[string, string]> = [['_startup', 'startup'], ['_liveness', 'liveness'], ['_readiness', 'readiness']];
+
 /** Rules that need the whole pod: run by cdk8s before synthesis (`node.addValidation`). */
 function validateWorkload(pod: kplus.AbstractPod, state: WorkloadState): string[] {
   const where = pod.node.path;
-  const errors: string[] = [];
+  const errors: string[] = state.extraChecks ? state.extraChecks() : [];
   const inits = pod.initContainers;
   const regular = pod.containers;
 
@@ -247,18 +254,20 @@ function validateWorkload(pod: kplus.AbstractPod, state: WorkloadState): string[
     for (let j = i + 1; j < regular.length; j++) clash(regular[i], regular[j]);
   }
 
-  // probes must target a port the container declares
+  // probes must target a port the container declares (our sidecars' startup probes were checked when attached)
+  const ours = new Set(state.sidecars.map(a => a.container));
   for (const c of [...inits, ...regular]) {
-    const kube = (c as any)._toKube();
-    const declared = (kube.ports ?? []).map((p: any) => p.containerPort);
-    const declaredNames = (kube.ports ?? []).map((p: any) => p.name).filter(Boolean);
-    for (const [field, prop] of [['startupProbe', 'startup'], ['livenessProbe', 'liveness'], ['readinessProbe', 'readiness']]) {
-      const probe = kube[field];
-      const port = probe?.httpGet?.port?.value ?? probe?.tcpSocket?.port?.value;
+    const ports = c.ports;
+    for (const [field, prop] of PROBE_FIELDS) {
+      if (field === '_startup' && ours.has(c)) continue;
+      const probe = (c as any)[field];
+      if (!probe) continue;
+      const kube = probe._toKube(c);
+      const port = kube.httpGet?.port?.value ?? kube.tcpSocket?.port?.value;
       if (port === undefined) continue;
-      const ok = typeof port === 'number' ? declared.includes(port) : declaredNames.includes(port);
+      const ok = typeof port === 'number' ? ports.some(p => p.number === port) : ports.some(p => p.name === port);
       if (!ok) {
-        errors.push(propError(where, `container '${c.name}'`, prop, `probes port ${port}, which the container does not declare (declared: ${declared.length ? declared.join(', ') : 'none'})`, port,
+        errors.push(propError(where, `container '${c.name}'`, prop, `probes port ${port}, which the container does not declare (declared: ${ports.length ? ports.map(p => p.number).join(', ') : 'none'})`, port,
           "Declare the port on the container ('portNumber' or 'ports'), or probe a declared port").message);
       }
     }

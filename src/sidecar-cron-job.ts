@@ -28,10 +28,9 @@ export class SidecarCronJob extends kplus.CronJob {
     checkJobRestartPolicy(where, 'SidecarCronJob', props?.restartPolicy);
     checkActiveDeadline(where, 'SidecarCronJob', props?.activeDeadline);
     super(scope, id, props);
-    settingsFrom(this, props);
-    setUpSidecarWorkload(this, props);
     // the CronJob controller appends an 11-character suffix to Job names, which must stay within 63
-    this.node.addValidation({ validate: () => nameLengthErrors(this.node.path, 'CronJob', this.name, 52) });
+    settingsFrom(this, props, () => nameLengthErrors(this.node.path, 'CronJob', this.name, 52));
+    setUpSidecarWorkload(this, props);
   }
 
   /** The sidecars, in start order. */

@@ -27,9 +27,8 @@ export class SidecarJob extends kplus.Job {
     checkJobRestartPolicy(where, 'SidecarJob', props.restartPolicy);
     checkActiveDeadline(where, 'SidecarJob', props.activeDeadline);
     super(scope, id, props);
-    settingsFrom(this, props);
+    settingsFrom(this, props, () => nameLengthErrors(this.node.path, 'Job', this.name, 63));
     setUpSidecarWorkload(this, props);
-    this.node.addValidation({ validate: () => nameLengthErrors(this.node.path, 'Job', this.name, 63) });
   }
 
   /** The sidecars, in start order. */
