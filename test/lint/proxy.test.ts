@@ -1,0 +1,158 @@
+// Cloud SQL / AlloyDB Auth Proxy rules.
+import { Severity } from '../../src';
+import { deployment, job, lint, ofRule, problems, RESTRICTED } from './_helpers';
+
+const CSP_IMAGE = 'gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.25.3';
+const ADB_IMAGE = 'gcr.io/alloydb-connectors/alloydb-auth-proxy:1.15.2';
+const SIDE = 'spec.template.spec.initContainers[0]';
+
+/** The recommended Cloud SQL proxy sidecar (cloud-sql-proxy.md §6). */
+function cspSidecar(args?: string[], extra: Record<string, any> = {}): Record<string, any> {
+  return {
+    name: 'cloud-sql-proxy',
+    image: CSP_IMAGE,
+    restartPolicy: 'Always',
+    args: args ?? ['--structured-logs', '--exit-zero-on-sigterm', '--health-check', '--http-address=0.0.0.0', '--http-port=9801', 'p:us-central1:db?port=5432'],
+    ports: [{ containerPort: 9801 }],
+    startupProbe: { httpGet: { path: '/startup', port: 9801 }, periodSeconds: 1, failureThreshold: 60, timeoutSeconds: 10 },
+    livenessProbe: { httpGet: { path: '/liveness', port: 9801 }, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 10 },
+    securityContext: { ...RESTRICTED, runAsUser: 65532 },
+    ...extra,
+  };
+}
+
+function adbSidecar(args: string[], extra: Record<string, any> = {}): Record<string, any> {
+  return { ...cspSidecar(args, extra), name: 'alloydb-proxy', image: ADB_IMAGE };
+}
+
+const ADB_INSTANCE = 'projects/p/locations/r/clusters/c/instances/i';
+
+test('the recommended Cloud SQL and AlloyDB sidecars have no error or warning', () => {
+  const adb = adbSidecar(['--exit-zero-sigterm', '--health-check', '--http-address=0.0.0.0', '--http-port=9801', ADB_INSTANCE]);
+  expect(problems(lint([job({ initContainers: [cspSidecar()] }), job({ initContainers: [adb] })]))).toEqual([]);
+});
+
+test('flags may come from CSQL_PROXY_* env instead of the command line', () => {
+  const env = [
+    { name: 'CSQL_PROXY_HEALTH_CHECK', value: 'true' },
+    { name: 'CSQL_PROXY_HTTP_ADDRESS', value: '0.0.0.0' },
+    { name: 'CSQL_PROXY_HTTP_PORT', value: '9801' },
+    { name: 'CSQL_PROXY_EXIT_ZERO_ON_SIGTERM', value: 'true' },
+    { name: 'CSQL_PROXY_PORT', value: '5432' },
+  ];
+  expect(problems(lint([job({ initContainers: [cspSidecar(['p:r:i'], { env })] })]))).toEqual([]);
+});
+
+describe('cloud-sql-proxy-v1-image', () => {
+  test('fires on gce-proxy', () => {
+    const v1 = { name: 'proxy', image: 'gcr.io/cloudsql-docker/gce-proxy:1.33.2', command: ['/cloud_sql_proxy', '-instances=p:r:i=tcp:5432'] };
+    const f = ofRule(lint([deployment({ containers: [v1] })]), 'cloud-sql-proxy-v1-image');
+    expect(f.map(x => [x.severity, x.container, x.path])).toEqual([[Severity.WARNING, 'proxy', 'spec.template.spec.containers[0].image']]);
+    expect(f[0].fix).toContain(CSP_IMAGE);
+  });
+
+  test('does not fire on the v2 image', () => {
+    expect(ofRule(lint([job({ initContainers: [cspSidecar()] })]), 'cloud-sql-proxy-v1-image')).toEqual([]);
+  });
+});
+
+describe('proxy-no-explicit-port', () => {
+  test('fires on a Cloud SQL instance without --port or ?port=', () => {
+    const f = ofRule(lint([job({ initContainers: [cspSidecar(['--exit-zero-on-sigterm', '--health-check', '--http-address=0.0.0.0', '--http-port=9801', 'p:r:i'])] })]), 'proxy-no-explicit-port');
+    expect(f.map(x => [x.severity, x.container, x.path])).toEqual([[Severity.WARNING, 'cloud-sql-proxy', SIDE]]);
+    expect(f[0].message).toContain("instance 'p:r:i' has no ?port=");
+  });
+
+  test('does not fire with --port, -p, ?port=, a Unix socket, or on AlloyDB (fixed default 5432)', () => {
+    const base = ['--exit-zero-on-sigterm', '--health-check', '--http-address=0.0.0.0', '--http-port=9801'];
+    const f = ofRule(lint([
+      job({ initContainers: [cspSidecar([...base, '--port', '5432', 'p:r:i'])] }),
+      job({ initContainers: [cspSidecar([...base, '-p', '5432', 'p:r:i'])] }),
+      job({ initContainers: [cspSidecar([...base, '--unix-socket=/cloudsql', 'p:r:i'])] }),
+      job({ initContainers: [adbSidecar(['--exit-zero-sigterm', '--health-check', '--http-address=0.0.0.0', '--http-port=9801', ADB_INSTANCE])] }),
+    ]), 'proxy-no-explicit-port');
+    expect(f).toEqual([]);
+  });
+});
+
+describe('proxy-health-check-localhost', () => {
+  test('fires when probes target the health server and --http-address is left at localhost', () => {
+    const f = ofRule(lint([job({ initContainers: [cspSidecar(['--exit-zero-on-sigterm', '--health-check', '--http-port=9801', 'p:r:i?port=5432'])] })]), 'proxy-health-check-localhost');
+    expect(f.map(x => [x.severity, x.container, x.path])).toEqual([[Severity.ERROR, 'cloud-sql-proxy', `${SIDE}.startupProbe.httpGet`]]);
+    expect(f[0].message).toContain('listens on localhost (--http-address default)');
+    expect(f[0].fix).toContain('--http-address=0.0.0.0');
+  });
+
+  test('does not fire with --http-address=0.0.0.0, nor without health probes', () => {
+    const noProbes = cspSidecar(['--exit-zero-on-sigterm', '--port=5432', 'p:r:i'], { startupProbe: { tcpSocket: { port: 5432 }, periodSeconds: 1 }, livenessProbe: undefined, ports: [{ containerPort: 5432 }] });
+    expect(ofRule(lint([job({ initContainers: [cspSidecar()] }), job({ initContainers: [noProbes] })]), 'proxy-health-check-localhost')).toEqual([]);
+  });
+});
+
+describe('proxy-health-probe-mismatch', () => {
+  test('fires when --health-check is missing, and when the probe port is not --http-port', () => {
+    const f = ofRule(lint([
+      job({ initContainers: [cspSidecar(['--exit-zero-on-sigterm', '--http-address=0.0.0.0', '--http-port=9801', 'p:r:i?port=5432'])] }),
+      job({ initContainers: [cspSidecar(['--exit-zero-on-sigterm', '--health-check', '--http-address=0.0.0.0', 'p:r:i?port=5432'])] }),
+    ]), 'proxy-health-probe-mismatch');
+    expect(f.map(x => [x.severity, x.container, x.path])).toEqual([
+      [Severity.ERROR, 'cloud-sql-proxy', `${SIDE}.startupProbe.httpGet`],
+      [Severity.ERROR, 'cloud-sql-proxy', `${SIDE}.startupProbe.httpGet.port`],
+    ]);
+    expect(f[0].message).toContain('--health-check is not set');
+    expect(f[1].message).toContain('targets port 9801, but the health server listens on 9090 (the --http-port default)');
+  });
+
+  test('does not fire on a matching configuration, nor when flags may come from a config file or envFrom', () => {
+    const opaque = cspSidecar(['--config-file=/etc/proxy.yaml'], {});
+    const envFrom = cspSidecar(['p:r:i?port=5432'], { envFrom: [{ configMapRef: { name: 'proxy' } }] });
+    expect(ofRule(lint([job({ initContainers: [cspSidecar()] }), job({ initContainers: [opaque] }), job({ initContainers: [envFrom] })]), 'proxy-health-probe-mismatch')).toEqual([]);
+  });
+});
+
+describe('proxy-flag-of-other-flavor', () => {
+  test('fires on the Cloud SQL spelling of exit-zero given to AlloyDB, and on --private-ip given to AlloyDB', () => {
+    const adb = adbSidecar(['--exit-zero-on-sigterm', '--private-ip', '--health-check', '--http-address=0.0.0.0', '--http-port=9801', ADB_INSTANCE]);
+    const f = ofRule(lint([job({ initContainers: [adb] })]), 'proxy-flag-of-other-flavor');
+    expect(f.map(x => [x.severity, x.container, x.path])).toEqual([[Severity.ERROR, 'alloydb-proxy', SIDE], [Severity.ERROR, 'alloydb-proxy', SIDE]]);
+    expect(f[0].message).toContain("is given --exit-zero-on-sigterm, a Cloud SQL Auth Proxy flag: it exits at start-up with 'unknown flag'");
+    expect(f[0].fix).toBe('use --exit-zero-sigterm instead of --exit-zero-on-sigterm');
+    expect(f[1].fix).toContain('uses private IP by default');
+  });
+
+  test('does not fire on each flavour\'s own flags, nor on shared ones (--psc)', () => {
+    const adb = adbSidecar(['--exit-zero-sigterm', '--psc', '--health-check', '--http-address=0.0.0.0', '--http-port=9801', ADB_INSTANCE]);
+    expect(ofRule(lint([job({ initContainers: [adb] }), job({ initContainers: [cspSidecar()] })]), 'proxy-flag-of-other-flavor')).toEqual([]);
+  });
+});
+
+describe('proxy-missing-exit-zero-on-sigterm', () => {
+  test('fires on a proxy sidecar in a Job without the flavour\'s exit-zero flag', () => {
+    const f = ofRule(lint([
+      job({ initContainers: [cspSidecar(['--health-check', '--http-address=0.0.0.0', '--http-port=9801', 'p:r:i?port=5432'])] }),
+      job({ initContainers: [adbSidecar(['--health-check', '--http-address=0.0.0.0', '--http-port=9801', ADB_INSTANCE])] }),
+    ]), 'proxy-missing-exit-zero-on-sigterm');
+    expect(f.map(x => [x.severity, x.container, x.path])).toEqual([[Severity.WARNING, 'cloud-sql-proxy', SIDE], [Severity.WARNING, 'alloydb-proxy', SIDE]]);
+    expect(f[0].fix).toBe('add --exit-zero-on-sigterm to the proxy arguments');
+    expect(f[1].fix).toBe('add --exit-zero-sigterm to the proxy arguments');
+  });
+
+  test('does not fire with the flag, or in a Deployment', () => {
+    const noFlag = cspSidecar(['--health-check', '--http-address=0.0.0.0', '--http-port=9801', 'p:r:i?port=5432']);
+    expect(ofRule(lint([job({ initContainers: [cspSidecar()] }), deployment({ initContainers: [noFlag] })]), 'proxy-missing-exit-zero-on-sigterm')).toEqual([]);
+  });
+});
+
+describe('proxy-prestop-http-admin-port', () => {
+  test('fires on an httpGet preStop against the admin port / quitquitquit', () => {
+    const s = cspSidecar(undefined, { lifecycle: { preStop: { httpGet: { path: '/quitquitquit', port: 9091 } } } });
+    const f = ofRule(lint([deployment({ initContainers: [s] })]), 'proxy-prestop-http-admin-port');
+    expect(f.map(x => [x.severity, x.container, x.path])).toEqual([[Severity.WARNING, 'cloud-sql-proxy', `${SIDE}.lifecycle.preStop.httpGet`]]);
+    expect(f[0].fix).toContain('["/cloud-sql-proxy", "shutdown", "--admin-port", "9091"]');
+  });
+
+  test('does not fire on the exec shutdown preStop', () => {
+    const s = cspSidecar(undefined, { lifecycle: { preStop: { exec: { command: ['/cloud-sql-proxy', 'shutdown', '--admin-port', '9091'] } } } });
+    expect(ofRule(lint([deployment({ initContainers: [s] })]), 'proxy-prestop-http-admin-port')).toEqual([]);
+  });
+});
