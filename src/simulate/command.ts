@@ -1,6 +1,106 @@
-// Placeholder owned by the simulator work (issue 5): replaced by the real command.
-import { CommandIo, UsageError } from '../_cli-io';
-export const SIMULATE_USAGE = 'Usage: cdk8s-sidecars simulate FILE\n';
-export async function runSimulateCommand(_argv: string[], _io: CommandIo): Promise<number> {
-  throw new UsageError('simulate is not implemented yet');
+/**
+ * `cdk8s-sidecars simulate FILE [--behavior FILE] [--resource KIND/NAME] [--kubernetes-version X.Y] [--until DURATION]
+ * [--format text|json]`: predicts what `kubectl get pods -w` prints for the first pod template in FILE.
+ * Exit 0 when the simulation ran (whatever the pod does), 2 on bad input.
+ */
+import * as fs from 'fs';
+import { CommandIo, parseArgs, readManifestInputs, UsageError } from '../_cli-io';
+import { ManifestError, parseDurationSeconds } from '../_manifest';
+import { KubernetesVersion } from '../kubernetes-version';
+import { parseBehaviorFile, SimulationInputError } from './_behavior';
+import { DEFAULT_SIMULATION_HORIZON, Simulator } from './simulator';
+
+export const SIMULATE_USAGE = `Usage: cdk8s-sidecars simulate FILE [options]
+
+Predict what 'kubectl get pods -w' prints for the pod of a Job, CronJob, Pod, Deployment, ... with init containers
+and native sidecars. FILE is YAML or JSON ('-' reads standard input); the first object with a pod template is used.
+
+Options:
+  --behavior FILE             what each container does (YAML/JSON keyed by container name), e.g.
+                                slow-sidecar: { readyAfter: 5s }
+                                app: { needs: [slow-sidecar], exitAfter: 1s, exitCode: 0 }
+                              keys: readyAfter, failsStartup, needs, exitAfter, exitCode, stopAfter, stopExitCode,
+                              postStartDuration, postStartFails, preStopDuration, failsLiveness, imagePullFails
+  --resource KIND/NAME        simulate this workload (e.g. CronJob/sidecar-cronjob)
+  --kubernetes-version X.Y    target release (default ${KubernetesVersion.DEFAULT.toString()})
+  --sidecar-feature-gate      the SidecarContainers feature gate is on (only matters on 1.28)
+  --until DURATION            horizon (default ${DEFAULT_SIMULATION_HORIZON / 60}m), e.g. 90s, 10m
+  --delete-at DURATION        delete the pod at this time (kubectl delete pod)
+  --format text|json          output format (default text)
+
+Exit codes: 0 simulated, 2 bad input.
+See docs/simulator.md for the model and its limits.
+`;
+
+function durationOption(flag: string, value: string | boolean | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const seconds = parseDurationSeconds(value);
+  if (seconds === undefined) throw new UsageError(`option '--${flag}' must be a duration like 90s, 1.5s or 10m, got '${value}'`);
+  return seconds;
+}
+
+export async function runSimulateCommand(argv: string[], io: CommandIo): Promise<number> {
+  const { options, positionals } = parseArgs(argv, {
+    'behavior': 'string',
+    'resource': 'string',
+    'kubernetes-version': 'string',
+    'sidecar-feature-gate': 'boolean',
+    'until': 'string',
+    'delete-at': 'string',
+    'format': 'string',
+  });
+  if (positionals.length !== 1) {
+    throw new UsageError(positionals.length === 0 ? 'missing FILE (a manifest, or - for standard input)' : `expected one FILE, got ${positionals.length}: ${positionals.join(' ')}`);
+  }
+  const format = (options.format as string | undefined) ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError(`option '--format' must be text or json, got '${format}'`);
+  let kubernetesVersion: KubernetesVersion | undefined;
+  if (options['kubernetes-version'] !== undefined) {
+    try {
+      kubernetesVersion = KubernetesVersion.parse(options['kubernetes-version'] as string);
+    } catch {
+      throw new UsageError(`option '--kubernetes-version' must look like 1.29 or v1.29.3, got '${options['kubernetes-version']}'`);
+    }
+  }
+  const until = durationOption('until', options.until);
+  if (until === 0) throw new UsageError("option '--until' must be longer than 0s");
+  const deleteAt = durationOption('delete-at', options['delete-at']);
+
+  const manifests = await readManifestInputs(positionals, io);
+  let behaviors: any;
+  const behaviorFile = options.behavior as string | undefined;
+  if (behaviorFile !== undefined) {
+    let text: string;
+    try {
+      text = fs.readFileSync(behaviorFile, 'utf8');
+    } catch (e: any) {
+      throw new ManifestError(`${behaviorFile}: cannot read: ${e.code === 'ENOENT' ? 'no such file or directory' : e.message}`);
+    }
+    try {
+      behaviors = parseBehaviorFile(text, behaviorFile);
+    } catch (e) {
+      if (e instanceof SimulationInputError) throw new ManifestError(e.message);
+      throw e;
+    }
+  }
+
+  let result;
+  try {
+    result = Simulator.simulateManifests(manifests.map(m => m.manifest), {
+      behaviors,
+      kubernetesVersion,
+      sidecarFeatureGate: options['sidecar-feature-gate'] === true,
+      until,
+      deleteAt,
+      resource: options.resource as string | undefined,
+    });
+  } catch (e: any) {
+    if (e instanceof SimulationInputError) {
+      // messages about behaviours say `behaviors: …`; name the file instead
+      throw new ManifestError(behaviorFile ? e.message.replace(/^behaviors:/, `${behaviorFile}:`) : e.message);
+    }
+    throw e;
+  }
+  io.stdout(format === 'json' ? `${JSON.stringify(result.toJson())}\n` : result.toText());
+  return 0;
 }
