@@ -691,6 +691,8 @@ class Engine {
     c.started = true;
     c.everStarted = true;
     this.log(SimulationEventKind.STARTED, c, c.probeSpecs.startup ? 'startup probe succeeded: started' : 'running (no startup probe): started');
+    // §2.4: plain init containers are Ready only once Terminated with exit code 0 (see exit())
+    if (c.role === 'init') return;
     // §2.4 / [C5]: Ready only once started; no readiness probe → "always ready"
     if (!c.probeSpecs.readiness) this.setReady(c, true);
     else this.setReady(c, c.probes.readiness.result === 'success');
@@ -718,7 +720,10 @@ class Engine {
     runRecord.exitCode = exitCode;
     // §2.6: "Once a container has executed for 10 minutes without any problems, the kubelet resets the backoff timer."
     if (this.t - c.runStart >= BACKOFF_RESET_AFTER) c.backoffStep = 0;
-    if (c.role === 'init' && exitCode === 0) c.succeeded = true;
+    if (c.role === 'init' && exitCode === 0) {
+      c.succeeded = true;
+      this.setReady(c, true); // §2.4 "Regular init containers: Ready = true only when Terminated && ExitCode == 0"
+    }
     this.log(SimulationEventKind.EXITED, c, `exited with code ${exitCode}`);
     const k = c.kill;
     c.kill = undefined;
@@ -969,8 +974,9 @@ class Engine {
       const hook = c.postStart !== undefined ? `, after its postStart hook (${formatSeconds(c.postStart)})` : '';
       if (p) {
         const giveUp = p.initialDelay + (p.failure - 1) * p.period;
-        plan.push(`${pos} (native sidecar): ${next} ${verb('waits', 'wait')} for its startupProbe${hook} — probed ${formatSeconds(p.initialDelay)} after it starts, then every ${formatSeconds(p.period)}; `
-          + `if it does not answer by ${formatSeconds(giveUp)} after starting (failureThreshold ${p.failure}), the kubelet kills and restarts it with back-off 10s, 20s, … 5m and the wait goes on`);
+        const first = p.initialDelay === 0 ? 'as soon as it starts' : `${formatSeconds(p.initialDelay)} after it starts`;
+        plan.push(`${pos} (native sidecar): ${next} ${verb('waits', 'wait')} for its startupProbe${hook} — probed ${first}, then every ${formatSeconds(p.period)}, so it counts as started at most ${formatSeconds(p.period)} after it serves`
+          + `${p.initialDelay > 0 ? ` and never before ${formatSeconds(p.initialDelay)}` : ''}; if it still fails at the probe ${formatSeconds(giveUp)} after starting (failureThreshold ${p.failure}), the kubelet kills and restarts it with back-off 10s, 20s, … 5m and the wait goes on`);
       } else {
         plan.push(`${pos} (native sidecar) has no startupProbe: ${next} ${verb('starts', 'start')} as soon as it runs${hook}, without waiting for it to serve (a readinessProbe does not gate start-up)`);
       }
