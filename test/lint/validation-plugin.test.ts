@@ -1,0 +1,154 @@
+// The cdk8s validation plugin: in-process with a fake context, then through the real cdk8s CLI (`cdk8s synth`
+// loading `./node_modules/cdk8s-sidecars`, i.e. the compiled lib/ of this repo: `npm test` compiles first).
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { IValidationContext, LintViolation, Severity, SidecarLintValidation } from '../../src';
+
+const root = path.join(__dirname, '..', '..');
+const fixtures = path.join(__dirname, 'fixtures');
+
+interface FakeReport { violations: LintViolation[]; status?: string; metadata?: Record<string, string> }
+
+function fakeContext(manifests: string[]): { context: IValidationContext; report: FakeReport; logs: string[] } {
+  const report: FakeReport = { violations: [] };
+  const logs: string[] = [];
+  const context: IValidationContext = {
+    manifests,
+    report: {
+      addViolation: v => { report.violations.push(v); },
+      submit: (status, metadata) => { report.status = status; report.metadata = metadata; },
+    },
+    logger: { log: m => { logs.push(m); } },
+  };
+  return { context, report, logs };
+}
+
+describe('SidecarLintValidation (in-process)', () => {
+  test('reports every finding as a violation and fails on error findings', async () => {
+    const file = path.join(fixtures, 'seed-broken.yaml');
+    const { context, report, logs } = fakeContext([file]);
+    await new SidecarLintValidation().validate(context);
+    expect(report.status).toBe('failure');
+    expect(report.metadata).toMatchObject({ kubernetesVersion: '1.29', errors: '3' });
+    const v = report.violations.find(x => x.ruleName === 'sidecar-missing-startup-probe')!;
+    expect(v.recommendation).toMatch(/^\[error\] sidecar 'db-helper' declares port 5432 but has no startupProbe/);
+    expect(v.fix).toContain('startupProbe');
+    expect(v.violatingResources).toEqual([{ resourceName: 'sync', locations: ['spec/template/spec/initContainers/0/startupProbe'], manifestPath: file }]);
+    expect(report.violations.map(x => x.ruleName)).toEqual(expect.arrayContaining(['job-helper-never-exits', 'init-container-never-exits']));
+    expect(logs[0]).toMatch(/3 error\(s\)/);
+  });
+
+  test('succeeds when there are only warnings and infos; honours minSeverity and ignore', async () => {
+    const { context, report } = fakeContext([path.join(fixtures, 'seed-fixed.yaml')]);
+    await new SidecarLintValidation({ minSeverity: Severity.WARNING }).validate(context);
+    expect(report.status).toBe('success');
+    expect(report.violations).toEqual([]);
+
+    const broken = fakeContext([path.join(fixtures, 'seed-broken.yaml')]);
+    await new SidecarLintValidation({ ignore: ['job-helper-never-exits', 'init-container-never-exits', 'sidecar-missing-startup-probe'] }).validate(broken.context);
+    expect(broken.report.status).toBe('success');
+  });
+
+  test('properties come from YAML as strings: version, severity, feature gate', async () => {
+    const { context, report } = fakeContext([path.join(fixtures, 'seed-fixed.yaml')]);
+    await new SidecarLintValidation({ kubernetesVersion: '1.28', minSeverity: 'error' as Severity }).validate(context);
+    expect(report.status).toBe('failure');
+    expect(report.violations.map(v => v.ruleName)).toEqual(['native-sidecar-unsupported-version']);
+    const gated = fakeContext([path.join(fixtures, 'seed-fixed.yaml')]);
+    await new SidecarLintValidation({ kubernetesVersion: '1.28', sidecarContainersFeatureGate: 'true' as any }).validate(gated.context);
+    expect(gated.report.status).toBe('success');
+  });
+
+  test('invalid properties fail at construction with a clear message', () => {
+    expect(() => new SidecarLintValidation({ kubernetesVersion: 'latest' })).toThrow(/expected a Kubernetes version/);
+    expect(() => new SidecarLintValidation({ minSeverity: 'fatal' as Severity })).toThrow(/SidecarLintValidation: minSeverity must be error, warning or info/);
+    expect(() => new SidecarLintValidation({ ignore: ['nope'] })).toThrow(/SidecarLintValidation: unknown lint rule id 'nope'/);
+  });
+
+  test('an unreadable manifest fails the report', async () => {
+    const { context, report } = fakeContext([path.join(fixtures, 'does-not-exist.yaml')]);
+    await new SidecarLintValidation().validate(context);
+    expect(report.status).toBe('failure');
+    expect(report.violations[0].recommendation).toMatch(/does-not-exist\.yaml: cannot read/);
+  });
+});
+
+describe('SidecarLintValidation with the real cdk8s CLI', () => {
+  let app: string;
+  const MAIN_JS = `
+const { App, Chart, Cron, Duration } = require('cdk8s');
+const kplus = require('cdk8s-plus-28');
+const app = new App();
+const chart = new Chart(app, 'nightly');
+const cron = new kplus.CronJob(chart, 'report', {
+  schedule: Cron.daily(),
+  activeDeadline: Duration.minutes(10),
+  containers: [{ name: 'report', image: 'ghcr.io/example/report:1.4.2', command: ['/report'] }],
+});
+const helper = { name: 'db-tunnel', image: 'ghcr.io/example/db-tunnel:2.1.0', portNumber: 5432 };
+if (process.env.LINT_VARIANT === 'broken') {
+  // the classic mistake: the helper as a second regular container
+  cron.addContainer(helper);
+} else {
+  cron.addInitContainer({
+    ...helper,
+    restartPolicy: kplus.ContainerRestartPolicy.ALWAYS,
+    startup: kplus.Probe.fromTcpSocket({ port: 5432, periodSeconds: Duration.seconds(1), initialDelaySeconds: Duration.seconds(0), failureThreshold: 60 }),
+  });
+}
+app.synth();
+`;
+  const CDK8S_YAML = `language: typescript
+app: node main.js
+validations:
+  - package: ./node_modules/cdk8s-sidecars
+    version: 0.0.0
+    class: SidecarLintValidation
+    properties:
+      kubernetesVersion: "1.29"
+`;
+
+  beforeAll(() => {
+    app = fs.mkdtempSync(path.join(os.tmpdir(), 'lint-plugin-'));
+    fs.writeFileSync(path.join(app, 'main.js'), MAIN_JS);
+    fs.writeFileSync(path.join(app, 'cdk8s.yaml'), CDK8S_YAML);
+    const nm = path.join(app, 'node_modules');
+    fs.mkdirSync(nm);
+    for (const m of ['cdk8s', 'cdk8s-plus-28', 'constructs']) fs.symlinkSync(path.join(root, 'node_modules', m), path.join(nm, m), 'dir');
+    // the package under test, as a user would install it: its package.json "main" is lib/index.js
+    fs.symlinkSync(root, path.join(nm, 'cdk8s-sidecars'), 'dir');
+  });
+  afterAll(() => fs.rmSync(app, { recursive: true, force: true }));
+
+  function synth(variant: string) {
+    expect(fs.existsSync(path.join(root, 'lib', 'index.js'))).toBe(true); // run `npx projen compile` first
+    return spawnSync(path.join(root, 'node_modules', '.bin', 'cdk8s'), ['synth', '--no-check-upgrade'], {
+      cwd: app,
+      encoding: 'utf8',
+      env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false', LINT_VARIANT: variant },
+      timeout: 50_000,
+    });
+  }
+
+  test('fails `cdk8s synth` of a chart with a broken sidecar, naming the rule, construct path and fix', () => {
+    const r = synth('broken');
+    const out = `${r.stdout}${r.stderr}`;
+    expect(r.status).toBe(2);
+    expect(out).toContain('job-helper-never-exits');
+    expect(out).toContain('Construct Path: nightly/report/Resource');
+    expect(out).toContain('spec/jobTemplate/spec/template/spec/containers/1');
+    expect(out).toContain("move 'db-tunnel' from containers to initContainers");
+    expect(out).toContain('Validation failed');
+  }, 60_000);
+
+  test('passes `cdk8s synth` of the fixed chart (native sidecar with a startup probe)', () => {
+    const r = synth('fixed');
+    const out = `${r.stdout}${r.stderr}`;
+    expect(r.status).toBe(0);
+    expect(out).toContain('Validations ended succesfully');
+    expect(out).not.toContain('job-helper-never-exits');
+    expect(fs.readFileSync(path.join(app, 'dist', 'nightly.k8s.yaml'), 'utf8')).toContain('restartPolicy: Always');
+  }, 60_000);
+});
