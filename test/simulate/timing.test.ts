@@ -1,0 +1,190 @@
+/**
+ * Timing rules: probes (first run at start + initialDelaySeconds, then every periodSeconds, Kubernetes defaults),
+ * back-off (§2.6), activeDeadlineSeconds (§2.5, §3.3), the horizon and `stuck`.
+ */
+import { SimulatedPodPhase, SimulationEventKind, Simulator } from '../../src/simulate';
+import { ctr, eventTimes, fixture, job, pod, probe, sidecar, timeline } from './helpers';
+
+describe('probes', () => {
+  test('Kubernetes defaults when fields are absent: periodSeconds 10, failureThreshold 3', () => {
+    const manifest = pod({ initContainers: [sidecar('proxy', { startupProbe: probe() })], containers: [ctr('app')] });
+    const result = Simulator.simulate(manifest, { behaviors: { proxy: { readyAfter: 5 }, app: { exitAfter: 1 } } });
+    // probes at 0 (fails), 10 (succeeds)
+    expect(result.container('app').startedAt).toBe(10);
+    // readiness at 25 s: probes at 0, 10, 20 fail → killed at 20 and restarted after 10 s of back-off
+    const slow = Simulator.simulate(manifest, { behaviors: { proxy: { readyAfter: 25 }, app: { exitAfter: 1 } }, until: 200 });
+    expect(eventTimes(slow, SimulationEventKind.STARTUP_PROBE_FAILED, 'proxy').slice(0, 2)).toEqual([20, 50]);
+    expect(slow.container('proxy').runs.map(r => r.startedAt).slice(0, 3)).toEqual([0, 30, 70]);
+    expect(slow.container('app').startedAt).toBeUndefined();
+  });
+
+  test('first probe at start + initialDelaySeconds, then every periodSeconds; fractions of seconds are kept', () => {
+    const manifest = pod({ initContainers: [sidecar('proxy', { startupProbe: probe({ initialDelaySeconds: 2, periodSeconds: 1, failureThreshold: 60 }) })], containers: [ctr('app')] });
+    const at = (readyAfter: number) => Simulator.simulate(manifest, { behaviors: { proxy: { readyAfter }, app: { exitAfter: 1 } } }).container('app').startedAt;
+    expect(at(0)).toBe(2);
+    expect(at(0.5)).toBe(2);
+    expect(at(2.5)).toBe(3);
+    expect(at(7)).toBe(7);
+    const r = Simulator.simulate(manifest, { behaviors: { proxy: { readyAfter: 2.5 }, app: { exitAfter: 0.25 } } });
+    expect(r.container('app').exitedAt).toBe(3.25);
+    expect(r.container('proxy').servingAt).toBe(2.5);
+  });
+
+  test('a readinessProbe on a sidecar affects READY but does not gate start-up (§2.4)', () => {
+    const manifest = pod({
+      initContainers: [sidecar('proxy', { readinessProbe: probe({ periodSeconds: 2 }) })],
+      containers: [ctr('app')],
+    });
+    const result = Simulator.simulate(manifest, { behaviors: { proxy: { readyAfter: 3 }, app: { exitAfter: 10 } } });
+    expect(result.container('app').startedAt).toBe(0);
+    expect(result.container('proxy').readyAt).toBe(4);
+    expect(timeline(result).slice(0, 5)).toEqual([
+      '0 0/2 Pending 0',
+      '0 0/2 Init:0/1 0',
+      '0 0/2 PodInitializing 0',
+      '0 1/2 Running 0',
+      '4 2/2 Running 0',
+    ]);
+  });
+
+  test("a regular container's readinessProbe (successThreshold 2) affects READY; Completed next to a running container is NotReady (PodReady False, §3.3)", () => {
+    const result = Simulator.simulate(pod({
+      containers: [ctr('a'), ctr('b', { readinessProbe: probe({ periodSeconds: 1, successThreshold: 2 }) })],
+    }), { behaviors: { a: { exitAfter: 1 }, b: { readyAfter: 2 } } });
+    expect(timeline(result)).toEqual([
+      '0 0/2 Pending 0',
+      '0 0/2 ContainerCreating 0',
+      '0 1/2 Running 0',
+      '1 0/2 Completed 0',
+      '3 1/2 NotReady 0',
+    ]);
+    expect(result.container('b').readyAt).toBe(3);
+  });
+
+  test('a container with a startupProbe is ready only once started (§2.4)', () => {
+    const result = Simulator.simulate(pod({ containers: [ctr('app', { startupProbe: probe({ periodSeconds: 1, failureThreshold: 10 }) })] }), {
+      behaviors: { app: { readyAfter: 3 } },
+    });
+    expect(result.container('app').readyAt).toBe(3);
+    expect(result.statusSequence()).toEqual(['0/1 Pending', '0/1 ContainerCreating', '0/1 Running', '1/1 Running']);
+  });
+});
+
+describe('back-off (§2.6)', () => {
+  test('a sidecar failing its startup probe is restarted after 10s, 20s, 40s, 80s, 160s, 300s, 300s (RESTARTS counts it)', () => {
+    const manifest = pod({
+      initContainers: [sidecar('proxy', { startupProbe: probe({ periodSeconds: 1, failureThreshold: 1 }) })],
+      containers: [ctr('app')],
+    });
+    const result = Simulator.simulate(manifest, { behaviors: { proxy: { failsStartup: true } }, until: 1000 });
+    const runs = result.container('proxy').runs;
+    const gaps = runs.slice(1).map((r, i) => r.startedAt - runs[i].exitedAt!);
+    expect(gaps).toEqual([10, 20, 40, 80, 160, 300, 300]);
+    expect(result.finalState).toMatchObject({ phase: SimulatedPodPhase.PENDING, restarts: 7 });
+    expect(result.container('app').startedAt).toBeUndefined();
+    expect(result.stuck).toBe(false); // the kubelet keeps trying
+    expect(result.notes).toContain('still not terminal at the horizon (16m40s)');
+  });
+
+  test('the sidecar is restarted whatever the pod restartPolicy (Never here), and the kill and restart show no Terminated row', () => {
+    const manifest = pod({
+      initContainers: [sidecar('proxy', { startupProbe: probe({ periodSeconds: 1, failureThreshold: 3 }) })],
+      containers: [ctr('app')],
+    });
+    const result = Simulator.simulate(manifest, { behaviors: { proxy: { failsStartup: true } }, until: 40 });
+    expect(timeline(result)).toEqual([
+      '0 0/2 Pending 0',
+      '0 0/2 Init:0/1 0',
+      '2 0/2 Init:CrashLoopBackOff 0',
+      '12 0/2 Init:0/1 1',
+      '14 0/2 Init:CrashLoopBackOff 1',
+      '34 0/2 Init:0/1 2',
+      '36 0/2 Init:CrashLoopBackOff 2',
+    ]);
+  });
+
+  test('the back-off resets after 10 minutes of running', () => {
+    const result = Simulator.simulate(pod({ restartPolicy: 'Always', containers: [ctr('app')] }), {
+      behaviors: { app: { exitAfter: 700, exitCode: 1 } },
+      until: 2200,
+    });
+    const runs = result.container('app').runs;
+    expect(runs.slice(1).map((r, i) => r.startedAt - runs[i].exitedAt!)).toEqual([10, 10, 10]);
+  });
+});
+
+describe('activeDeadlineSeconds', () => {
+  test('pod activeDeadlineSeconds → DeadlineExceeded, phase Failed, containers stopped', () => {
+    const manifest = pod({
+      activeDeadlineSeconds: 30,
+      initContainers: [sidecar('proxy', { startupProbe: probe({ periodSeconds: 1, failureThreshold: 60 }) })],
+      containers: [ctr('app')],
+    });
+    const result = Simulator.simulate(manifest, { behaviors: { proxy: { failsStartup: true } } });
+    expect(timeline(result)).toEqual(['0 0/2 Pending 0', '0 0/2 Init:0/1 0', '30 0/2 DeadlineExceeded 0']);
+    expect(result.finalState).toMatchObject({ at: 30, phase: SimulatedPodPhase.FAILED, status: 'DeadlineExceeded', terminal: true });
+    expect(result.container('proxy').exitedAt).toBe(30);
+    expect(eventTimes(result, SimulationEventKind.DEADLINE_EXCEEDED)).toEqual([30]);
+  });
+
+  test('pod activeDeadlineSeconds stops a running pod: READY drops while its containers exit', () => {
+    const result = Simulator.simulate(pod({ activeDeadlineSeconds: 10, containers: [ctr('app')] }), { behaviors: { app: { stopAfter: 3 } } });
+    expect(timeline(result).slice(-2)).toEqual(['10 1/1 DeadlineExceeded 0', '13 0/1 DeadlineExceeded 0']);
+    expect(result.finalState.phase).toBe(SimulatedPodPhase.FAILED);
+  });
+
+  // After the deletion the never-started sidecar is Terminated with exit 0, which printPod's init walk counts as done,
+  // so the terminal pod shows the app's default waiting reason (derived from §3.2, not verified on a cluster).
+  test('Job activeDeadlineSeconds: the Job controller deletes the pod (Terminating), the pod ends Failed', () => {
+    const manifest = job({
+      initContainers: [sidecar('proxy', { startupProbe: probe({ periodSeconds: 1, failureThreshold: 60 }) })],
+      containers: [ctr('app')],
+    }, { activeDeadlineSeconds: 20 });
+    const result = Simulator.simulate(manifest, { behaviors: { proxy: { failsStartup: true, stopAfter: 1 } } });
+    expect(timeline(result)).toEqual(['0 0/2 Pending 0', '0 0/2 Init:0/1 0', '20 0/2 Terminating 0', '21 0/2 PodInitializing 0']);
+    expect(result.finalState).toMatchObject({ phase: SimulatedPodPhase.FAILED, terminal: true });
+    expect(result.notes.some(n => n.includes("Job's activeDeadlineSeconds passed"))).toBe(true);
+  });
+
+  test('a deadline after the pod finished changes nothing', () => {
+    const manifest = fixture('seed-fixed.yaml');
+    manifest.spec.jobTemplate.spec.template.spec.activeDeadlineSeconds = 60;
+    const result = Simulator.simulate(manifest, { behaviors: { 'slow-sidecar': { readyAfter: 5 }, 'sidecar-user': { exitAfter: 1 } } });
+    expect(result.finalState).toMatchObject({ phase: SimulatedPodPhase.SUCCEEDED, status: 'Completed', at: 6 });
+  });
+});
+
+describe('horizon and stuck', () => {
+  const longJob = () => fixture('seed-fixed.yaml');
+
+  test('default horizon is 10 minutes; a pod still working then is neither terminal nor stuck', () => {
+    const result = Simulator.simulate(longJob(), { behaviors: { 'slow-sidecar': { readyAfter: 5 }, 'sidecar-user': { exitAfter: 700 } } });
+    expect(result.horizon).toBe(600);
+    expect(result.finalState).toMatchObject({ phase: SimulatedPodPhase.RUNNING, status: 'Running', terminal: false });
+    expect(result.stuck).toBe(false);
+  });
+
+  test('a longer horizon lets it finish', () => {
+    const result = Simulator.simulate(longJob(), { behaviors: { 'slow-sidecar': { readyAfter: 5 }, 'sidecar-user': { exitAfter: 700 } }, until: 800 });
+    expect(result.finalState).toMatchObject({ phase: SimulatedPodPhase.SUCCEEDED, at: 705 });
+  });
+
+  test('nothing after the horizon is simulated', () => {
+    const result = Simulator.simulate(longJob(), { behaviors: { 'slow-sidecar': { readyAfter: 5 } }, until: 3 });
+    expect(result.rows.every(r => r.at <= 3)).toBe(true);
+    expect(result.finalState.status).toBe('Init:0/1');
+  });
+
+  test('a ready Deployment pod is not stuck; one whose sidecar never starts is', () => {
+    const deployment = (startupProbe?: any) => ({
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' },
+      spec: { template: { spec: { initContainers: [sidecar('proxy', { startupProbe })], containers: [ctr('web')] } } },
+    });
+    const ok = Simulator.simulate(deployment());
+    expect(ok).toMatchObject({ stuck: false, finalState: { phase: SimulatedPodPhase.RUNNING, status: 'Running', ready: '2/2' } });
+    expect(ok.podName).toMatch(/^web-[a-z0-9]{10}-[a-z0-9]{5}$/);
+    const blocked = Simulator.simulate(deployment(probe({ periodSeconds: 1, failureThreshold: 1 })), { behaviors: { proxy: { failsStartup: true } } });
+    expect(blocked.stuck).toBe(false); // crash-looping: the kubelet keeps trying
+    expect(blocked.finalState.status).toBe('Init:CrashLoopBackOff');
+  });
+});

@@ -1,0 +1,103 @@
+/**
+ * Version-dependent behaviour (sidecar-semantics.md §1; the versions come from src/_version-facts.ts).
+ */
+import { KubernetesVersion } from '../../src/kubernetes-version';
+import { SimulatedContainerRole, SimulatedPodPhase, SimulationEventKind, Simulator } from '../../src/simulate';
+import { ctr, eventOrder, eventTimes, fixture, pod, sidecar } from './helpers';
+
+const SEED_BEHAVIORS = {
+  'slow-sidecar': { readyAfter: 5 },
+  'sidecar-user': { needs: ['slow-sidecar'], exitAfter: 1 },
+};
+
+describe('Kubernetes 1.27 (no native sidecars, §1.2)', () => {
+  test('a restartPolicy: Always init container without probes runs as a plain init container: 0/1 Init:0/1 forever', () => {
+    const result = Simulator.simulate(fixture('seed-no-probe.yaml'), { behaviors: SEED_BEHAVIORS, kubernetesVersion: KubernetesVersion.V1_27 });
+    expect(result.statusSequence()).toEqual(['0/1 Pending', '0/1 Init:0/1']);
+    expect(result.stuck).toBe(true);
+    expect(result.rejectedByApiServer).toBe(false);
+    expect(result.container('slow-sidecar').role).toBe(SimulatedContainerRole.INIT);
+    expect(result.notes.some(n => n.includes("does not know 'restartPolicy' on init containers"))).toBe(true);
+  });
+
+  test('with a startupProbe the API server would reject the pod: reported, not silently simulated', () => {
+    const result = Simulator.simulate(fixture('seed-fixed.yaml'), { behaviors: SEED_BEHAVIORS, kubernetesVersion: KubernetesVersion.V1_27 });
+    expect(result.rejectedByApiServer).toBe(true);
+    expect(result.notes[0]).toMatch(/API server rejects this pod .* on Kubernetes 1\.27/);
+    expect(result.toText()).toContain('API server rejects this pod');
+  });
+
+  test('a helper that exits 0 merely runs once before the app (§1.2 "If the helper does exit 0 it merely runs once")', () => {
+    const result = Simulator.simulate(fixture('seed-no-probe.yaml'), {
+      behaviors: { 'slow-sidecar': { exitAfter: 2 }, 'sidecar-user': { exitAfter: 1 } },
+      kubernetesVersion: KubernetesVersion.V1_27,
+    });
+    expect(result.container('sidecar-user').startedAt).toBe(2);
+    expect(result.finalState).toMatchObject({ phase: SimulatedPodPhase.SUCCEEDED, ready: '0/1', status: 'Completed' });
+  });
+});
+
+describe('Kubernetes 1.28 (alpha, feature gate SidecarContainers)', () => {
+  test('without the gate (the default) the field is dropped: 0/1 Init:0/1 forever, like 1.27', () => {
+    const result = Simulator.simulate(fixture('seed-no-probe.yaml'), { behaviors: SEED_BEHAVIORS, kubernetesVersion: KubernetesVersion.V1_28 });
+    expect(result.statusSequence()).toEqual(['0/1 Pending', '0/1 Init:0/1']);
+    expect(result.stuck).toBe(true);
+    expect(result.notes.some(n => n.includes("'SidecarContainers' feature gate"))).toBe(true);
+  });
+
+  test('without the gate, a sidecar with a startupProbe is rejected', () => {
+    const result = Simulator.simulate(fixture('seed-fixed.yaml'), { behaviors: SEED_BEHAVIORS, kubernetesVersion: KubernetesVersion.V1_28 });
+    expect(result.rejectedByApiServer).toBe(true);
+  });
+
+  test('with the gate, the seed fix works and the Job completes', () => {
+    const result = Simulator.simulate(fixture('seed-fixed.yaml'), {
+      behaviors: SEED_BEHAVIORS, kubernetesVersion: KubernetesVersion.V1_28, sidecarFeatureGate: true,
+    });
+    expect(result.rejectedByApiServer).toBe(false);
+    expect(result.finalState).toMatchObject({ phase: SimulatedPodPhase.SUCCEEDED, status: 'Completed' });
+    expect(result.startedAfterServing('sidecar-user', 'slow-sidecar')).toBe(true);
+  });
+
+  test('with the gate, sidecars are stopped all at once, not in reverse order (§1.3 "In Alpha sidecar containers will be terminated as regular containers")', () => {
+    const result = Simulator.simulate(pod({
+      initContainers: [sidecar('s1'), sidecar('s2'), sidecar('s3')],
+      containers: [ctr('app')],
+    }), {
+      behaviors: { s1: { stopAfter: 5 }, s2: { stopAfter: 5 }, s3: { stopAfter: 5 }, app: { exitAfter: 5 } },
+      kubernetesVersion: KubernetesVersion.V1_28, sidecarFeatureGate: true,
+    });
+    expect(eventTimes(result, SimulationEventKind.SIGTERM)).toEqual([5, 5, 5]);
+    expect(eventTimes(result, SimulationEventKind.EXITED)).toEqual([5, 10, 10, 10]);
+    expect(result.plan.some(p => p.includes('all at once'))).toBe(true);
+  });
+});
+
+describe('Kubernetes 1.29+ (beta/GA)', () => {
+  test.each([KubernetesVersion.V1_29, KubernetesVersion.V1_33])('%s stops sidecars in reverse order, each after the previous one exited', (version) => {
+    const result = Simulator.simulate(pod({
+      initContainers: [sidecar('s1'), sidecar('s2'), sidecar('s3')],
+      containers: [ctr('app')],
+    }), {
+      behaviors: { s1: { stopAfter: 5 }, s2: { stopAfter: 5 }, s3: { stopAfter: 5 }, app: { exitAfter: 5 } },
+      kubernetesVersion: version,
+    });
+    expect(eventOrder(result, SimulationEventKind.SIGTERM)).toEqual(['s3', 's2', 's1']);
+    expect(eventTimes(result, SimulationEventKind.SIGTERM)).toEqual([5, 10, 15]);
+    expect(result.plan.some(p => p.includes("reverse order ('s3' → 's2' → 's1')"))).toBe(true);
+    expect(result.kubernetesVersion).toBe(version.toString());
+  });
+
+  test('the default version is 1.29', () => {
+    const result = Simulator.simulate(fixture('seed-fixed.yaml'), { behaviors: SEED_BEHAVIORS });
+    expect(result.kubernetesVersion).toBe('1.29');
+  });
+
+  test('known bugs of the release are noted (kubernetes#125880 with several sidecars on 1.30; none on 1.35 for it)', () => {
+    const manifest = pod({ initContainers: [sidecar('s1'), sidecar('s2')], containers: [ctr('app')] });
+    const on130 = Simulator.simulate(manifest, { kubernetesVersion: KubernetesVersion.V1_30, behaviors: { app: { exitAfter: 1 } } });
+    expect(on130.notes.some(n => n.includes('kubernetes#125880') && n.includes('early patch releases of 1.30'))).toBe(true);
+    const on135 = Simulator.simulate(manifest, { kubernetesVersion: KubernetesVersion.V1_35, behaviors: { app: { exitAfter: 1 } } });
+    expect(on135.notes.some(n => n.includes('kubernetes#125880'))).toBe(false);
+  });
+});
