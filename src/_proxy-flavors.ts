@@ -14,6 +14,15 @@ export interface ProxyFlagNames {
   readonly ipTypeFlags: { readonly [ipType: string]: string };
   /** Query-string keys allowed on an instance (`?port=5432&...`). */
   readonly instanceQueryKeys: readonly string[];
+  /** `--quota-project` (Cloud SQL only). */
+  readonly quotaProject?: string;
+  /** Per-instance query-string key of each non-default IP type (`private-ip=true`, `public-ip=true`, `psc=true`). */
+  readonly ipTypeQueryKeys: { readonly [ipType: string]: string };
+  /**
+   * Flags that only this proxy knows: the other proxy exits at start-up with "unknown flag" when given one
+   * (reference §5, "CSP-only" and "AlloyDB-only" rows).
+   */
+  readonly only: readonly string[];
 }
 
 export interface ProxyFlavor {
@@ -38,6 +47,45 @@ export interface ProxyFlavor {
   readonly flags: ProxyFlagNames;
   /** The subcommand that asks a running proxy to quit through its admin port (version it appeared in). */
   readonly shutdownSince: string;
+  /** Container name our constructs give this proxy's sidecar. */
+  readonly containerName: string;
+  /** What one instance identifier is called, for messages (`instance connection name`, `instance URI`). */
+  readonly instanceNoun: string;
+  /** An example identifier, for messages. */
+  readonly instanceExample: string;
+  /**
+   * First proxy version of features our constructs render (image tags drop the leading `v`). A feature missing
+   * here is in every version we support.
+   */
+  readonly featureSince: { readonly [feature: string]: string };
+  /** Image tag variants that are no longer published, with the version that dropped them (reference §1, §5). */
+  readonly droppedVariants: { readonly [variant: string]: string };
+  /** IAM roles the connecting principal needs (reference §4, §5). */
+  readonly iamRoles: ProxyIamRoles;
+  /** The parsed identifier, or undefined when it is not one of this proxy's identifiers. */
+  readonly parseInstance: (id: string) => ParsedProxyInstance | undefined;
+  /**
+   * The name of the directory (Postgres) or socket file (MySQL) the proxy creates for an instance inside
+   * `--unix-socket`. For Postgres the socket itself is `<dir>/<name>/.s.PGSQL.5432`.
+   */
+  readonly unixSocketName: (id: string) => string;
+}
+
+/** IAM roles a proxy's principal needs. */
+export interface ProxyIamRoles {
+  /** To connect at all (on the instance's project). */
+  readonly connect: readonly string[];
+  /** In addition, for automatic IAM database authentication. */
+  readonly iamAuthn: readonly string[];
+}
+
+/** The parts of an instance identifier. */
+export interface ParsedProxyInstance {
+  /** Project id (`example.com:project` for legacy domain-scoped projects); undefined for a DNS name. */
+  readonly project?: string;
+  readonly region?: string;
+  /** True when the identifier is a DNS name the proxy resolves (TXT record) at start-up. */
+  readonly dnsName: boolean;
 }
 
 /** Flags common to both proxies (same spelling). */
@@ -71,7 +119,119 @@ export const COMMON_FLAGS = {
   disableTraces: '--disable-traces',
   lazyRefresh: '--lazy-refresh',
   runConnectionTest: '--run-connection-test',
+  loginToken: '--login-token',
+  configFile: '--config-file',
+  debug: '--debug',
+  userAgent: '--user-agent',
+  fuse: '--fuse',
+  fuseTmpDir: '--fuse-tmp-dir',
 } as const;
+
+/** One-letter aliases of common flags (`-p 5432` is `--port 5432`), so an escape-hatch arg cannot hide a duplicate. */
+export const SHORT_FLAGS: { readonly [short: string]: string } = {
+  '-p': COMMON_FLAGS.port,
+  '-a': COMMON_FLAGS.address,
+  '-u': COMMON_FLAGS.unixSocket,
+  '-i': COMMON_FLAGS.autoIamAuthn,
+  '-c': COMMON_FLAGS.credentialsFile,
+  '-j': COMMON_FLAGS.jsonCredentials,
+  '-t': COMMON_FLAGS.token,
+  '-g': COMMON_FLAGS.gcloudAuth,
+  '-l': COMMON_FLAGS.structuredLogs,
+};
+
+/** Flags that carry credentials: at most one may be given (cloud-sql-proxy cmd/root.go:846-864). */
+export const CREDENTIAL_FLAGS: readonly string[] = [
+  COMMON_FLAGS.credentialsFile, COMMON_FLAGS.jsonCredentials, COMMON_FLAGS.token, COMMON_FLAGS.loginToken, COMMON_FLAGS.gcloudAuth,
+];
+
+/** Per-instance query-string keys common to both proxies (`ICN?port=5432&auto-iam-authn=true`). */
+export const INSTANCE_QUERY_KEYS = {
+  port: 'port',
+  address: 'address',
+  unixSocket: 'unix-socket',
+  unixSocketPath: 'unix-socket-path',
+  autoIamAuthn: 'auto-iam-authn',
+} as const;
+
+/** The subcommand that makes a running proxy quit through its localhost-only admin server (exec preStop). */
+export const SHUTDOWN_SUBCOMMAND = 'shutdown';
+
+/** Name of the Postgres socket file inside the per-instance socket directory. */
+export const POSTGRES_SOCKET_FILE = '.s.PGSQL.5432';
+
+/** Linux `sun_path` holds 108 bytes including the terminating NUL: longer socket paths cannot be bound. */
+export const MAX_UNIX_SOCKET_PATH = 107;
+
+/** Roles outside the per-proxy ones (reference §4). */
+export const GCP_ROLES = {
+  /** Lets a Kubernetes service account act as the Google service account (Workload Identity binding). */
+  workloadIdentityUser: 'roles/iam.workloadIdentityUser',
+  /** Lets a principal mint tokens for a service account it impersonates (`--impersonate-service-account`). */
+  tokenCreator: 'roles/iam.serviceAccountTokenCreator',
+  /** `--quota-project` needs `serviceusage.services.use` on that project. */
+  serviceUsageConsumer: 'roles/serviceusage.serviceUsageConsumer',
+  /** `--telemetry-project`: metrics (the proxy's own error hint, cmd/root.go `formatStackdriverError`). */
+  metricWriter: 'roles/monitoring.metricWriter',
+  /** `--telemetry-project`: traces. */
+  traceAgent: 'roles/cloudtrace.agent',
+} as const;
+
+/** The Kubernetes ServiceAccount annotation that maps it to a Google service account (GKE Workload Identity). */
+export const GKE_GSA_ANNOTATION = 'iam.gke.io/gcp-service-account';
+
+/**
+ * Our constructs' defaults (not the binaries'). Each has its reason, with sources from
+ * ../shared/reference/cloud-sql-proxy.md; docs/cloud-sql-proxy.md has the full table.
+ */
+export const PROXY_CONSTRUCT_DEFAULTS = {
+  /** `--http-address`: kubelet probes target the pod IP, so the health server must not bind localhost (csp#1555, §6 row 5). */
+  httpAddress: '0.0.0.0',
+  /** `--http-port`: 9801 like the operator and the upstream example, away from the 9090 many apps use for metrics (§6 row 5). */
+  healthPort: 9801,
+  /** Database listeners stay on loopback: "the most secure configuration" (csp README FAQ, §6 row 4). */
+  listenAddress: '127.0.0.1',
+  /** startupProbe: period 1 s, failure threshold 60, timeout 10 s, as the operator and the upstream yaml (§6 row 6). */
+  startupPeriodSeconds: 1,
+  startupTimeoutSeconds: 60,
+  probeTimeoutSeconds: 10,
+  /** livenessProbe: period 10 s, failure threshold 3, timeout 10 s (operator and upstream yaml, §6 row 7). */
+  livenessPeriodSeconds: 10,
+  livenessFailureThreshold: 3,
+  /** readinessProbe (opt-in): period 10 s, failure threshold 6, timeout 10 s (upstream k8s-health-check yaml, §2.6). */
+  readinessPeriodSeconds: 10,
+  readinessFailureThreshold: 6,
+  /** Unix socket directory when none is given: Google's convention in its samples. */
+  unixSocketDirectory: '/cloudsql',
+  /** Where a credentials Secret is mounted in the proxy (a directory per sidecar container name). */
+  credentialsMountRoot: '/secrets',
+  /** Key of the credentials Secret when none is given. */
+  credentialsSecretKey: 'credentials.json',
+  /** App env for a single instance. */
+  hostEnvName: 'DB_HOST',
+  portEnvName: 'DB_PORT',
+  unixSocketPathEnvName: 'DB_SOCKET_PATH',
+  /** Kubernetes' default `terminationGracePeriodSeconds`, used when the pod sets none. */
+  terminationGracePeriodSeconds: 30,
+} as const;
+
+const PROJECT_ID = '[a-z][a-z0-9-]{4,28}[a-z0-9]';
+const DOMAIN_PROJECT = `(?:[a-z][a-z0-9.-]*[a-z0-9]:)?${PROJECT_ID}`;
+const REGION = '[a-z]+-[a-z]+[0-9]+';
+const RESOURCE_NAME = '[a-z](?:[a-z0-9-]*[a-z0-9])?';
+
+/**
+ * `PROJECT:REGION:INSTANCE`, optionally with a legacy domain-scoped project (`example.com:project:region:instance`).
+ * The proxy's own regex `([^:]+(:[^:]+)?):([^:]+):([^:]+)` is unanchored and lenient; this is the anchored form
+ * suggested in reference §3.
+ */
+export const CLOUD_SQL_CONNECTION_NAME = new RegExp(`^(${DOMAIN_PROJECT}):(${REGION}):(${RESOURCE_NAME})$`);
+
+/** A DNS name the Cloud SQL proxy resolves to a connection name through a TXT record (Go connector, reference §3). */
+export const CLOUD_SQL_DNS_NAME = /^(?:[_a-z0-9](?:[_a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?)?$/;
+
+/** `projects/P/locations/R/clusters/C/instances/I` (alloydb-auth-proxy internal/proxy/proxy.go, reference §3). */
+export const ALLOYDB_INSTANCE_URI = new RegExp(`^/?projects/(${DOMAIN_PROJECT})/locations/(${REGION})/clusters/(${RESOURCE_NAME})/instances/(${RESOURCE_NAME})$`);
 
 /** Defaults of the proxy binaries themselves (not our construct defaults). */
 export const PROXY_BINARY_DEFAULTS = {
@@ -100,8 +260,36 @@ export const CLOUD_SQL_PROXY: ProxyFlavor = {
     exitZeroOnSigterm: '--exit-zero-on-sigterm',
     ipTypeFlags: { 'private': '--private-ip', 'psc': '--psc', 'sql-data': '--sql-data' },
     instanceQueryKeys: ['address', 'port', 'unix-socket', 'unix-socket-path', 'auto-iam-authn', 'private-ip', 'psc', 'sql-data'],
+    ipTypeQueryKeys: { private: 'private-ip', psc: 'psc' },
+    quotaProject: '--quota-project',
+    only: [
+      '--exit-zero-on-sigterm', '--private-ip', '--sql-data', '--sqldata-api-endpoint', '--auto-ip', '--universe-domain',
+      '--sqladmin-api-endpoint', '--quota-project', '--skip-failed-instance-config', '--resource-exhausted-cooldown-delay',
+    ],
   },
   shutdownSince: '2.20.0',
+  containerName: 'cloud-sql-proxy',
+  instanceNoun: 'instance connection name',
+  instanceExample: 'my-project:europe-west1:my-instance',
+  featureSince: {
+    // CHANGELOG versions quoted in reference §2
+    runConnectionTest: '2.4.0',
+    psc: '2.5.0',
+    exitZeroOnSigterm: '2.6.0',
+    lazyRefresh: '2.11.0',
+    minSigtermDelay: '2.12.0',
+    shutdown: '2.20.0',
+  },
+  droppedVariants: { bullseye: '2.22.0', bookworm: '2.24.0' },
+  iamRoles: { connect: ['roles/cloudsql.client'], iamAuthn: ['roles/cloudsql.instanceUser'] },
+  parseInstance: (id: string) => {
+    const m = CLOUD_SQL_CONNECTION_NAME.exec(id);
+    if (m) return { project: m[1], region: m[2], dnsName: false };
+    // a DNS name has a dot and no colon; an IP address is not a DNS name
+    if (!id.includes(':') && id.includes('.') && !/^[0-9.]+$/.test(id) && CLOUD_SQL_DNS_NAME.test(id)) return { dnsName: true };
+    return undefined;
+  },
+  unixSocketName: (id: string) => id,
 };
 
 export const ALLOYDB_PROXY: ProxyFlavor = {
@@ -118,8 +306,31 @@ export const ALLOYDB_PROXY: ProxyFlavor = {
     exitZeroOnSigterm: '--exit-zero-sigterm',
     ipTypeFlags: { public: '--public-ip', psc: '--psc' },
     instanceQueryKeys: ['address', 'port', 'unix-socket', 'unix-socket-path', 'auto-iam-authn', 'public-ip', 'psc'],
+    ipTypeQueryKeys: { public: 'public-ip', psc: 'psc' },
+    only: [
+      '--exit-zero-sigterm', '--public-ip', '--alloydbadmin-api-endpoint', '--static-connection-info',
+      '--disable-built-in-telemetry', '--with-backend-check',
+    ],
   },
   shutdownSince: '1.14.0',
+  containerName: 'alloydb-auth-proxy',
+  instanceNoun: 'instance URI',
+  instanceExample: 'projects/my-project/locations/europe-west1/clusters/my-cluster/instances/my-primary',
+  featureSince: { shutdown: '1.14.0' },
+  droppedVariants: { bullseye: '1.14.0', bookworm: '1.15.0' },
+  iamRoles: {
+    connect: ['roles/alloydb.client', 'roles/serviceusage.serviceUsageConsumer'],
+    iamAuthn: ['roles/alloydb.databaseUser'],
+  },
+  parseInstance: (id: string) => {
+    const m = ALLOYDB_INSTANCE_URI.exec(id);
+    return m ? { project: m[1], region: m[2], dnsName: false } : undefined;
+  },
+  // alloydb-auth-proxy `UnixSocketDir`: `project.region.cluster.instance`, to stay within the socket path limit
+  unixSocketName: (id: string) => {
+    const m = ALLOYDB_INSTANCE_URI.exec(id);
+    return m ? [m[1], m[2], m[3], m[4]].join('.') : id;
+  },
 };
 
 /** Cloud SQL Proxy v1 (`gce-proxy`, `cloud_sql_proxy -instances=...`): end of life, different flags. */
