@@ -1,0 +1,171 @@
+/**
+ * `cdk8s-sidecars simulate`: in-process through `main()` with a fake CommandIo, plus the built binary (`lib/cli.js`,
+ * compiled by `npm test` before jest runs; locally run `npx projen compile` first).
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { main } from '../src/cli';
+
+const FIXTURES = path.join(__dirname, 'simulate', 'fixtures');
+const fx = (name: string) => path.join(FIXTURES, name);
+
+async function run(argv: string[], stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, {
+    stdout: t => { stdout += t; },
+    stderr: t => { stderr += t; },
+    readStdin: async () => stdin,
+  });
+  return { code, stdout, stderr };
+}
+
+describe('cdk8s-sidecars simulate (in-process)', () => {
+  test('--format json prints one object: rows, final, stuck, containers', async () => {
+    const r = await run(['simulate', fx('seed-fixed.yaml'), '--behavior', fx('seed-behavior.yaml'), '--format', 'json']);
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    expect(r.stdout.trim().split('\n')).toHaveLength(1);
+    const json = JSON.parse(r.stdout);
+    expect(json.rows).toEqual([
+      { at: 0, ready: '0/2', status: 'Pending', restarts: 0 },
+      { at: 0, ready: '0/2', status: 'Init:0/1', restarts: 0 },
+      { at: 5, ready: '1/2', status: 'PodInitializing', restarts: 0 },
+      { at: 5, ready: '2/2', status: 'Running', restarts: 0 },
+      { at: 6, ready: '1/2', status: 'Completed', restarts: 0 },
+      { at: 6, ready: '0/2', status: 'Completed', restarts: 0 },
+    ]);
+    expect(json.final).toEqual({ at: 6, phase: 'Succeeded', ready: '0/2', status: 'Completed', restarts: 0 });
+    expect(json.stuck).toBe(false);
+    expect(json.containers['sidecar-user']).toMatchObject({ startedAt: 5, exitedAt: 6, exitCode: 0, restarts: 0 });
+    expect(json.containers['slow-sidecar']).toMatchObject({ startedAt: 0, readyAt: 5, exitedAt: 6, restarts: 0 });
+  });
+
+  test('text output: the kubectl-like table, the plan and the final line', async () => {
+    const r = await run(['simulate', fx('seed-no-probe.yaml'), '--behavior', fx('seed-behavior.yaml')]);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toMatch(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$/);
+    expect(lines.slice(1, 6).map(l => l.split(/\s+/).slice(1, 3).join(' '))).toEqual([
+      '0/2 Pending', '0/2 Init:0/1', '1/2 PodInitializing', '1/2 Error', '0/2 Error',
+    ]);
+    expect(lines[1]).toMatch(/^sidecar-cronjob-29000000-[a-z0-9]{5}\s/);
+    expect(r.stdout).toContain("has no startupProbe: the regular container ('sidecar-user') starts as soon as it runs");
+    expect(r.stdout).toContain("'sidecar-user' started while 'slow-sidecar' (serves from 5s) was not serving: it exited 1");
+    expect(r.stdout).toMatch(/Final: phase Failed, 0\/2 Error, 0 restart\(s\), since 0s \(terminal\)\n$/);
+  });
+
+  test('--resource picks a workload out of several; --until and --kubernetes-version', async () => {
+    const r = await run(['simulate', fx('multi.yaml'), '--resource', 'CronJob/sidecar-cronjob', '--until', '3s', '--kubernetes-version', 'v1.30.2', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json).toMatchObject({ kubernetesVersion: '1.30', horizon: 3 });
+    expect(json.pod).toMatch(/^sidecar-cronjob-/);
+    expect(json.final.status).toBe('Running');
+  });
+
+  test('without --resource the first pod template is used (a Deployment here), and it is not stuck', async () => {
+    const json = JSON.parse((await run(['simulate', fx('multi.yaml'), '--format=json'])).stdout);
+    expect(json.pod).toMatch(/^web-/);
+    expect(json.final).toMatchObject({ phase: 'Running', ready: '1/1', status: 'Running' });
+    expect(json.stuck).toBe(false);
+  });
+
+  test('stuck: a plain init container that never exits', async () => {
+    const json = JSON.parse((await run(['simulate', fx('seed-plain-init.yaml'), '--format', 'json'])).stdout);
+    expect(json).toMatchObject({ stuck: true, final: { phase: 'Pending', ready: '0/1', status: 'Init:0/1' } });
+  });
+
+  test('1.28 with --sidecar-feature-gate, and --delete-at', async () => {
+    const withGate = JSON.parse((await run(['simulate', fx('seed-fixed.yaml'), '--behavior', fx('seed-behavior.yaml'), '--kubernetes-version', '1.28', '--sidecar-feature-gate', '--format', 'json'])).stdout);
+    expect(withGate.final.phase).toBe('Succeeded');
+    const without = JSON.parse((await run(['simulate', fx('seed-fixed.yaml'), '--behavior', fx('seed-behavior.yaml'), '--kubernetes-version', '1.28', '--format', 'json'])).stdout);
+    expect(without).toMatchObject({ rejectedByApiServer: true, stuck: true });
+    const deleted = JSON.parse((await run(['simulate', fx('seed-plain-init.yaml'), '--delete-at', '10s', '--format', 'json'])).stdout);
+    expect(deleted.rows.map((x: any) => x.status)).toContain('Terminating');
+    expect(deleted.final.phase).toBe('Failed');
+  });
+
+  test('reads the manifest from standard input with -', async () => {
+    const r = await run(['simulate', '-', '--format', 'json'], fs.readFileSync(fx('seed-fixed.yaml'), 'utf8'));
+    expect(JSON.parse(r.stdout).rows[1].status).toBe('Init:0/1');
+  });
+
+  test('--help prints the usage', async () => {
+    const r = await run(['simulate', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Usage: cdk8s-sidecars simulate FILE [options]');
+    expect(r.stdout).toContain('--behavior FILE');
+  });
+
+  test.each([
+    ['bad-behavior-key.yaml', "bad-behavior-key.yaml: container 'slow-sidecar': unknown key 'readyAfer' (known keys:"],
+    ['bad-behavior-duration.yaml', "bad-behavior-duration.yaml: container 'slow-sidecar': 'readyAfter' must be a duration like 5s, 1.5s, 2m or 250ms (or a number of seconds >= 0), got 'soon'"],
+    ['bad-behavior-exit-code.yaml', "bad-behavior-exit-code.yaml: container 'sidecar-user': 'exitCode' must be a whole number from 0 to 255, got 1.5"],
+    ['bad-behavior-container.yaml', "bad-behavior-container.yaml: unknown container 'proxy' (the pod's containers: slow-sidecar, sidecar-user)"],
+    ['bad-behavior-needs.yaml', "bad-behavior-needs.yaml: container 'sidecar-user': 'needs' names 'cloud-sql-proxy', which is not a container of the pod"],
+  ])('a bad behaviour file (%s) → exit 2 with a one-line message', async (file, message) => {
+    const r = await run(['simulate', fx('seed-fixed.yaml'), '--behavior', fx(file)]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(message);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr.startsWith('cdk8s-sidecars: ')).toBe(true);
+  });
+
+  test('a missing manifest or behaviour file → exit 2', async () => {
+    const m = await run(['simulate', fx('nope.yaml')]);
+    expect(m.code).toBe(2);
+    expect(m.stderr).toBe(`cdk8s-sidecars: ${fx('nope.yaml')}: cannot read: no such file or directory\n`);
+    const b = await run(['simulate', fx('seed-fixed.yaml'), '--behavior', fx('nope.yaml')]);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toBe(`cdk8s-sidecars: ${fx('nope.yaml')}: cannot read: no such file or directory\n`);
+  });
+
+  test.each([
+    [['simulate'], 'missing FILE'],
+    [['simulate', 'a.yaml', 'b.yaml'], 'expected one FILE, got 2'],
+    [['simulate', fx('seed-fixed.yaml'), '--format', 'yaml'], "option '--format' must be text or json, got 'yaml'"],
+    [['simulate', fx('seed-fixed.yaml'), '--until', 'forever'], "option '--until' must be a duration like 90s, 1.5s or 10m, got 'forever'"],
+    [['simulate', fx('seed-fixed.yaml'), '--kubernetes-version', 'latest'], "option '--kubernetes-version' must look like 1.29 or v1.29.3, got 'latest'"],
+    [['simulate', fx('seed-fixed.yaml'), '--frobnicate'], "unknown option '--frobnicate'"],
+  ])('usage error %j → exit 2', async (argv, message) => {
+    const r = await run(argv);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`cdk8s-sidecars: ${message}`);
+  });
+
+  test('input errors → exit 2: unknown resource, no pod template, malformed YAML', async () => {
+    const unknown = await run(['simulate', fx('multi.yaml'), '--resource', 'Job/nope']);
+    expect(unknown).toMatchObject({ code: 2, stderr: "cdk8s-sidecars: no workload 'Job/nope' (workloads with a pod template: Deployment/web, CronJob/sidecar-cronjob)\n" });
+    const none = await run(['simulate', '-'], 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c }\n');
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('no object with a pod template to simulate');
+    const malformed = await run(['simulate', '-'], 'kind: [\n');
+    expect(malformed.code).toBe(2);
+    expect(malformed.stderr).toMatch(/^cdk8s-sidecars: <stdin>:\d+:\d+: malformed YAML/);
+  });
+});
+
+describe('cdk8s-sidecars simulate (built binary)', () => {
+  const root = path.join(__dirname, '..');
+  const cli = path.join(root, 'lib', 'cli.js');
+
+  test('node lib/cli.js simulate prints JSON and exits 0; bad input exits 2', () => {
+    expect(fs.existsSync(cli)).toBe(true);
+    const ok = spawnSync(process.execPath, [cli, 'simulate', fx('seed-fixed.yaml'), '--behavior', fx('seed-behavior.yaml'), '--format', 'json'], { encoding: 'utf8', cwd: root });
+    expect(ok.stderr).toBe('');
+    expect(ok.status).toBe(0);
+    expect(JSON.parse(ok.stdout).final).toEqual({ at: 6, phase: 'Succeeded', ready: '0/2', status: 'Completed', restarts: 0 });
+    const bad = spawnSync(process.execPath, [cli, 'simulate', fx('seed-fixed.yaml'), '--behavior', fx('bad-behavior-key.yaml')], { encoding: 'utf8', cwd: root });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain("unknown key 'readyAfer'");
+  });
+
+  test('text output from the binary', () => {
+    const r = spawnSync(process.execPath, [cli, 'simulate', fx('seed-plain-init.yaml')], { encoding: 'utf8', cwd: root });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/0\/1\s+Init:0\/1\s+0\s+0s/);
+    expect(r.stdout).toContain('(stuck)');
+  });
+});
