@@ -467,12 +467,10 @@ class Engine {
       }
     }
     for (const c of this.regular) {
-      if (c.state === 'running') running++;
-      else if (c.state === 'terminated') {
+      if (c.state === 'running') {running++;} else if (c.state === 'terminated') {
         stopped++;
         if (c.term!.exitCode === 0) succeeded++;
-      } else if (c.hasLastTerm) stopped++;
-      else waiting++;
+      } else if (c.hasLastTerm) {stopped++;} else {waiting++;}
     }
     if (failedInit > 0 && this.restartPolicy === 'Never') return 'Failed';
     if (pendingInit > 0 && !this.initializedOnce) return 'Pending';

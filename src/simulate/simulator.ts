@@ -172,12 +172,13 @@ export class SimulationResult {
         stateReason: c.stateReason ?? null,
       };
     }
+    const f = this.finalState;
     return {
       pod: this.podName,
       kubernetesVersion: this.kubernetesVersion,
       horizon: this.horizon,
       rows: this.rows.map(r => ({ at: r.at, ready: r.ready, status: r.status, restarts: r.restarts })),
-      final: { at: this.finalState.at, phase: this.finalState.phase, ready: this.finalState.ready, status: this.finalState.status, restarts: this.finalState.restarts },
+      final: { at: f.at, phase: f.phase, ready: f.ready, status: f.status, restarts: f.restarts },
       stuck: this.stuck,
       rejectedByApiServer: this.rejectedByApiServer,
       containers,

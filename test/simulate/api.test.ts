@@ -3,9 +3,9 @@
  * helpers and its JSON/text forms.
  */
 import { Cron, Testing } from 'cdk8s';
+import { ctr, fixture, fixtureAll, pod, sidecar } from './helpers';
 import { Sidecar, SidecarCronJob, StartupGate } from '../../src';
 import { SimulatedContainerRole, SimulatedContainerState, SimulatedPodPhase, SimulationEventKind, Simulator } from '../../src/simulate';
-import { ctr, fixture, fixtureAll, pod, sidecar } from './helpers';
 
 describe('Simulator.simulateManifests', () => {
   test('picks the first object with a pod template, or --resource KIND/NAME (kind case-insensitive)', () => {
@@ -78,8 +78,17 @@ describe('SimulationResult', () => {
 
   test('per-container timelines', () => {
     expect(result.container('slow-sidecar')).toEqual({
-      name: 'slow-sidecar', role: SimulatedContainerRole.SIDECAR, startedAt: 0, readyAt: 5, servingAt: 5, exitedAt: 6, exitCode: 0,
-      restarts: 0, runs: [{ startedAt: 0, exitedAt: 6, exitCode: 0 }], state: SimulatedContainerState.TERMINATED, stateReason: 'Completed',
+      name: 'slow-sidecar',
+      role: SimulatedContainerRole.SIDECAR,
+      startedAt: 0,
+      readyAt: 5,
+      servingAt: 5,
+      exitedAt: 6,
+      exitCode: 0,
+      restarts: 0,
+      runs: [{ startedAt: 0, exitedAt: 6, exitCode: 0 }],
+      state: SimulatedContainerState.TERMINATED,
+      stateReason: 'Completed',
     });
     expect(() => result.container('nope')).toThrow("no container 'nope' in the simulated pod (containers: slow-sidecar, sidecar-user)");
     expect(result.startedAfterReady('sidecar-user', 'slow-sidecar')).toBe(true);

@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { normalizeBehaviors, parseBehaviorFile } from '../../src/simulate/_behavior';
-import { Simulator } from '../../src/simulate';
 import { FIXTURES, fixture } from './helpers';
+import { Simulator } from '../../src/simulate';
+import { normalizeBehaviors, parseBehaviorFile } from '../../src/simulate/_behavior';
 
 const NAMES = ['slow-sidecar', 'sidecar-user'];
 

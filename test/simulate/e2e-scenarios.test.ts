@@ -5,13 +5,13 @@
  * §6 item. Container commands of the e2e (busybox scripts printing Starting/Started/Exiting, `StartDelay`,
  * `ExitCode`, `TerminationSeconds`) are expressed as behaviours.
  */
-import { SimulatedPodPhase, SimulationEventKind, Simulator } from '../../src/simulate';
 import { ctr, eventOrder, eventTimes, pod, probe, sidecar, timeline } from './helpers';
+import { SimulatedPodPhase, SimulationEventKind, Simulator } from '../../src/simulate';
 
 const E2E = 'container_lifecycle_test.go';
 
 describe(`${E2E}: start-up`, () => {
-  test(`§6.1 It("should launch init container serially before a regular container")`, () => {
+  test('§6.1 It("should launch init container serially before a regular container")', () => {
     const result = Simulator.simulate(pod({
       initContainers: [ctr('init-1'), ctr('init-2'), ctr('init-3')],
       containers: [ctr('regular-1')],
@@ -34,14 +34,18 @@ describe(`${E2E}: start-up`, () => {
     expect(result.finalState.phase).toBe(SimulatedPodPhase.SUCCEEDED);
   });
 
-  test(`§6.2 It("... using a Pod with restartPolicy=Never, three init container and two restartable init containers")`, () => {
+  test('§6.2 It("... using a Pod with restartPolicy=Never, three init container and two restartable init containers")', () => {
     const result = Simulator.simulate(pod({
       initContainers: [ctr('init-1'), sidecar('restartable-init-1'), ctr('init-2'), sidecar('restartable-init-2'), ctr('init-3')],
       containers: [ctr('regular-1')],
     }), {
       behaviors: {
-        'init-1': { exitAfter: 1 }, 'init-2': { exitAfter: 1 }, 'init-3': { exitAfter: 1 },
-        'restartable-init-1': { exitAfter: 600 }, 'restartable-init-2': { exitAfter: 600 }, 'regular-1': { exitAfter: 1 },
+        'init-1': { exitAfter: 1 },
+        'init-2': { exitAfter: 1 },
+        'init-3': { exitAfter: 1 },
+        'restartable-init-1': { exitAfter: 600 },
+        'restartable-init-2': { exitAfter: 600 },
+        'regular-1': { exitAfter: 1 },
       },
     });
     const c = result.containers;
@@ -61,7 +65,7 @@ describe(`${E2E}: start-up`, () => {
     ]);
   });
 
-  test(`§6.3 It("should launch restartable init containers serially considering the startup probe")`, () => {
+  test('§6.3 It("should launch restartable init containers serially considering the startup probe")', () => {
     const startupProbe = probe({ periodSeconds: 1, failureThreshold: 600 });
     const result = Simulator.simulate(pod({
       initContainers: [sidecar('restartable-init-1', { startupProbe }), sidecar('restartable-init-2', { startupProbe })],
@@ -77,7 +81,7 @@ describe(`${E2E}: start-up`, () => {
     expect(result.finalState.phase).toBe(SimulatedPodPhase.SUCCEEDED);
   });
 
-  test(`§6.4 It("... a restartable init container runs continuously"): pod Succeeded, sidecar not restarted`, () => {
+  test('§6.4 It("... a restartable init container runs continuously"): pod Succeeded, sidecar not restarted', () => {
     const result = Simulator.simulate(pod({ initContainers: [sidecar('restartable-init-1')], containers: [ctr('regular-1')] }), {
       behaviors: { 'restartable-init-1': { exitAfter: 600 }, 'regular-1': { exitAfter: 1 } },
     });
@@ -86,7 +90,7 @@ describe(`${E2E}: start-up`, () => {
     expect(result.container('regular-1')).toMatchObject({ exitCode: 0, exitedAt: 1 });
   });
 
-  test(`§2.3 It("should not launch second container before PostStart of the first container completed")`, () => {
+  test('§2.3 It("should not launch second container before PostStart of the first container completed")', () => {
     const result = Simulator.simulate(pod({
       containers: [ctr('regular-1', { lifecycle: { postStart: { exec: { command: ['sleep', '5'] } } } }), ctr('regular-2')],
     }), { behaviors: { 'regular-1': { postStartDuration: 5, exitAfter: 10 }, 'regular-2': { exitAfter: 10 } } });
@@ -113,7 +117,7 @@ describe(`${E2E}: restartable init containers that exit`, () => {
     containers: [ctr('regular-1')],
   });
 
-  test.each(['Never', 'OnFailure'])(`§6.5 It("... exits with exit code 0 continuously") with restartPolicy %s: Succeeded, restarted before and after the regular container started`, (restartPolicy) => {
+  test.each(['Never', 'OnFailure'])('§6.5 It("... exits with exit code 0 continuously") with restartPolicy %s: Succeeded, restarted before and after the regular container started', (restartPolicy) => {
     const result = Simulator.simulate(spec(restartPolicy), {
       behaviors: { 'restartable-init-1': { exitAfter: 5, exitCode: 0 }, 'init-1': { exitAfter: 20 }, 'regular-1': { exitAfter: 60 } },
     });
@@ -126,7 +130,7 @@ describe(`${E2E}: restartable init containers that exit`, () => {
     expect(restarts).toEqual([15, 40]);
   });
 
-  test(`§6.6 It("... exits with exit code 1 continuously"): the pod still Succeeds`, () => {
+  test('§6.6 It("... exits with exit code 1 continuously"): the pod still Succeeds', () => {
     const result = Simulator.simulate(spec('Never'), {
       behaviors: { 'restartable-init-1': { exitAfter: 5, exitCode: 1 }, 'init-1': { exitAfter: 20 }, 'regular-1': { exitAfter: 60 } },
     });
@@ -153,7 +157,7 @@ describe(`${E2E}: restartable init containers that exit`, () => {
 });
 
 describe(`${E2E}: init containers failing around sidecars (§2.7)`, () => {
-  test(`§6.8 It("... an Init container before restartable init container fails") with restartPolicy Never: Failed, the sidecar never starts`, () => {
+  test('§6.8 It("... an Init container before restartable init container fails") with restartPolicy Never: Failed, the sidecar never starts', () => {
     const result = Simulator.simulate(pod({ initContainers: [ctr('init-1'), sidecar('restartable-init-1')], containers: [ctr('regular-1')] }), {
       behaviors: { 'init-1': { exitAfter: 1, exitCode: 1 } },
     });
@@ -163,7 +167,7 @@ describe(`${E2E}: init containers failing around sidecars (§2.7)`, () => {
     expect(result.container('regular-1').startedAt).toBeUndefined();
   });
 
-  test.each(['OnFailure', 'Always'])(`§6.9 "... continuously fails … keeping it Pending" with restartPolicy %s: init restarted ≥3 times, sidecar never starts`, (restartPolicy) => {
+  test.each(['OnFailure', 'Always'])('§6.9 "... continuously fails … keeping it Pending" with restartPolicy %s: init restarted ≥3 times, sidecar never starts', (restartPolicy) => {
     const result = Simulator.simulate(pod({ restartPolicy, initContainers: [ctr('init-1'), sidecar('restartable-init-1')], containers: [ctr('regular-1')] }), {
       behaviors: { 'init-1': { exitAfter: 1, exitCode: 1 } },
       until: 120,
@@ -175,7 +179,7 @@ describe(`${E2E}: init containers failing around sidecars (§2.7)`, () => {
     expect(result.finalState.restarts).toBe(result.container('init-1').restarts);
   });
 
-  test(`§6.10 It("should be running restartable init container and a failed Init container in parallel") (restartPolicy Never): Failed`, () => {
+  test('§6.10 It("should be running restartable init container and a failed Init container in parallel") (restartPolicy Never): Failed', () => {
     const result = Simulator.simulate(pod({ initContainers: [sidecar('restartable-init-1'), ctr('init-1')], containers: [ctr('regular-1')] }), {
       behaviors: { 'restartable-init-1': { exitAfter: 5, exitCode: 1 }, 'init-1': { exitAfter: 2, exitCode: 1 } },
     });
@@ -200,7 +204,7 @@ describe(`${E2E}: init containers failing around sidecars (§2.7)`, () => {
 });
 
 describe(`${E2E}: probes of restartable init containers`, () => {
-  test(`§6.12 It("should call the container's preStop hook and not launch next container if the restartable init container's startup probe fails")`, () => {
+  test('§6.12 It("should call the container\'s preStop hook and not launch next container if the restartable init container\'s startup probe fails")', () => {
     const result = Simulator.simulate(pod({
       restartPolicy: 'Always',
       initContainers: [sidecar('restartable-init-1', {
@@ -216,7 +220,7 @@ describe(`${E2E}: probes of restartable init containers`, () => {
     expect(result.statusSequence()).toEqual(expect.arrayContaining(['0/2 Init:0/1', '0/2 Init:CrashLoopBackOff']));
   });
 
-  test(`§6.13 "... start the next container if the restartable init container's liveness probe fails"`, () => {
+  test('§6.13 "... start the next container if the restartable init container\'s liveness probe fails"', () => {
     const result = Simulator.simulate(pod({
       restartPolicy: 'Always',
       initContainers: [sidecar('restartable-init-1', {
@@ -240,7 +244,7 @@ describe(`${E2E}: termination`, () => {
   });
   const stopIn5 = { stopAfter: 5 };
 
-  test(`§6.15 It("should terminate sidecars in reverse order after all main containers have exited")`, () => {
+  test('§6.15 It("should terminate sidecars in reverse order after all main containers have exited")', () => {
     const result = Simulator.simulate(threeSidecars(), {
       behaviors: { 'restartable-init-1': stopIn5, 'restartable-init-2': stopIn5, 'restartable-init-3': stopIn5, 'regular-1': { exitAfter: 5 } },
     });
@@ -253,7 +257,7 @@ describe(`${E2E}: termination`, () => {
     expect(result.finalState).toMatchObject({ at: 20, phase: SimulatedPodPhase.SUCCEEDED });
   });
 
-  test(`§6.16 It("should terminate sidecars simultaneously if prestop doesn't exit"): killed together after ~32 s with 137`, () => {
+  test('§6.16 It("should terminate sidecars simultaneously if prestop doesn\'t exit"): killed together after ~32 s with 137', () => {
     const preStop = { lifecycle: { preStop: { exec: { command: ['sh', '-c', 'while true; do sleep 1; done'] } } } };
     const forever = { stopAfter: 5, preStopDuration: 3600 };
     const result = Simulator.simulate(threeSidecars(preStop), {
@@ -267,7 +271,7 @@ describe(`${E2E}: termination`, () => {
     expect(result.finalState.phase).toBe(SimulatedPodPhase.SUCCEEDED);
   });
 
-  test(`§6.17 It("should call sidecar container PreStop hook simultaneously")`, () => {
+  test('§6.17 It("should call sidecar container PreStop hook simultaneously")', () => {
     const preStop = { lifecycle: { preStop: { sleep: { seconds: 1 } } } };
     const result = Simulator.simulate(threeSidecars(preStop), {
       behaviors: { 'restartable-init-1': stopIn5, 'restartable-init-2': stopIn5, 'restartable-init-3': stopIn5, 'regular-1': { exitAfter: 5 } },
@@ -279,7 +283,7 @@ describe(`${E2E}: termination`, () => {
     }
   });
 
-  test(`§6.18 It("should not hang in termination if terminated during initialization")`, () => {
+  test('§6.18 It("should not hang in termination if terminated during initialization")', () => {
     const result = Simulator.simulate(pod({
       initContainers: [ctr('init-1'), sidecar('restartable-init-1'), sidecar('restartable-init-2')],
       containers: [ctr('regular-1')],
@@ -289,7 +293,7 @@ describe(`${E2E}: termination`, () => {
     expect(result.statusSequence()).toContain('0/3 Terminating');
   });
 
-  test(`§6.19 It("should terminate restartable init containers gracefully if there is a non-started restartable init container") (#125880)`, () => {
+  test('§6.19 It("should terminate restartable init containers gracefully if there is a non-started restartable init container") (#125880)', () => {
     const result = Simulator.simulate(pod({
       terminationGracePeriodSeconds: 180,
       initContainers: [
@@ -304,7 +308,7 @@ describe(`${E2E}: termination`, () => {
     expect(result.finalState.at - 10).toBeLessThan(61);
   });
 
-  test(`§6.20 It("should mark pod as succeeded if any of the restartable init containers have terminated with non-zero exit code")`, () => {
+  test('§6.20 It("should mark pod as succeeded if any of the restartable init containers have terminated with non-zero exit code")', () => {
     const result = Simulator.simulate(threeSidecars(), {
       behaviors: { 'restartable-init-2': { stopExitCode: 1 } },
       deleteAt: 10,
@@ -314,7 +318,7 @@ describe(`${E2E}: termination`, () => {
     expect(result.finalState).toMatchObject({ phase: SimulatedPodPhase.SUCCEEDED, status: 'Completed' });
   });
 
-  test(`§6.21 "... terminated with non-zero exit code by prestop hook": the pod Succeeds, every sidecar 0/Completed`, () => {
+  test('§6.21 "... terminated with non-zero exit code by prestop hook": the pod Succeeds, every sidecar 0/Completed', () => {
     const result = Simulator.simulate(pod({
       initContainers: [sidecar('restartable-init-1'), sidecar('restartable-init-2', { lifecycle: { preStop: { exec: { command: ['sh', '-c', 'exit 1'] } } } }), sidecar('restartable-init-3')],
       containers: [ctr('regular-1')],
@@ -325,11 +329,13 @@ describe(`${E2E}: termination`, () => {
     }
   });
 
-  test(`§6.22 It("should mark pod as failed if regular container has exceeded its termination grace period seconds")`, () => {
+  test('§6.22 It("should mark pod as failed if regular container has exceeded its termination grace period seconds")', () => {
     const result = Simulator.simulate(threeSidecars({}, { terminationGracePeriodSeconds: 5 }), {
       behaviors: {
         'regular-1': { stopAfter: 20 },
-        'restartable-init-1': { stopAfter: 20 }, 'restartable-init-2': { stopAfter: 1 }, 'restartable-init-3': { stopAfter: 20 },
+        'restartable-init-1': { stopAfter: 20 },
+        'restartable-init-2': { stopAfter: 1 },
+        'restartable-init-3': { stopAfter: 20 },
       },
       deleteAt: 10,
     });
@@ -344,7 +350,9 @@ describe(`${E2E}: termination`, () => {
     const result = Simulator.simulate(threeSidecars({}, { terminationGracePeriodSeconds: 5 }), {
       behaviors: {
         'regular-1': { exitAfter: 5 },
-        'restartable-init-1': { stopAfter: 1 }, 'restartable-init-2': { stopAfter: 20 }, 'restartable-init-3': { stopAfter: 1 },
+        'restartable-init-1': { stopAfter: 1 },
+        'restartable-init-2': { stopAfter: 20 },
+        'restartable-init-3': { stopAfter: 1 },
       },
     });
     expect(result.container('regular-1')).toMatchObject({ exitCode: 0, stateReason: 'Completed' });
@@ -353,7 +361,7 @@ describe(`${E2E}: termination`, () => {
     expect(result.finalState).toMatchObject({ phase: SimulatedPodPhase.SUCCEEDED, status: 'Completed' });
   });
 
-  test(`§6.24 It("should execute readiness probe while in preStop, but not liveness")`, () => {
+  test('§6.24 It("should execute readiness probe while in preStop, but not liveness")', () => {
     const result = Simulator.simulate(pod({
       containers: [ctr('regular-1', {
         readinessProbe: probe({ periodSeconds: 1 }),

@@ -12,8 +12,16 @@ const terminated = (name: string, exitCode: number, opts: Partial<ContainerStatu
 
 function view(over: Partial<PodView>): PodView {
   return {
-    phase: 'Pending', initContainerCount: 0, restartableInitContainerCount: 0, containerCount: 1,
-    initContainerStatuses: [], containerStatuses: [], initialized: false, podReady: false, deleting: false, ...over,
+    phase: 'Pending',
+    initContainerCount: 0,
+    restartableInitContainerCount: 0,
+    containerCount: 1,
+    initContainerStatuses: [],
+    containerStatuses: [],
+    initialized: false,
+    podReady: false,
+    deleting: false,
+    ...over,
   };
 }
 
@@ -58,8 +66,15 @@ describe('printPod (§3.2)', () => {
   test('RESTARTS: init-container restarts are dropped once initialized, sidecar restarts kept (step 3)', () => {
     const init = { ...terminated('i', 0), restartCount: 2, lastTerminationAt: 3 };
     const sc = running('s', { restartable: true, restartCount: 1, lastTerminationAt: 8 });
-    const r = printPod(view({ phase: 'Running', initContainerCount: 2, restartableInitContainerCount: 1, initialized: true, podReady: true,
-      initContainerStatuses: [init, sc], containerStatuses: [running('m', { restartCount: 4, lastTerminationAt: 5 })] }));
+    const r = printPod(view({
+      phase: 'Running',
+      initContainerCount: 2,
+      restartableInitContainerCount: 1,
+      initialized: true,
+      podReady: true,
+      initContainerStatuses: [init, sc],
+      containerStatuses: [running('m', { restartCount: 4, lastTerminationAt: 5 })],
+    }));
     expect(r).toEqual({ ready: '2/2', status: 'Running', restarts: 5, lastRestartAt: 8 });
   });
 

@@ -3,8 +3,8 @@
  * `sidecar-cronjob`, app `sidecar-user` (zwindler/sidecar-user) that needs `slow-sidecar` (port 8081, serving 5 s
  * after it starts) and exits about 1 s after starting.
  */
-import { KubernetesVersion, SimulatedContainerRole, SimulatedPodPhase, Simulator } from '../../src';
 import { fixture, timeline } from './helpers';
+import { KubernetesVersion, SimulatedContainerRole, SimulatedPodPhase, Simulator } from '../../src';
 
 const SEED_BEHAVIORS = {
   'slow-sidecar': { readyAfter: 5 },

@@ -2,8 +2,8 @@
  * Timing rules: probes (first run at start + initialDelaySeconds, then every periodSeconds, Kubernetes defaults),
  * back-off (§2.6), activeDeadlineSeconds (§2.5, §3.3), the horizon and `stuck`.
  */
-import { SimulatedPodPhase, SimulationEventKind, Simulator } from '../../src/simulate';
 import { ctr, eventTimes, fixture, job, pod, probe, sidecar, timeline } from './helpers';
+import { SimulatedPodPhase, SimulationEventKind, Simulator } from '../../src/simulate';
 
 describe('probes', () => {
   test('Kubernetes defaults when fields are absent: periodSeconds 10, failureThreshold 3', () => {
@@ -177,13 +177,16 @@ describe('horizon and stuck', () => {
 
   test('a ready Deployment pod is not stuck; one whose sidecar never starts is', () => {
     const deployment = (startupProbe?: any) => ({
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' },
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web' },
       spec: { template: { spec: { initContainers: [sidecar('proxy', { startupProbe })], containers: [ctr('web')] } } },
     });
     const ok = Simulator.simulate(deployment());
     expect(ok).toMatchObject({ stuck: false, finalState: { phase: SimulatedPodPhase.RUNNING, status: 'Running', ready: '2/2' } });
     expect(ok.podName).toMatch(/^web-[a-z0-9]{10}-[a-z0-9]{5}$/);
-    const blocked = Simulator.simulate(deployment(probe({ periodSeconds: 1, failureThreshold: 1 })), { behaviors: { proxy: { failsStartup: true } } });
+    const failing = probe({ periodSeconds: 1, failureThreshold: 1 });
+    const blocked = Simulator.simulate(deployment(failing), { behaviors: { proxy: { failsStartup: true } } });
     expect(blocked.stuck).toBe(false); // crash-looping: the kubelet keeps trying
     expect(blocked.finalState.status).toBe('Init:CrashLoopBackOff');
   });

@@ -1,9 +1,9 @@
 /**
  * Version-dependent behaviour (sidecar-semantics.md §1; the versions come from src/_version-facts.ts).
  */
+import { ctr, eventOrder, eventTimes, fixture, pod, sidecar } from './helpers';
 import { KubernetesVersion } from '../../src/kubernetes-version';
 import { SimulatedContainerRole, SimulatedPodPhase, SimulationEventKind, Simulator } from '../../src/simulate';
-import { ctr, eventOrder, eventTimes, fixture, pod, sidecar } from './helpers';
 
 const SEED_BEHAVIORS = {
   'slow-sidecar': { readyAfter: 5 },
@@ -65,7 +65,8 @@ describe('Kubernetes 1.28 (alpha, feature gate SidecarContainers)', () => {
       containers: [ctr('app')],
     }), {
       behaviors: { s1: { stopAfter: 5 }, s2: { stopAfter: 5 }, s3: { stopAfter: 5 }, app: { exitAfter: 5 } },
-      kubernetesVersion: KubernetesVersion.V1_28, sidecarFeatureGate: true,
+      kubernetesVersion: KubernetesVersion.V1_28,
+      sidecarFeatureGate: true,
     });
     expect(eventTimes(result, SimulationEventKind.SIGTERM)).toEqual([5, 5, 5]);
     expect(eventTimes(result, SimulationEventKind.EXITED)).toEqual([5, 10, 10, 10]);
