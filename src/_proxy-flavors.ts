@@ -62,6 +62,8 @@ export interface ProxyFlavor {
   readonly droppedVariants: { readonly [variant: string]: string };
   /** IAM roles the connecting principal needs (reference §4, §5). */
   readonly iamRoles: ProxyIamRoles;
+  /** Loose shape of this proxy's identifiers, to tell a user who passed one to the other proxy's construct. */
+  readonly looksLike: RegExp;
   /** The parsed identifier, or undefined when it is not one of this proxy's identifiers. */
   readonly parseInstance: (id: string) => ParsedProxyInstance | undefined;
   /**
@@ -282,6 +284,7 @@ export const CLOUD_SQL_PROXY: ProxyFlavor = {
   },
   droppedVariants: { bullseye: '2.22.0', bookworm: '2.24.0' },
   iamRoles: { connect: ['roles/cloudsql.client'], iamAuthn: ['roles/cloudsql.instanceUser'] },
+  looksLike: /^[^/:?]+(:[^/:?]+)?:[^/:?]+:[^/:?]+$/,
   parseInstance: (id: string) => {
     const m = CLOUD_SQL_CONNECTION_NAME.exec(id);
     if (m) return { project: m[1], region: m[2], dnsName: false };
@@ -322,6 +325,7 @@ export const ALLOYDB_PROXY: ProxyFlavor = {
     connect: ['roles/alloydb.client', 'roles/serviceusage.serviceUsageConsumer'],
     iamAuthn: ['roles/alloydb.databaseUser'],
   },
+  looksLike: /^\/?projects\/[^/]+\/locations\/[^/]+\/clusters\//,
   parseInstance: (id: string) => {
     const m = ALLOYDB_INSTANCE_URI.exec(id);
     return m ? { project: m[1], region: m[2], dnsName: false } : undefined;

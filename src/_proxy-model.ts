@@ -470,6 +470,7 @@ export function validateProxy(where: string, plan: ProxyPlan): void {
     throw propError(where, subject, p, "applies to 'instanceConnectionName'/'instanceUri' only and cannot be combined with 'instances'", (o as any)[p],
       `Set '${p}' on each entry of 'instances' instead`);
   }
+  inputs.flavorChecks(where, subject);
   const unixDir = o.unixSocketDirectory;
   const unix = unixDir !== undefined;
   const seenIds = new Map<string, string>();
@@ -650,7 +651,6 @@ export function validateProxy(where: string, plan: ProxyPlan): void {
     throw propError(where, subject, 'prometheusNamespace', "has no effect without 'prometheus: true'", o.prometheusNamespace, "Set 'prometheus: true' too, or remove it");
   }
 
-  inputs.flavorChecks(where, subject);
   checkExtraArgs(where, subject, plan);
 }
 
@@ -659,11 +659,11 @@ function instanceIdCheck(where: string, subject: string, f: ProxyFlavor, prop: s
   if (f.parseInstance(id)) return;
   let problem = `is not a valid ${f.instanceNoun}`;
   let fix = `Use the form '${f.instanceExample}'`;
-  const other = PROXY_FLAVORS.find(x => x !== f && x.parseInstance(id.split('?')[0]));
+  const other = PROXY_FLAVORS.find(x => x !== f && x.looksLike.test(id.split('?')[0]));
   if (id.includes('?')) {
     problem = 'must not carry a query string: the construct renders the port, IP type and IAM options itself';
     fix = 'Remove everything from \'?\' and use the typed props (port, ipType, autoIamAuthn)';
-  } else if (other && !other.parseInstance(id)?.dnsName) {
+  } else if (other) {
     problem = `looks like an ${other.displayName} ${other.instanceNoun}, not a ${f.displayName} ${f.instanceNoun}`;
     fix = other === PROXY_FLAVORS[1] ? 'Use AlloyDbProxySidecar for AlloyDB' : 'Use CloudSqlProxySidecar for Cloud SQL';
   } else if (id !== id.toLowerCase()) {
@@ -792,7 +792,7 @@ export function checkProxyInWorkload(workload: kplus.AbstractPod, container: kpl
       const prop = max > 0 && min > 0 ? 'minSigtermDelay + maxSigtermDelay' : max > 0 ? 'maxSigtermDelay' : 'minSigtermDelay';
       const need = Math.ceil((min + max) / 1000) + 10;
       errors.push(propError(where, subject, prop,
-        `must be shorter than the pod's terminationGracePeriod (${grace.toSeconds()}s${workload.terminationGracePeriod ? '' : ', the Kubernetes default'}): the kubelet kills the proxy when the grace period ends, and app containers and sidecars share it`,
+        `must be shorter than the pod's terminationGracePeriod (${grace.toSeconds()}s): the kubelet kills the proxy when the grace period ends, and app containers and sidecars share it`,
         goDuration(Duration.millis(min + max)),
         `Set terminationGracePeriod: Duration.seconds(${need}) on the workload, or shorten the delay`).message);
     }

@@ -128,7 +128,7 @@ export class AlloyDbProxySidecar extends AuthProxySidecar {
       unixSocketPathEnvName: p.unixSocketPathEnvName,
     };
     const instances = collectInstances(ALLOYDB_PROXY, p, 'instanceUri', 'instanceUri', single, p.instances,
-      raw => IP_TYPE_KEYS[String(raw)] ?? String(raw), p.ipType);
+      raw => IP_TYPE_KEYS[String(raw)] ?? `invalid:${String(raw)}`, p.ipType);
     const plan = planProxy({
       flavor: ALLOYDB_PROXY,
       className: 'AlloyDbProxySidecar',

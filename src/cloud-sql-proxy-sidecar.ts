@@ -204,7 +204,7 @@ export class CloudSqlProxySidecar extends AuthProxySidecar {
       ? p.instances.map(i => ({ ...i, engine: engineFacts(i?.engine) }))
       : p.instances;
     const instances = collectInstances(CLOUD_SQL_PROXY, p, 'instanceConnectionName', 'connectionName', single, multi,
-      raw => IP_TYPE_KEYS[String(raw)] ?? String(raw), p.ipType);
+      raw => IP_TYPE_KEYS[String(raw)] ?? `invalid:${String(raw)}`, p.ipType);
     const quotaFlag = CLOUD_SQL_PROXY.flags.quotaProject!;
     const flavorGrants: GcpRoleGrant[] = p.quotaProject !== undefined
       ? [{ role: GCP_ROLES.serviceUsageConsumer, project: p.quotaProject, reason: 'bill SQL Admin API quota to the quota project' }]

@@ -1,0 +1,678 @@
+import { Chart, Cron, Duration, Size, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import {
+  CloudSqlIpType, CloudSqlProxySidecar, CloudSqlProxySidecarProps, DatabaseEngine, ProxyResources, Sidecar, SidecarCronJob, SidecarJob,
+} from '../src';
+
+const ICN = 'acme-prod:europe-west1:main-db';
+const APP: kplus.ContainerProps = { name: 'app', image: 'ghcr.io/acme/report:1.4.2' };
+
+function cronJob(chart: Chart, sidecars: Sidecar[], extra: Partial<import('../src').SidecarCronJobProps> = {}) {
+  return new SidecarCronJob(chart, 'report', { schedule: Cron.daily(), sidecars, containers: [APP], ...extra });
+}
+
+/** Synthesize a CronJob with the proxy and return its pod spec. */
+function podOf(props: CloudSqlProxySidecarProps, extra: Partial<import('../src').SidecarCronJobProps> = {}): any {
+  const chart = Testing.chart();
+  cronJob(chart, [new CloudSqlProxySidecar(props)], extra);
+  const cj = Testing.synth(chart).find(o => o.kind === 'CronJob')!;
+  return cj.spec.jobTemplate.spec.template.spec;
+}
+
+function proxyOf(props: CloudSqlProxySidecarProps, extra: Partial<import('../src').SidecarCronJobProps> = {}): any {
+  return podOf(props, extra).initContainers.find((c: any) => c.name === (props.name ?? 'cloud-sql-proxy'));
+}
+
+/** Attach the proxy to a CronJob; return the error message (attach-time or synth-time). */
+function errorOf(props: CloudSqlProxySidecarProps, extra: Partial<import('../src').SidecarCronJobProps> = {}): string {
+  const chart = Testing.chart();
+  try {
+    cronJob(chart, [new CloudSqlProxySidecar(props)], extra);
+    Testing.synth(chart);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('expected an error');
+}
+
+describe('CloudSqlProxySidecar', () => {
+  test('done when: a SidecarCronJob with one instance renders the proxy as a native sidecar and wires the app', () => {
+    const chart = Testing.chart();
+    new SidecarCronJob(chart, 'report', {
+      schedule: Cron.daily(),
+      sidecars: [new CloudSqlProxySidecar({ instanceConnectionName: ICN, port: 5432 })],
+      containers: [APP],
+    });
+    const [cj] = Testing.synth(chart);
+    const spec = cj.spec.jobTemplate.spec.template.spec;
+    const proxy = spec.initContainers[0];
+    expect(proxy.name).toEqual('cloud-sql-proxy');
+    expect(proxy.restartPolicy).toEqual('Always');
+    expect(proxy.args).toEqual(expect.arrayContaining([
+      '--health-check', '--http-address=0.0.0.0', '--structured-logs', '--exit-zero-on-sigterm', `${ICN}?port=5432`,
+    ]));
+    expect(proxy.ports).toEqual([{ containerPort: 9801 }]);
+    expect(proxy.startupProbe).toEqual({
+      httpGet: { path: '/startup', port: 9801, scheme: 'HTTP' },
+      periodSeconds: 1, failureThreshold: 60, timeoutSeconds: 10, initialDelaySeconds: 0,
+    });
+    expect(proxy.securityContext.runAsUser).toEqual(65532);
+    expect(spec.containers[0].env).toEqual([{ name: 'DB_HOST', value: '127.0.0.1' }, { name: 'DB_PORT', value: '5432' }]);
+  });
+
+  test('default rendering (snapshot and explicit)', () => {
+    const chart = Testing.chart();
+    cronJob(chart, [new CloudSqlProxySidecar({ instanceConnectionName: ICN, port: 5432 })]);
+    const manifests = Testing.synth(chart);
+    expect(manifests).toMatchSnapshot();
+    const proxy = manifests[0].spec.jobTemplate.spec.template.spec.initContainers[0];
+    expect(proxy.image).toEqual('gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.25.3');
+    expect(proxy.imagePullPolicy).toEqual('IfNotPresent');
+    expect(proxy.args).toEqual([
+      '--structured-logs', '--exit-zero-on-sigterm', '--health-check', '--http-address=0.0.0.0', '--http-port=9801', `${ICN}?port=5432`,
+    ]);
+    expect(proxy.livenessProbe).toEqual({
+      httpGet: { path: '/liveness', port: 9801, scheme: 'HTTP' }, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 10,
+    });
+    expect(proxy.readinessProbe).toBeUndefined();
+    expect(proxy.lifecycle).toBeUndefined();
+    expect(proxy.volumeMounts).toBeUndefined();
+    expect(proxy.resources).toEqual({ requests: { cpu: '200m', memory: '256Mi' }, limits: { cpu: '1000m', memory: '1024Mi' } });
+    expect(proxy.securityContext).toEqual({
+      runAsUser: 65532, runAsGroup: 65532, runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false,
+      privileged: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
+    });
+  });
+
+  test('everything set (snapshot and explicit)', () => {
+    const chart = Testing.chart();
+    const secret = kplus.Secret.fromSecretName(chart, 'key', 'proxy-key');
+    const proxy = new CloudSqlProxySidecar({
+      name: 'db-proxy',
+      imageRepository: 'eu.gcr.io/cloud-sql-connectors/cloud-sql-proxy',
+      version: '2.25.3-alpine',
+      imagePullPolicy: kplus.ImagePullPolicy.ALWAYS,
+      resources: ProxyResources.BATCH,
+      securityContext: { readOnlyRootFilesystem: true },
+      listenAddress: '127.0.0.2',
+      ipType: CloudSqlIpType.PRIVATE,
+      autoIamAuthn: true,
+      instances: [
+        { connectionName: ICN, engine: DatabaseEngine.POSTGRESQL, hostEnvName: 'MAIN_DB_HOST', portEnvName: 'MAIN_DB_PORT' },
+        { connectionName: 'acme-prod:europe-west1:audit-db', port: 5433, ipType: CloudSqlIpType.PSC, autoIamAuthn: false, portEnvName: 'AUDIT_DB_PORT' },
+        { connectionName: 'example.com:legacy-proj:us-central1:orders', engine: DatabaseEngine.MYSQL },
+      ],
+      healthPort: 9802,
+      startupTimeout: Duration.seconds(30),
+      livenessProbe: true,
+      readinessProbe: true,
+      structuredLogs: true,
+      exitZeroOnSigterm: true,
+      quiet: true,
+      debugLogs: true,
+      minSigtermDelay: Duration.seconds(5),
+      maxSigtermDelay: Duration.seconds(20),
+      runConnectionTest: true,
+      adminPort: 9091,
+      impersonationChain: ['db-target@acme-prod.iam.gserviceaccount.com', 'delegate@acme-prod.iam.gserviceaccount.com'],
+      credentialsSecret: secret,
+      credentialsSecretKey: 'key.json',
+      maxConnections: 50,
+      prometheus: true,
+      prometheusNamespace: 'reports',
+      telemetryProject: 'acme-ops',
+      telemetryPrefix: 'cloudsql',
+      telemetrySampleRate: 1000,
+      disableMetrics: false,
+      disableTraces: true,
+      lazyRefresh: true,
+      quotaProject: 'acme-billing',
+      extraArgs: ['--debug', '--user-agent', 'reports/1.0'],
+    });
+    cronJob(chart, [proxy], { terminationGracePeriod: Duration.seconds(60) });
+    const manifests = Testing.synth(chart);
+    expect(manifests).toMatchSnapshot();
+    const spec = manifests[0].spec.jobTemplate.spec.template.spec;
+    const c = spec.initContainers[0];
+    expect(c.name).toEqual('db-proxy');
+    expect(c.image).toEqual('eu.gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.25.3-alpine');
+    expect(c.imagePullPolicy).toEqual('Always');
+    expect(c.args).toEqual([
+      '--structured-logs', '--exit-zero-on-sigterm', '--health-check', '--http-address=0.0.0.0', '--http-port=9802',
+      '--admin-port=9091', '--quitquitquit', '--address=127.0.0.2', '--credentials-file=/secrets/db-proxy/key.json',
+      '--impersonate-service-account=db-target@acme-prod.iam.gserviceaccount.com,delegate@acme-prod.iam.gserviceaccount.com',
+      '--max-connections=50', '--min-sigterm-delay=5s', '--max-sigterm-delay=20s', '--run-connection-test', '--lazy-refresh',
+      '--quiet', '--debug-logs', '--prometheus', '--prometheus-namespace=reports', '--telemetry-project=acme-ops',
+      '--telemetry-prefix=cloudsql', '--telemetry-sample-rate=1000', '--disable-traces', '--quota-project=acme-billing',
+      '--debug', '--user-agent', 'reports/1.0',
+      `${ICN}?port=5432&private-ip=true&auto-iam-authn=true`,
+      'acme-prod:europe-west1:audit-db?port=5433&psc=true',
+      'example.com:legacy-proj:us-central1:orders?port=3306&private-ip=true&auto-iam-authn=true',
+    ]);
+    expect(c.ports).toEqual([{ containerPort: 9802 }]);
+    expect(c.startupProbe).toMatchObject({ httpGet: { path: '/startup', port: 9802 }, periodSeconds: 1, failureThreshold: 30, timeoutSeconds: 10 });
+    expect(c.readinessProbe).toEqual({
+      httpGet: { path: '/readiness', port: 9802, scheme: 'HTTP' }, periodSeconds: 10, failureThreshold: 6, timeoutSeconds: 10,
+    });
+    expect(c.lifecycle).toEqual({ preStop: { exec: { command: ['/cloud-sql-proxy', 'shutdown', '--admin-port', '9091'] } } });
+    expect(c.resources).toEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } });
+    expect(c.volumeMounts).toEqual([{ name: 'db-proxy-credentials', mountPath: '/secrets/db-proxy', readOnly: true }]);
+    expect(spec.volumes).toEqual([{ name: 'db-proxy-credentials', secret: { secretName: 'proxy-key', items: [{ key: 'key.json', path: 'key.json' }] } }]);
+    // credentials never reach the app
+    expect(spec.containers[0].volumeMounts).toBeUndefined();
+    expect(spec.containers[0].env).toEqual([
+      { name: 'MAIN_DB_HOST', value: '127.0.0.2' }, { name: 'MAIN_DB_PORT', value: '5432' }, { name: 'AUDIT_DB_PORT', value: '5433' },
+    ]);
+    expect(proxy.endpoints).toEqual([
+      { instance: ICN, host: '127.0.0.2', port: 5432, hostEnvName: 'MAIN_DB_HOST', portEnvName: 'MAIN_DB_PORT' },
+      { instance: 'acme-prod:europe-west1:audit-db', host: '127.0.0.2', port: 5433, portEnvName: 'AUDIT_DB_PORT' },
+      { instance: 'example.com:legacy-proj:us-central1:orders', host: '127.0.0.2', port: 3306 },
+    ]);
+    expect(proxy.impersonatedServiceAccount).toEqual('db-target@acme-prod.iam.gserviceaccount.com');
+    expect(proxy.adminPort).toEqual(9091);
+    expect(proxy.healthPort).toEqual(9802);
+  });
+
+  describe('instances and ports', () => {
+    test('engine chooses the port', () => {
+      expect(proxyOf({ instanceConnectionName: ICN, engine: DatabaseEngine.MYSQL }).args).toContain(`${ICN}?port=3306`);
+      expect(proxyOf({ instanceConnectionName: ICN, engine: DatabaseEngine.SQL_SERVER }).args).toContain(`${ICN}?port=1433`);
+      expect(CloudSqlProxySidecar.defaultPortFor(DatabaseEngine.POSTGRESQL)).toEqual(5432);
+      expect(CloudSqlProxySidecar.defaultPortFor(DatabaseEngine.MYSQL)).toEqual(3306);
+      expect(CloudSqlProxySidecar.defaultPortFor(DatabaseEngine.SQL_SERVER)).toEqual(1433);
+    });
+
+    test('an explicit port wins over the engine', () => {
+      expect(proxyOf({ instanceConnectionName: ICN, engine: DatabaseEngine.POSTGRESQL, port: 6432 }).args).toContain(`${ICN}?port=6432`);
+    });
+
+    test('a DNS name is accepted as the instance', () => {
+      expect(proxyOf({ instanceConnectionName: 'main-db.acme.example', port: 5432 }).args).toContain('main-db.acme.example?port=5432');
+    });
+
+    test('legacy domain-scoped projects are accepted', () => {
+      expect(proxyOf({ instanceConnectionName: 'google.com:my-project:us-central1:db', port: 5432 }).args)
+        .toContain('google.com:my-project:us-central1:db?port=5432');
+    });
+
+    test('outputs for one instance', () => {
+      const p = new CloudSqlProxySidecar({ instanceConnectionName: ICN, port: 5432 });
+      expect(p.name).toEqual('cloud-sql-proxy');
+      expect(p.image).toEqual('gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.25.3');
+      expect(p.host).toEqual('127.0.0.1');
+      expect(p.port).toEqual(5432);
+      expect(p.unixSocketPath).toBeUndefined();
+      expect(p.unixSocketVolume).toBeUndefined();
+      expect(p.healthPort).toEqual(9801);
+      expect(p.adminPort).toBeUndefined();
+      expect(p.appEnv.DB_HOST.value).toEqual('127.0.0.1');
+      expect(p.appEnv.DB_PORT.value).toEqual('5432');
+    });
+
+    test('env names can be renamed for one instance', () => {
+      const env = podOf({ instanceConnectionName: ICN, port: 5432, hostEnvName: 'PGHOST', portEnvName: 'PGPORT' }).containers[0].env;
+      expect(env).toEqual([{ name: 'PGHOST', value: '127.0.0.1' }, { name: 'PGPORT', value: '5432' }]);
+    });
+
+    test('0.0.0.0 listener: the app still connects to loopback', () => {
+      const pod = podOf({ instanceConnectionName: ICN, port: 5432, listenAddress: '0.0.0.0' });
+      expect(pod.initContainers[0].args).toContain('--address=0.0.0.0');
+      expect(pod.containers[0].env[0]).toEqual({ name: 'DB_HOST', value: '127.0.0.1' });
+    });
+
+    test('IPv6 listener', () => {
+      const pod = podOf({ instanceConnectionName: ICN, port: 5432, listenAddress: '::1' });
+      expect(pod.initContainers[0].args).toContain('--address=::1');
+      expect(pod.containers[0].env[0]).toEqual({ name: 'DB_HOST', value: '::1' });
+    });
+
+    test('the default listen address is not rendered (it is the proxy default)', () => {
+      expect(proxyOf({ instanceConnectionName: ICN, port: 5432, listenAddress: '127.0.0.1' }).args.some((a: string) => a.startsWith('--address'))).toBe(false);
+    });
+
+    test('IP types render per instance; public is the default and renders nothing', () => {
+      expect(proxyOf({ instanceConnectionName: ICN, port: 5432, ipType: CloudSqlIpType.PUBLIC }).args).toContain(`${ICN}?port=5432`);
+      expect(proxyOf({ instanceConnectionName: ICN, port: 5432, ipType: CloudSqlIpType.PRIVATE }).args).toContain(`${ICN}?port=5432&private-ip=true`);
+      expect(proxyOf({ instanceConnectionName: ICN, port: 5432, ipType: CloudSqlIpType.PSC }).args).toContain(`${ICN}?port=5432&psc=true`);
+    });
+
+    test('IAM authn per instance', () => {
+      expect(proxyOf({ instanceConnectionName: ICN, port: 5432, autoIamAuthn: true }).args).toContain(`${ICN}?port=5432&auto-iam-authn=true`);
+    });
+  });
+
+  describe('unix sockets', () => {
+    test('a shared emptyDir is mounted in the proxy and the app; the app gets the socket path', () => {
+      const chart = Testing.chart();
+      const proxy = new CloudSqlProxySidecar({ instanceConnectionName: ICN, engine: DatabaseEngine.POSTGRESQL, unixSocketDirectory: '/cloudsql' });
+      cronJob(chart, [proxy]);
+      const spec = Testing.synth(chart)[0].spec.jobTemplate.spec.template.spec;
+      const c = spec.initContainers[0];
+      expect(c.args).toContain('--unix-socket=/cloudsql');
+      expect(c.args).toContain(ICN);
+      expect(c.args.some((a: string) => a.includes('port=5432'))).toBe(false);
+      expect(c.volumeMounts).toEqual([{ name: 'cloud-sql-proxy-sockets', mountPath: '/cloudsql' }]);
+      expect(spec.containers[0].volumeMounts).toEqual([{ name: 'cloud-sql-proxy-sockets', mountPath: '/cloudsql' }]);
+      expect(spec.volumes).toEqual([{ name: 'cloud-sql-proxy-sockets', emptyDir: {} }]);
+      expect(spec.containers[0].env).toEqual([{ name: 'DB_SOCKET_PATH', value: `/cloudsql/${ICN}` }]);
+      expect(proxy.unixSocketPath).toEqual(`/cloudsql/${ICN}`);
+      expect(proxy.host).toBeUndefined();
+      expect(proxy.port).toBeUndefined();
+      expect(proxy.unixSocketVolume).toBeDefined();
+    });
+
+    test('several instances with socket env names', () => {
+      const pod = podOf({
+        unixSocketDirectory: '/sockets',
+        instances: [
+          { connectionName: ICN, engine: DatabaseEngine.POSTGRESQL, unixSocketPathEnvName: 'MAIN_SOCKET' },
+          { connectionName: 'acme-prod:europe-west1:other', engine: DatabaseEngine.MYSQL, unixSocketPathEnvName: 'OTHER_SOCKET' },
+        ],
+      });
+      expect(pod.containers[0].env).toEqual([
+        { name: 'MAIN_SOCKET', value: `/sockets/${ICN}` }, { name: 'OTHER_SOCKET', value: '/sockets/acme-prod:europe-west1:other' },
+      ]);
+    });
+  });
+
+  describe('probes, lifecycle, resources, security', () => {
+    test('liveness can be turned off', () => {
+      expect(proxyOf({ instanceConnectionName: ICN, port: 5432, livenessProbe: false }).livenessProbe).toBeUndefined();
+    });
+
+    test('startup timeout sets the failure threshold', () => {
+      expect(proxyOf({ instanceConnectionName: ICN, port: 5432, startupTimeout: Duration.minutes(2) }).startupProbe.failureThreshold).toEqual(120);
+    });
+
+    test('admin port: exec preStop with the shutdown subcommand, never httpGet', () => {
+      const c = proxyOf({ instanceConnectionName: ICN, port: 5432, adminPort: 9092 });
+      expect(c.args).toEqual(expect.arrayContaining(['--admin-port=9092', '--quitquitquit']));
+      expect(c.lifecycle.preStop).toEqual({ exec: { command: ['/cloud-sql-proxy', 'shutdown', '--admin-port', '9092'] } });
+      expect(c.lifecycle.preStop.httpGet).toBeUndefined();
+      // the admin server is localhost-only: not declared as a container port
+      expect(c.ports).toEqual([{ containerPort: 9801 }]);
+    });
+
+    test('SIGTERM delays are rendered with units', () => {
+      const c = proxyOf({ instanceConnectionName: ICN, port: 5432, maxSigtermDelay: Duration.millis(1500), minSigtermDelay: Duration.minutes(1) },
+        { terminationGracePeriod: Duration.seconds(120) });
+      expect(c.args).toEqual(expect.arrayContaining(['--max-sigterm-delay=1500ms', '--min-sigterm-delay=1m']));
+    });
+
+    test('structured logs and exit-zero can be turned off', () => {
+      const c = proxyOf({ instanceConnectionName: ICN, port: 5432, structuredLogs: false, exitZeroOnSigterm: false });
+      expect(c.args).not.toContain('--structured-logs');
+      expect(c.args).not.toContain('--exit-zero-on-sigterm');
+    });
+
+    test('custom resources', () => {
+      const c = proxyOf({ instanceConnectionName: ICN, port: 5432, resources: { cpu: { request: kplus.Cpu.millis(50) }, memory: { request: Size.mebibytes(64) } } });
+      expect(c.resources).toEqual({ requests: { cpu: '50m', memory: '64Mi' } });
+    });
+
+    test('security context fields given win; the rest stay restricted with uid 65532', () => {
+      const c = proxyOf({ instanceConnectionName: ICN, port: 5432, securityContext: { user: 1000, group: 3000 } });
+      expect(c.securityContext).toMatchObject({ runAsUser: 1000, runAsGroup: 3000, runAsNonRoot: true, capabilities: { drop: ['ALL'] } });
+    });
+
+    test('version and mirror', () => {
+      expect(proxyOf({ instanceConnectionName: ICN, port: 5432, version: '2.20.0' }).image).toEqual('gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.20.0');
+      const digest = `2.25.3@sha256:${'a'.repeat(64)}`;
+      expect(proxyOf({ instanceConnectionName: ICN, port: 5432, version: digest }).image).toEqual(`gcr.io/cloud-sql-connectors/cloud-sql-proxy:${digest}`);
+    });
+
+    test('extra args that the construct does not own pass through', () => {
+      expect(proxyOf({ instanceConnectionName: ICN, port: 5432, extraArgs: ['--config-file=/etc/proxy.yaml'] }).args).toContain('--config-file=/etc/proxy.yaml');
+    });
+  });
+
+  describe('IAM roles', () => {
+    test('client role on each instance project, instanceUser with IAM authn, extras for quota and telemetry', () => {
+      const p = new CloudSqlProxySidecar({
+        instances: [
+          { connectionName: ICN, port: 5432, autoIamAuthn: true },
+          { connectionName: 'other-proj:us-east4:db', port: 5433 },
+          { connectionName: 'db.acme.example', port: 5434 },
+        ],
+        quotaProject: 'acme-billing',
+        telemetryProject: 'acme-ops',
+        disableTraces: true,
+      });
+      expect(p.iamRoleGrants.map(g => [g.role, g.project])).toEqual([
+        ['roles/cloudsql.client', 'acme-prod'],
+        ['roles/cloudsql.instanceUser', 'acme-prod'],
+        ['roles/cloudsql.client', 'other-proj'],
+        ['roles/cloudsql.client', undefined],
+        ['roles/monitoring.metricWriter', 'acme-ops'],
+        ['roles/serviceusage.serviceUsageConsumer', 'acme-billing'],
+      ]);
+    });
+  });
+
+  describe('other workloads', () => {
+    test('attachTo a Deployment: ports and SIGTERM are checked there too', () => {
+      const chart = Testing.chart();
+      const dep = new kplus.Deployment(chart, 'api', { containers: [{ name: 'api', image: 'ghcr.io/acme/api:1.0.0', portNumber: 8080 }] });
+      new CloudSqlProxySidecar({ instanceConnectionName: ICN, port: 5432, adminPort: 9091, maxSigtermDelay: Duration.seconds(20) }).attachTo(dep);
+      const spec = Testing.synth(chart)[0].spec.template.spec;
+      expect(spec.initContainers[0].args).toContain('--max-sigterm-delay=20s');
+      expect(spec.containers[0].env).toEqual([{ name: 'DB_HOST', value: '127.0.0.1' }, { name: 'DB_PORT', value: '5432' }]);
+    });
+
+    test('a SidecarJob with two proxies on different ports', () => {
+      const chart = Testing.chart();
+      new SidecarJob(chart, 'job', {
+        containers: [APP],
+        sidecars: [
+          new CloudSqlProxySidecar({ name: 'proxy-a', instanceConnectionName: ICN, port: 5432, hostEnvName: 'A_HOST', portEnvName: 'A_PORT' }),
+          new CloudSqlProxySidecar({ name: 'proxy-b', instanceConnectionName: 'acme-prod:europe-west1:b', port: 5433, healthPort: 9802, hostEnvName: 'B_HOST', portEnvName: 'B_PORT' }),
+        ],
+      });
+      const spec = Testing.synth(chart)[0].spec.template.spec;
+      expect(spec.initContainers.map((c: any) => c.name)).toEqual(['proxy-a', 'proxy-b']);
+    });
+  });
+
+  describe('bad input', () => {
+    const P = "[test/report] CloudSqlProxySidecar 'cloud-sql-proxy'";
+
+    test('fails when no instance is given', () => {
+      expect(errorOf({ port: 5432 })).toContain(`${P}: 'instanceConnectionName' is required (or 'instances' for several), got nothing. Pass the instance connection name`);
+    });
+
+    test('fails when the connection name has two parts', () => {
+      expect(errorOf({ instanceConnectionName: 'acme-prod:main-db', port: 5432 }))
+        .toContain(`${P}: 'instanceConnectionName' has two parts; a connection name is PROJECT:REGION:INSTANCE, got 'acme-prod:main-db'. Get it with: gcloud sql instances describe`);
+    });
+
+    test('fails when the connection name has a zone instead of a region', () => {
+      expect(errorOf({ instanceConnectionName: 'acme-prod:europe-west1-b:main-db', port: 5432 }))
+        .toContain("'instanceConnectionName' names the zone 'europe-west1-b' where the region belongs, got 'acme-prod:europe-west1-b:main-db'. Use the region, e.g. 'acme-prod:europe-west1:main-db'");
+    });
+
+    test('fails when the connection name carries a query string', () => {
+      expect(errorOf({ instanceConnectionName: `${ICN}?private-ip=true`, port: 5432 }))
+        .toContain(`'instanceConnectionName' must not carry a query string: the construct renders the port, IP type and IAM options itself, got '${ICN}?private-ip=true'. Remove everything from '?'`);
+    });
+
+    test('fails when the connection name is upper-case', () => {
+      expect(errorOf({ instanceConnectionName: 'Acme-Prod:europe-west1:main-db', port: 5432 }))
+        .toContain("'instanceConnectionName' must be lower-case (instance connection names are), got 'Acme-Prod:europe-west1:main-db'. Use 'acme-prod:europe-west1:main-db'");
+    });
+
+    test('fails when an AlloyDB URI is given', () => {
+      expect(errorOf({ instanceConnectionName: 'projects/acme/locations/europe-west1/clusters/c/instances/i', port: 5432 }))
+        .toContain('looks like an AlloyDB Auth Proxy instance URI, not a Cloud SQL Auth Proxy instance connection name, got \'projects/acme/locations/europe-west1/clusters/c/instances/i\'. Use AlloyDbProxySidecar for AlloyDB');
+    });
+
+    test('fails when neither port nor engine is given', () => {
+      expect(errorOf({ instanceConnectionName: ICN }))
+        .toContain(`${P}: 'port' is needed: without an explicit port the proxy looks up the engine with a SQL Admin API call at start-up`);
+      expect(errorOf({ instanceConnectionName: ICN })).toContain("got nothing. Set 'port' (e.g. 5432), or 'engine' (e.g. DatabaseEngine.POSTGRESQL)");
+    });
+
+    test('fails when the port is out of range', () => {
+      expect(errorOf({ instanceConnectionName: ICN, port: 70000 })).toContain(`${P}: 'port' must be a whole number from 1 to 65535, got 70000.`);
+    });
+
+    test('fails when both instanceConnectionName and instances are given', () => {
+      expect(errorOf({ instanceConnectionName: ICN, port: 5432, instances: [{ connectionName: ICN, port: 5432 }] }))
+        .toContain("'instances' cannot be combined with 'instanceConnectionName'");
+    });
+
+    test('fails when instances is empty', () => {
+      expect(errorOf({ instances: [] })).toContain("'instances' must be a non-empty list, got []. List at least one instance");
+    });
+
+    test('fails when port is given next to instances', () => {
+      expect(errorOf({ port: 5432, instances: [{ connectionName: ICN, port: 5432 }] }))
+        .toContain("'port' applies to 'instanceConnectionName'/'instanceUri' only and cannot be combined with 'instances', got 5432. Set 'port' on each entry of 'instances' instead");
+    });
+
+    test('fails when the same instance is listed twice', () => {
+      expect(errorOf({ instances: [{ connectionName: ICN, port: 5432 }, { connectionName: ICN, port: 5433 }] }))
+        .toContain(`'instances[1].connectionName' names the same instance as 'instances[0].connectionName', got '${ICN}'. List each instance once`);
+    });
+
+    test('fails when two instances get the same port', () => {
+      expect(errorOf({ instances: [{ connectionName: ICN, engine: DatabaseEngine.POSTGRESQL }, { connectionName: 'acme-prod:europe-west1:b', engine: DatabaseEngine.POSTGRESQL }] }))
+        .toContain("'instances[1].engine' gives port 5432, which 'instances[0].engine' already uses, got 5432. Give each instance its own port, e.g. instances[1].port: 5433");
+    });
+
+    test('fails when an instance port is the health port', () => {
+      expect(errorOf({ instanceConnectionName: ICN, port: 9801 })).toContain("'port' gives port 9801, which is also the 'healthPort', got 9801.");
+    });
+
+    test('fails when an instance port is the admin port', () => {
+      expect(errorOf({ instanceConnectionName: ICN, port: 9091, adminPort: 9091 })).toContain("'port' gives port 9091, which is also the 'adminPort', got 9091.");
+    });
+
+    test('fails when the admin port is the health port', () => {
+      expect(errorOf({ instanceConnectionName: ICN, port: 5432, adminPort: 9801 }))
+        .toContain("'adminPort' is the same as 'healthPort': the health and admin servers are two listeners, got 9801. Use another port, e.g. 9091");
+    });
+
+    test('fails when the health port collides with an app container port', () => {
+      const msg = errorOf({ instanceConnectionName: ICN, port: 5432 }, { containers: [{ ...APP, portNumber: 9801 }] });
+      expect(msg).toContain(`${P}: 'healthPort' uses port 9801, which container 'app' also uses; all containers of a pod share one network namespace, got 9801. Give 'healthPort' another port`);
+    });
+
+    test('fails when an instance port collides with an app container port', () => {
+      expect(errorOf({ instanceConnectionName: ICN, port: 8080 }, { containers: [{ ...APP, portNumber: 8080 }] }))
+        .toContain("'port' uses port 8080, which container 'app' also uses");
+    });
+
+    test('fails when the admin port collides with an app container port', () => {
+      expect(errorOf({ instanceConnectionName: ICN, port: 5432, adminPort: 8080 }, { containers: [{ ...APP, portNumber: 8080 }] }))
+        .toContain("'adminPort' uses port 8080, which container 'app' also uses");
+    });
+
+    test('fails when two proxies listen on the same port', () => {
+      const chart = Testing.chart();
+      cronJob(chart, [
+        new CloudSqlProxySidecar({ name: 'a', instanceConnectionName: ICN, port: 5432, hostEnvName: 'A_HOST', portEnvName: 'A_PORT' }),
+        new CloudSqlProxySidecar({ name: 'b', instanceConnectionName: 'acme-prod:europe-west1:b', port: 5432, healthPort: 9802, hostEnvName: 'B_HOST', portEnvName: 'B_PORT' }),
+      ]);
+      expect(() => Testing.synth(chart)).toThrow("[test/report] CloudSqlProxySidecar 'b': 'port' uses port 5432, which proxy sidecar 'a' (port) also uses");
+    });
+
+    test('fails when the IP type conflicts with an extra arg', () => {
+      expect(errorOf({ instanceConnectionName: ICN, port: 5432, ipType: CloudSqlIpType.PRIVATE, extraArgs: ['--psc'] }))
+        .toContain("'extraArgs[0]' duplicates --psc, which the construct renders from a typed prop, got '--psc'. Use 'ipType' instead");
+    });
+
+    test('fails when the IP type is not a CloudSqlIpType', () => {
+      expect(errorOf({ instanceConnectionName: ICN, port: 5432, ipType: 'private' as any }))
+        .toContain("'ipType' must be one of CloudSqlIpType.PUBLIC, CloudSqlIpType.PRIVATE, CloudSqlIpType.PSC, got 'private'.");
+    });
+
+    test('fails when the legacy auto-ip flag is passed', () => {
+      expect(errorOf({ instanceConnectionName: ICN, port: 5432, extraArgs: ['--auto-ip'] })).toContain("'extraArgs[0]' conflicts with 'ipType'");
+    });
+
+    test('fails when unix socket mode is combined with a port', () => {
+      expect(errorOf({ instanceConnectionName: ICN, port: 5432, unixSocketDirectory: '/cloudsql' }))
+        .toContain("'port' cannot be combined with 'unixSocketDirectory': the proxy serves either a Unix socket or a TCP port, got 5432.");
+    });
+
+    test('fails when unix socket mode is combined with a listen address', () => {
+      expect(errorOf({ instanceConnectionName: ICN, engine: DatabaseEngine.POSTGRESQL, unixSocketDirectory: '/cloudsql', listenAddress: '127.0.0.1' }))
+        .toContain("'listenAddress' cannot be combined with 'unixSocketDirectory'");
+    });
+
+    test('fails when unix socket mode is given a host env name', () => {
+      expect(errorOf({ instanceConnectionName: ICN, unixSocketDirectory: '/cloudsql', hostEnvName: 'PGHOST' }))
+        .toContain("'hostEnvName' has no value in Unix socket mode ('unixSocketDirectory' is set), got 'PGHOST'. Use 'unixSocketPathEnvName'");
+    });
+
+    test('fails when a socket env name is given over TCP', () => {
+      expect(errorOf({ instanceConnectionName: ICN, port: 5432, unixSocketPathEnvName: 'SOCK' }))
+        .toContain("'unixSocketPathEnvName' needs Unix socket mode, but 'unixSocketDirectory' is not set, got 'SOCK'. Set unixSocketDirectory: '/cloudsql'");
+    });
+
+    test('fails when SQL Server is used with unix sockets', () => {
+      expect(errorOf({ instanceConnectionName: ICN, engine: DatabaseEngine.SQL_SERVER, unixSocketDirectory: '/cloudsql' }))
+        .toContain("'engine' is SQL Server, whose drivers connect over TCP only, but 'unixSocketDirectory' is set, got 'SQL_SERVER'.");
+    });
+
+    test('fails when the unix socket directory is relative', () => {
+      expect(errorOf({ instanceConnectionName: ICN, unixSocketDirectory: 'cloudsql' }))
+        .toContain("'unixSocketDirectory' must be a normalised absolute directory other than /, got 'cloudsql'. Use e.g. '/cloudsql'");
+    });
+
+    test('fails when the socket path is too long for Linux', () => {
+      expect(errorOf({ instanceConnectionName: ICN, unixSocketDirectory: `/${'d'.repeat(80)}` })).toContain('more than the 107 Linux allows');
+    });
+
+    test('fails when SQL Server is used with IAM authn', () => {
+      expect(errorOf({ instanceConnectionName: ICN, engine: DatabaseEngine.SQL_SERVER, autoIamAuthn: true }))
+        .toContain("'autoIamAuthn' is not supported for SQL Server (automatic IAM database authentication is PostgreSQL and MySQL only), got true. Remove it, or check 'engine'");
+    });
+
+    test('fails when the listen address is a host name', () => {
+      expect(errorOf({ instanceConnectionName: ICN, port: 5432, listenAddress: 'localhost' }))
+        .toContain("'listenAddress' must be an IP address: the proxy rejects host names, 'localhost' included (cmd/root.go), got 'localhost'. Use '127.0.0.1' (the default)");
+    });
+
+    test('fails when the SIGTERM delays exceed the grace period', () => {
+      expect(errorOf({ instanceConnectionName: ICN, port: 5432, maxSigtermDelay: Duration.seconds(25), minSigtermDelay: Duration.seconds(10) }))
+        .toContain(`${P}: 'minSigtermDelay + maxSigtermDelay' must be shorter than the pod's terminationGracePeriod (30s): the kubelet kills the proxy when the grace period ends, and app containers and sidecars share it`);
+      expect(errorOf({ instanceConnectionName: ICN, port: 5432, maxSigtermDelay: Duration.seconds(25), minSigtermDelay: Duration.seconds(10) }))
+        .toContain("got '35s'. Set terminationGracePeriod: Duration.seconds(45) on the workload, or shorten the delay");
+    });
+
+    test('fails when the max SIGTERM delay equals an explicit grace period', () => {
+      expect(errorOf({ instanceConnectionName: ICN, port: 5432, maxSigtermDelay: Duration.seconds(10) }, { terminationGracePeriod: Duration.seconds(10) }))
+        .toContain("'maxSigtermDelay' must be shorter than the pod's terminationGracePeriod (10s)");
+    });
+
+    test('fails when a SIGTERM delay is zero', () => {
+      expect(errorOf({ instanceConnectionName: ICN, port: 5432, maxSigtermDelay: Duration.seconds(0) }))
+        .toContain("'maxSigtermDelay' must be longer than zero (zero is the proxy's default: leave it unset)");
+    });
+
+    test('fails when credentials are given two ways', () => {
+      const chart = Testing.chart();
+      const secret = kplus.Secret.fromSecretName(chart, 'key', 'proxy-key');
+      expect(() => cronJob(chart, [new CloudSqlProxySidecar({ instanceConnectionName: ICN, port: 5432, credentialsSecret: secret, extraArgs: ['--json-credentials={}'] })]))
+        .toThrow("'extraArgs[0]' gives credentials a second way: 'credentialsSecret' is set, got '--json-credentials={}'. Give credentials once");
+    });
+
+    test('fails when a token is passed as an extra arg', () => {
+      expect(errorOf({ instanceConnectionName: ICN, port: 5432, extraArgs: ['-t', 'ya29.secret'] }))
+        .toContain("'extraArgs[0]' would put credentials (or a host-only login) into the manifest, got '-t'. Use Workload Identity");
+    });
+
+    test('fails when a credentials file is passed as an extra arg', () => {
+      expect(errorOf({ instanceConnectionName: ICN, port: 5432, extraArgs: ['--credentials-file=/k.json'] }))
+        .toContain("'extraArgs[0]' points at a key file the construct does not mount");
+    });
+
+    test('fails when an extra arg duplicates a typed prop', () => {
+      expect(errorOf({ instanceConnectionName: ICN, port: 5432, extraArgs: ['--http-port=9090'] }))
+        .toContain("'extraArgs[0]' duplicates --http-port, which the construct renders from a typed prop, got '--http-port=9090'. Use 'healthPort' instead");
+      expect(errorOf({ instanceConnectionName: ICN, port: 5432, extraArgs: ['-p', '5433'] })).toContain('duplicates --port');
+      expect(errorOf({ instanceConnectionName: ICN, port: 5432, extraArgs: ['--quota-project=x'] })).toContain("Use 'quotaProject' instead");
+    });
+
+    test('fails when an extra arg is an AlloyDB-only flag', () => {
+      expect(errorOf({ instanceConnectionName: ICN, port: 5432, extraArgs: ['--exit-zero-sigterm'] }))
+        .toContain("'extraArgs[0]' is a flag of the AlloyDB Auth Proxy only; the Cloud SQL Auth Proxy exits at start-up on an unknown flag, got '--exit-zero-sigterm'. Remove it: '--exit-zero-on-sigterm' is rendered already");
+    });
+
+    test('fails when an extra arg is an instance', () => {
+      expect(errorOf({ instanceConnectionName: ICN, port: 5432, extraArgs: ['acme-prod:europe-west1:other'] }))
+        .toContain("'extraArgs[0]' looks like an instance; instances are rendered from 'instanceConnectionName'/'instances'");
+    });
+
+    test('fails when the version has a leading v', () => {
+      expect(errorOf({ instanceConnectionName: ICN, port: 5432, version: 'v2.25.3' }))
+        .toContain("'version' must be a pinned release tag MAJOR.MINOR.PATCH[-variant][@sha256:digest], got 'v2.25.3'. Image tags drop the leading 'v': use '2.25.3'");
+    });
+
+    test('fails when the version is latest', () => {
+      expect(errorOf({ instanceConnectionName: ICN, port: 5432, version: 'latest' })).toContain("got 'latest'. Pin a release, e.g. '2.25.3'");
+    });
+
+    test('fails when the bookworm variant is used on 2.24 or later', () => {
+      expect(errorOf({ instanceConnectionName: ICN, port: 5432, version: '2.24.0-bookworm' }))
+        .toContain("'version' uses the '-bookworm' variant, which is not published since 2.24.0, got '2.24.0-bookworm'. Use '2.24.0' (distroless, the default)");
+    });
+
+    test('fails when the version is too old for a rendered feature', () => {
+      expect(errorOf({ instanceConnectionName: ICN, port: 5432, version: '2.5.0' }))
+        .toContain("'version' is older than 2.6.0, the first Cloud SQL Auth Proxy release with --exit-zero-on-sigterm, got '2.5.0'. Use version 2.6.0 or later (default 2.25.3), or set 'exitZeroOnSigterm: false'");
+      expect(errorOf({ instanceConnectionName: ICN, port: 5432, version: '2.19.0', adminPort: 9091 }))
+        .toContain("'version' is older than 2.20.0, the first Cloud SQL Auth Proxy release with the 'shutdown' subcommand");
+    });
+
+    test('fails when the image repository carries a tag', () => {
+      expect(errorOf({ instanceConnectionName: ICN, port: 5432, imageRepository: 'gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.25.3' }))
+        .toContain("'imageRepository' must be an image repository without a tag or digest");
+    });
+
+    test('fails when the image repository is the v1 proxy', () => {
+      expect(errorOf({ instanceConnectionName: ICN, port: 5432, imageRepository: 'gcr.io/cloudsql-docker/gce-proxy' }))
+        .toContain("'imageRepository' is the end-of-life Cloud SQL Proxy v1 image, whose flags differ");
+    });
+
+    test('fails when the image repository is the AlloyDB proxy', () => {
+      expect(errorOf({ instanceConnectionName: ICN, port: 5432, imageRepository: 'gcr.io/alloydb-connectors/alloydb-auth-proxy' }))
+        .toContain("'imageRepository' is the AlloyDB Auth Proxy image, not the Cloud SQL Auth Proxy");
+    });
+
+    test('fails when an env name is invalid or used twice', () => {
+      expect(errorOf({ instanceConnectionName: ICN, port: 5432, portEnvName: 'DB-PORT' }))
+        .toContain("'portEnvName' must be an environment variable name (letters, digits and '_', not starting with a digit), got 'DB-PORT'.");
+      expect(errorOf({ instances: [{ connectionName: ICN, port: 5432, hostEnvName: 'H' }, { connectionName: 'acme-prod:europe-west1:b', port: 5433, hostEnvName: 'H' }] }))
+        .toContain("'instances[1].hostEnvName' uses the same variable as 'instances[0].hostEnvName', got 'H'.");
+    });
+
+    test('fails when the app already has the env variable', () => {
+      expect(errorOf({ instanceConnectionName: ICN, port: 5432 }, { containers: [{ ...APP, envVariables: { DB_HOST: kplus.EnvValue.fromValue('db') } }] }))
+        .toContain("sets the environment variable 'DB_HOST' for the app, but container 'app' already has 'DB_HOST'");
+    });
+
+    test('fails when the impersonation chain has a bad email', () => {
+      expect(errorOf({ instanceConnectionName: ICN, port: 5432, impersonationChain: ['db-target'] }))
+        .toContain("'impersonationChain[0]' must be a service account email NAME@PROJECT.iam.gserviceaccount.com, got 'db-target'.");
+    });
+
+    test('fails when telemetry options are given without a telemetry project', () => {
+      expect(errorOf({ instanceConnectionName: ICN, port: 5432, telemetryPrefix: 'x' }))
+        .toContain("'telemetryPrefix' has no effect without 'telemetryProject' (the proxy sends telemetry only to that project), got 'x'.");
+    });
+
+    test('fails when prometheusNamespace is given without prometheus', () => {
+      expect(errorOf({ instanceConnectionName: ICN, port: 5432, prometheusNamespace: 'x' })).toContain("'prometheusNamespace' has no effect without 'prometheus: true'");
+    });
+
+    test('fails when max connections is not a positive integer', () => {
+      expect(errorOf({ instanceConnectionName: ICN, port: 5432, maxConnections: 0 })).toContain("'maxConnections' must be a whole number of at least 1");
+    });
+
+    test('fails when the startup timeout is not whole seconds', () => {
+      expect(errorOf({ instanceConnectionName: ICN, port: 5432, startupTimeout: Duration.millis(1500) }))
+        .toContain("'startupTimeout' must be a whole number of seconds");
+    });
+
+    test('fails when the container name is too long for the volume names', () => {
+      expect(errorOf({ name: 'p'.repeat(56), instanceConnectionName: ICN, unixSocketDirectory: '/cloudsql' }))
+        .toContain("'name' must be at most 55 characters (it has 56), so that the volume '" + 'p'.repeat(56) + "-sockets' is a valid name too");
+    });
+
+    test('fails when the credentials key is given without a secret', () => {
+      expect(errorOf({ instanceConnectionName: ICN, port: 5432, credentialsSecretKey: 'key.json' }))
+        .toContain("'credentialsSecretKey' has no effect without 'credentialsSecret'");
+    });
+
+    test('fails when the quota project is not a project id', () => {
+      expect(errorOf({ instanceConnectionName: ICN, port: 5432, quotaProject: 'Acme Billing' })).toContain("'quotaProject' must be a Google Cloud project id, got 'Acme Billing'.");
+    });
+
+    test('fails when the engine is not a DatabaseEngine', () => {
+      expect(errorOf({ instanceConnectionName: ICN, engine: 'postgres' as any }))
+        .toContain("'engine' must be one of DatabaseEngine.POSTGRESQL, DatabaseEngine.MYSQL, DatabaseEngine.SQL_SERVER, got 'postgres'.");
+    });
+  });
+});
