@@ -92,7 +92,13 @@ for (const r of READINESS) {
   const point: Record<string, any> = { bench: 'simulate', sidecarReadyAfter: r };
   for (const g of GATES) {
     const p = table[g.id][r];
-    point[g.id] = { delay: p.delay ?? null, appStartedAt: p.appStartedAt ?? null, sidecarRestarts: p.proxyRestarts, startupProbeFailures: p.startupProbeFailures, final: p.final };
+    point[g.id] = {
+      delay: p.delay ?? null,
+      appStartedAt: p.appStartedAt ?? null,
+      sidecarRestarts: p.proxyRestarts,
+      startupProbeFailures: p.startupProbeFailures,
+      final: p.final,
+    };
   }
   console.log(JSON.stringify(point));
 }
