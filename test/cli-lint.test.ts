@@ -3,8 +3,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { main } from '../src/cli';
 import { CommandIo } from '../src/_cli-io';
+import { main } from '../src/cli';
 
 const root = path.join(__dirname, '..');
 const fixtures = path.join(__dirname, 'lint', 'fixtures');

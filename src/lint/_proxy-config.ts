@@ -4,7 +4,7 @@
  * `envFrom`, env values from Secrets) the config is marked `opaque` and rules that need the absence of a flag stay
  * silent.
  */
-import { COMMON_FLAGS, ProxyFlavor, PROXY_BINARY_DEFAULTS, PROXY_FLAVORS } from '../_proxy-flavors';
+import { COMMON_FLAGS, ProxyFlavor, PROXY_BINARY_DEFAULTS, PROXY_FLAVORS, SHORT_FLAGS } from '../_proxy-flavors';
 import { ContainerInfo, toPortNumber } from './_heuristics';
 
 export interface ProxyConfig {
@@ -29,26 +29,22 @@ export interface ProxyConfig {
   readonly listenerPorts: readonly number[];
 }
 
-/** Flags that take no value (`--flag` or `--flag=true|false`). Every other flag takes a value. */
+/** Known flags that take no value (`--flag` or `--flag=true|false`). */
 const BOOLEAN_FLAGS = new Set<string>([
   COMMON_FLAGS.healthCheck, COMMON_FLAGS.quitQuitQuit, COMMON_FLAGS.structuredLogs, COMMON_FLAGS.quiet, COMMON_FLAGS.debugLogs,
   COMMON_FLAGS.autoIamAuthn, COMMON_FLAGS.gcloudAuth, COMMON_FLAGS.prometheus, COMMON_FLAGS.disableMetrics, COMMON_FLAGS.disableTraces,
-  COMMON_FLAGS.lazyRefresh, COMMON_FLAGS.runConnectionTest,
-  '--debug', '--auto-ip', '--skip-failed-instance-config', '--with-backend-check', '--disable-built-in-telemetry',
-  '-i', '-g', '-l',
+  COMMON_FLAGS.lazyRefresh, COMMON_FLAGS.runConnectionTest, COMMON_FLAGS.debug,
   ...PROXY_FLAVORS.map(f => f.flags.exitZeroOnSigterm),
   ...PROXY_FLAVORS.flatMap(f => Object.values(f.flags.ipTypeFlags)),
 ]);
+/** Known flags that take a value. Other flags take one unless the next token is a flag or an instance. */
+const VALUE_FLAGS = new Set<string>(Object.values(COMMON_FLAGS).filter(f => !BOOLEAN_FLAGS.has(f)));
 
-/** Short aliases of the value flags we read. */
-const ALIASES: { readonly [short: string]: string } = {
-  '-p': COMMON_FLAGS.port,
-  '-a': COMMON_FLAGS.address,
-  '-u': COMMON_FLAGS.unixSocket,
-  '-i': COMMON_FLAGS.autoIamAuthn,
-  '-l': COMMON_FLAGS.structuredLogs,
-  '-g': COMMON_FLAGS.gcloudAuth,
-};
+/** An instance connection name / URI of any flavour (query string ignored). */
+function looksLikeInstance(token: string): boolean {
+  const id = token.split('?')[0];
+  return PROXY_FLAVORS.some(f => f.parseInstance(id) !== undefined);
+}
 
 function isTrue(v: string | undefined): boolean {
   return v === undefined || /^(true|t|1|yes)$/i.test(v.trim());
@@ -89,12 +85,14 @@ function parseProxyConfig(info: ContainerInfo, flavor: ProxyFlavor): ProxyConfig
     }
     const eq = tok.indexOf('=');
     const raw = eq >= 0 ? tok.slice(0, eq) : tok;
-    const name = ALIASES[raw] ?? raw;
+    const name = SHORT_FLAGS[raw] ?? raw;
     flagsGiven.push(raw);
     if (eq >= 0) {
       flags.set(name, tok.slice(eq + 1));
-    } else if (BOOLEAN_FLAGS.has(name) || BOOLEAN_FLAGS.has(raw)) {
+    } else if (BOOLEAN_FLAGS.has(name)) {
       flags.set(name, undefined);
+    } else if (!VALUE_FLAGS.has(name) && (i + 1 >= argv.length || argv[i + 1].startsWith('-') || looksLikeInstance(argv[i + 1]))) {
+      flags.set(name, undefined); // an unknown boolean flag
     } else {
       flags.set(name, argv[i + 1]);
       i++;
@@ -102,7 +100,7 @@ function parseProxyConfig(info: ContainerInfo, flavor: ProxyFlavor): ProxyConfig
   }
 
   const env = new Map<string, string | undefined>();
-  let opaque = flags.has('--config-file') || (Array.isArray(c.envFrom) && c.envFrom.length > 0);
+  let opaque = flags.has(COMMON_FLAGS.configFile) || (Array.isArray(c.envFrom) && c.envFrom.length > 0);
   const instanceEnv: string[] = [];
   const instanceEnvName = envNameOf(flavor, flavor.envPrefix.startsWith('CSQL') ? 'instance-connection-name' : 'instance-uri');
   for (const e of Array.isArray(c.env) ? c.env : []) {
@@ -114,7 +112,7 @@ function parseProxyConfig(info: ContainerInfo, flavor: ProxyFlavor): ProxyConfig
     env.set(e.name, e.value);
     if (e.name === instanceEnvName || e.name.startsWith(`${instanceEnvName}_`)) instanceEnv.push(e.value);
   }
-  if (env.has(envNameOf(flavor, '--config-file'))) opaque = true;
+  if (env.has(envNameOf(flavor, COMMON_FLAGS.configFile))) opaque = true;
 
   const get = (flag: string): { given: boolean; value: string | undefined } => {
     if (flags.has(flag)) return { given: true, value: flags.get(flag) };
@@ -171,24 +169,35 @@ export function isLoopback(address: string): boolean {
   return a === 'localhost' || a.startsWith('127.') || a === '::1';
 }
 
-/** Flags of other proxy flavours that this flavour does not know, as typed, with the flavour they belong to. */
-export function foreignFlags(cfg: ProxyConfig): Array<{ flag: string; owner: ProxyFlavor; replacement?: string }> {
-  const own = new Set<string>([...Object.values(COMMON_FLAGS), cfg.flavor.flags.exitZeroOnSigterm, ...Object.values(cfg.flavor.flags.ipTypeFlags)]);
-  const out: Array<{ flag: string; owner: ProxyFlavor; replacement?: string }> = [];
+/** A flag given to a proxy that only another proxy flavour knows (`flags.only` of `_proxy-flavors.ts`). */
+export interface ForeignFlag {
+  readonly flag: string;
+  readonly owner: ProxyFlavor;
+  /** This flavour's spelling of the same setting, if it has one. */
+  readonly replacement?: string;
+  /** The flag selects what is already this flavour's default IP type. */
+  readonly selectsDefault: boolean;
+}
+
+/** Flags of other proxy flavours that this flavour does not know, as typed. */
+export function foreignFlags(cfg: ProxyConfig): ForeignFlag[] {
+  const own = cfg.flavor.flags;
+  const out: ForeignFlag[] = [];
   for (const given of cfg.flagsGiven) {
-    if (own.has(given)) continue;
-    for (const other of PROXY_FLAVORS) {
-      if (other === cfg.flavor) continue;
-      if (other.flags.exitZeroOnSigterm === given) {
-        out.push({ flag: given, owner: other, replacement: cfg.flavor.flags.exitZeroOnSigterm });
-        break;
-      }
-      const ipType = Object.keys(other.flags.ipTypeFlags).find(k => other.flags.ipTypeFlags[k] === given);
-      if (ipType !== undefined) {
-        out.push({ flag: given, owner: other, replacement: cfg.flavor.flags.ipTypeFlags[ipType] });
-        break;
-      }
+    if (own.only.includes(given)) continue;
+    const owner = PROXY_FLAVORS.find(f => f !== cfg.flavor && f.flags.only.includes(given));
+    if (!owner) continue;
+    if (owner.flags.exitZeroOnSigterm === given) {
+      out.push({ flag: given, owner, replacement: own.exitZeroOnSigterm, selectsDefault: false });
+      continue;
     }
+    const ipType = Object.keys(owner.flags.ipTypeFlags).find(k => owner.flags.ipTypeFlags[k] === given);
+    out.push({
+      flag: given,
+      owner,
+      replacement: ipType !== undefined ? own.ipTypeFlags[ipType] : undefined,
+      selectsDefault: ipType !== undefined && ipType === cfg.flavor.defaultIpType,
+    });
   }
   return out;
 }

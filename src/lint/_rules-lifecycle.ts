@@ -51,7 +51,7 @@ function initContainerNeverExits(ctx: PodContext, emit: Emit): void {
 
 function startupProbeFix(c: ContainerInfo): string {
   if (c.proxy) {
-    return `add a startupProbe: run the proxy with --health-check --http-address=0.0.0.0 --http-port=9801, declare containerPort 9801 and probe httpGet /startup on 9801 with periodSeconds: 1, initialDelaySeconds: 0, failureThreshold: 60`;
+    return 'add a startupProbe: run the proxy with --health-check --http-address=0.0.0.0 --http-port=9801, declare containerPort 9801 and probe httpGet /startup on 9801 with periodSeconds: 1, initialDelaySeconds: 0, failureThreshold: 60';
   }
   const port = c.ports[0]?.port;
   return `add a startupProbe that succeeds once '${c.name}' accepts connections${port !== undefined ? ` (e.g. tcpSocket on port ${port})` : ''}, with periodSeconds: 1, initialDelaySeconds: 0 and a failureThreshold covering its start-up time`;

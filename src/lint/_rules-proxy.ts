@@ -78,7 +78,9 @@ function otherFlavorFlags(c: ContainerInfo, cfg: ProxyConfig, emit: Emit): void 
   for (const f of foreignFlags(cfg)) {
     emit('proxy-flag-of-other-flavor', c, c.path,
       `proxy '${c.name}' (${cfg.flavor.displayName}) is given ${f.flag}, a ${f.owner.displayName} flag: it exits at start-up with 'unknown flag'`,
-      f.replacement ? `use ${f.replacement} instead of ${f.flag}` : `remove ${f.flag} (${cfg.flavor.displayName} uses ${cfg.flavor.defaultIpType} IP by default)`);
+      f.replacement ? `use ${f.replacement} instead of ${f.flag}`
+        : f.selectsDefault ? `remove ${f.flag} (${cfg.flavor.displayName} uses ${cfg.flavor.defaultIpType} IP by default)`
+          : `remove ${f.flag}: ${cfg.flavor.displayName} has no such flag`);
   }
 }
 

@@ -5,9 +5,9 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { KubernetesVersion } from '../kubernetes-version';
 import { CommandIo, parseArgs, readManifestInputs, UsageError } from '../_cli-io';
 import { parseMinorVersion } from '../_version-facts';
+import { KubernetesVersion } from '../kubernetes-version';
 import { parseSeverity, RULE_DEFS } from './_catalog';
 import { lintSourced } from './_engine';
 import { formatJson, formatSarif, formatText, summarize } from './_format';

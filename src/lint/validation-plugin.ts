@@ -1,6 +1,6 @@
 import * as fs from 'fs';
-import { KubernetesVersion } from '../kubernetes-version';
 import { ManifestError, parseManifests, SourcedManifest } from '../_manifest';
+import { KubernetesVersion } from '../kubernetes-version';
 import { parseSeverity, severityRank } from './_catalog';
 import { EngineOptions, lintSourced } from './_engine';
 import { engineOptions } from './_options';

@@ -1,6 +1,6 @@
 // Job and CronJob rules.
-import { Severity } from '../../src';
 import { cronJob, deployment, job, lint, ofRule, sidecar, task } from './_helpers';
+import { Severity } from '../../src';
 
 describe('job-pod-restart-policy', () => {
   test('fires on Always and on an unset restartPolicy (defaults to Always)', () => {

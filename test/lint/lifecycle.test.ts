@@ -1,6 +1,6 @@
 // Sidecar lifecycle rules: helpers that never exit, startup probes, restartPolicy/probe validity, order, ports.
-import { KubernetesVersion, Severity } from '../../src';
 import { cronJob, deployment, initTask, job, lint, ofRule, pod, problems, sidecar, task } from './_helpers';
+import { KubernetesVersion, Severity } from '../../src';
 
 const POD = 'spec.template.spec';
 const CRON_POD = 'spec.jobTemplate.spec.template.spec';

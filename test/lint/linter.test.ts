@@ -1,8 +1,8 @@
 // The Linter API: catalog, options, suppression, every input kind, YAML input, the seed manifests.
 import * as fs from 'fs';
 import * as path from 'path';
-import { KubernetesVersion, Linter, Severity } from '../../src';
 import { cronJob, deployment, job, lint, ofRule, pod, problems, sidecar, task } from './_helpers';
+import { KubernetesVersion, Linter, Severity } from '../../src';
 
 const fixtures = path.join(__dirname, 'fixtures');
 const read = (f: string) => fs.readFileSync(path.join(fixtures, f), 'utf8');

@@ -1,6 +1,6 @@
 // Cloud SQL / AlloyDB Auth Proxy rules.
-import { Severity } from '../../src';
 import { deployment, job, lint, ofRule, problems, RESTRICTED } from './_helpers';
+import { Severity } from '../../src';
 
 const CSP_IMAGE = 'gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.25.3';
 const ADB_IMAGE = 'gcr.io/alloydb-connectors/alloydb-auth-proxy:1.15.2';
@@ -63,6 +63,12 @@ describe('proxy-no-explicit-port', () => {
     expect(f[0].message).toContain("instance 'p:r:i' has no ?port=");
   });
 
+  test('finds the instance after an unknown boolean flag', () => {
+    const f = ofRule(lint([job({ initContainers: [cspSidecar(['--exit-zero-on-sigterm', '--health-check', '--http-address=0.0.0.0', '--http-port=9801', '--auto-ip', 'my-project:us-central1:db'])] })]), 'proxy-no-explicit-port');
+    expect(f.map(x => x.container)).toEqual(['cloud-sql-proxy']);
+    expect(f[0].message).toContain("instance 'my-project:us-central1:db'");
+  });
+
   test('does not fire with --port, -p, ?port=, a Unix socket, or on AlloyDB (fixed default 5432)', () => {
     const base = ['--exit-zero-on-sigterm', '--health-check', '--http-address=0.0.0.0', '--http-port=9801'];
     const f = ofRule(lint([
@@ -118,6 +124,12 @@ describe('proxy-flag-of-other-flavor', () => {
     expect(f[0].message).toContain("is given --exit-zero-on-sigterm, a Cloud SQL Auth Proxy flag: it exits at start-up with 'unknown flag'");
     expect(f[0].fix).toBe('use --exit-zero-sigterm instead of --exit-zero-on-sigterm');
     expect(f[1].fix).toContain('uses private IP by default');
+  });
+
+  test('fires on any flag only the other flavour knows (flags.only), e.g. --with-backend-check on Cloud SQL', () => {
+    const f = ofRule(lint([job({ initContainers: [cspSidecar([...cspSidecar().args.slice(0, -1), '--with-backend-check', 'p:r:i?port=5432'])] })]), 'proxy-flag-of-other-flavor');
+    expect(f.map(x => x.container)).toEqual(['cloud-sql-proxy']);
+    expect(f[0].fix).toBe('remove --with-backend-check: Cloud SQL Auth Proxy has no such flag');
   });
 
   test('does not fire on each flavour\'s own flags, nor on shared ones (--psc)', () => {

@@ -1,6 +1,6 @@
 // Image pinning and Pod Security Standards restricted, on every container type.
-import { Severity } from '../../src';
 import { deployment, initTask, job, lint, ofRule, pod, RESTRICTED, sidecar, task } from './_helpers';
+import { Severity } from '../../src';
 
 describe('image-latest-or-untagged', () => {
   test('fires on :latest, on no tag, and on a registry with a port but no tag', () => {
@@ -23,11 +23,13 @@ describe('image-latest-or-untagged', () => {
   });
 
   test('does not fire on version tags, registry ports with tags, or digests', () => {
-    const f = ofRule(lint([job({ containers: [
-      task('a', { image: 'busybox:1.36' }),
-      task('b', { image: 'registry.local:5000/team/app:2.0' }),
-      task('c', { image: 'busybox@sha256:' + 'a'.repeat(64) }),
-    ] })]), 'image-latest-or-untagged');
+    const f = ofRule(lint([job({
+      containers: [
+        task('a', { image: 'busybox:1.36' }),
+        task('b', { image: 'registry.local:5000/team/app:2.0' }),
+        task('c', { image: 'busybox@sha256:' + 'a'.repeat(64) }),
+      ],
+    })]), 'image-latest-or-untagged');
     expect(f).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 // known-kubelet-bug: driven by KNOWN_BUGS / bugStatus() of src/_version-facts.ts.
+import { deployment, job, lint, ofRule, sidecar } from './_helpers';
 import { KubernetesVersion, Severity } from '../../src';
 import { bugStatus, KNOWN_BUGS } from '../../src/_version-facts';
-import { deployment, job, lint, ofRule, sidecar } from './_helpers';
 
 const bug = (id: string) => KNOWN_BUGS.find(b => b.id === id)!;
 const idsOf = (findings: { message: string }[]) => findings.map(f => /meets the trigger of (\S+),/.exec(f.message)?.[1]);
