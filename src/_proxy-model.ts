@@ -654,6 +654,10 @@ export function validateProxy(where: string, plan: ProxyPlan): void {
   checkExtraArgs(where, subject, plan);
 }
 
+function article(word: string): string {
+  return /^[aeiou]/i.test(word) ? 'an' : 'a';
+}
+
 /** Why an identifier is not valid, with the most useful hint. */
 function instanceIdCheck(where: string, subject: string, f: ProxyFlavor, prop: string, id: string): void {
   if (f.parseInstance(id)) return;
@@ -664,7 +668,7 @@ function instanceIdCheck(where: string, subject: string, f: ProxyFlavor, prop: s
     problem = 'must not carry a query string: the construct renders the port, IP type and IAM options itself';
     fix = 'Remove everything from \'?\' and use the typed props (port, ipType, autoIamAuthn)';
   } else if (other) {
-    problem = `looks like an ${other.displayName} ${other.instanceNoun}, not a ${f.displayName} ${f.instanceNoun}`;
+    problem = `looks like ${article(other.displayName)} ${other.displayName} ${other.instanceNoun}, not ${article(f.displayName)} ${f.displayName} ${f.instanceNoun}`;
     fix = other === PROXY_FLAVORS[1] ? 'Use AlloyDbProxySidecar for AlloyDB' : 'Use CloudSqlProxySidecar for Cloud SQL';
   } else if (id !== id.toLowerCase()) {
     problem = `must be lower-case (${f.instanceNoun}s are)`;

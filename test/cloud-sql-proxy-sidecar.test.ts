@@ -54,7 +54,10 @@ describe('CloudSqlProxySidecar', () => {
     expect(proxy.ports).toEqual([{ containerPort: 9801 }]);
     expect(proxy.startupProbe).toEqual({
       httpGet: { path: '/startup', port: 9801, scheme: 'HTTP' },
-      periodSeconds: 1, failureThreshold: 60, timeoutSeconds: 10, initialDelaySeconds: 0,
+      periodSeconds: 1,
+      failureThreshold: 60,
+      timeoutSeconds: 10,
+      initialDelaySeconds: 0,
     });
     expect(proxy.securityContext.runAsUser).toEqual(65532);
     expect(spec.containers[0].env).toEqual([{ name: 'DB_HOST', value: '127.0.0.1' }, { name: 'DB_PORT', value: '5432' }]);
@@ -79,8 +82,14 @@ describe('CloudSqlProxySidecar', () => {
     expect(proxy.volumeMounts).toBeUndefined();
     expect(proxy.resources).toEqual({ requests: { cpu: '200m', memory: '256Mi' }, limits: { cpu: '1000m', memory: '1024Mi' } });
     expect(proxy.securityContext).toEqual({
-      runAsUser: 65532, runAsGroup: 65532, runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false,
-      privileged: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
+      runAsUser: 65532,
+      runAsGroup: 65532,
+      runAsNonRoot: true,
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      privileged: false,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
     });
   });
 
@@ -306,7 +315,8 @@ describe('CloudSqlProxySidecar', () => {
     });
 
     test('custom resources', () => {
-      const c = proxyOf({ instanceConnectionName: ICN, port: 5432, resources: { cpu: { request: kplus.Cpu.millis(50) }, memory: { request: Size.mebibytes(64) } } });
+      const resources = { cpu: { request: kplus.Cpu.millis(50) }, memory: { request: Size.mebibytes(64) } };
+      const c = proxyOf({ instanceConnectionName: ICN, port: 5432, resources });
       expect(c.resources).toEqual({ requests: { cpu: '50m', memory: '64Mi' } });
     });
 
@@ -542,7 +552,8 @@ describe('CloudSqlProxySidecar', () => {
     });
 
     test('fails when the max SIGTERM delay equals an explicit grace period', () => {
-      expect(errorOf({ instanceConnectionName: ICN, port: 5432, maxSigtermDelay: Duration.seconds(10) }, { terminationGracePeriod: Duration.seconds(10) }))
+      const props = { instanceConnectionName: ICN, port: 5432, maxSigtermDelay: Duration.seconds(10) };
+      expect(errorOf(props, { terminationGracePeriod: Duration.seconds(10) }))
         .toContain("'maxSigtermDelay' must be shorter than the pod's terminationGracePeriod (10s)");
     });
 

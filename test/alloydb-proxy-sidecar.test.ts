@@ -1,0 +1,228 @@
+import { Chart, Cron, Duration, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { AlloyDbIpType, AlloyDbProxySidecar, AlloyDbProxySidecarProps, ProxyResources, Sidecar, SidecarCronJobProps, SidecarJob } from '../src';
+
+const URI = 'projects/acme-prod/locations/europe-west1/clusters/main/instances/main-primary';
+const POOL = 'projects/acme-prod/locations/europe-west1/clusters/main/instances/read-pool';
+const APP: kplus.ContainerProps = { name: 'app', image: 'ghcr.io/acme/etl:2.0.1' };
+
+function job(chart: Chart, sidecars: Sidecar[], extra: Partial<SidecarCronJobProps> = {}) {
+  return new SidecarJob(chart, 'etl', { sidecars, containers: [APP], ...extra });
+}
+
+function podOf(props: AlloyDbProxySidecarProps, extra: Partial<SidecarCronJobProps> = {}): any {
+  const chart = Testing.chart();
+  job(chart, [new AlloyDbProxySidecar(props)], extra);
+  return Testing.synth(chart)[0].spec.template.spec;
+}
+
+function errorOf(props: AlloyDbProxySidecarProps, extra: Partial<SidecarCronJobProps> = {}): string {
+  const chart = Testing.chart();
+  try {
+    job(chart, [new AlloyDbProxySidecar(props)], extra);
+    Testing.synth(chart);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('expected an error');
+}
+
+describe('AlloyDbProxySidecar', () => {
+  test('default rendering (snapshot and explicit): AlloyDB image, flag spellings, private IP, port 5432', () => {
+    const chart = Testing.chart();
+    const proxy = new AlloyDbProxySidecar({ instanceUri: URI });
+    job(chart, [proxy]);
+    const manifests = Testing.synth(chart);
+    expect(manifests).toMatchSnapshot();
+    const spec = manifests[0].spec.template.spec;
+    const c = spec.initContainers[0];
+    expect(c.name).toEqual('alloydb-auth-proxy');
+    expect(c.image).toEqual('gcr.io/alloydb-connectors/alloydb-auth-proxy:1.15.2');
+    expect(c.imagePullPolicy).toEqual('IfNotPresent');
+    expect(c.restartPolicy).toEqual('Always');
+    expect(c.args).toEqual([
+      '--structured-logs', '--exit-zero-sigterm', '--health-check', '--http-address=0.0.0.0', '--http-port=9801', `${URI}?port=5432`,
+    ]);
+    expect(c.ports).toEqual([{ containerPort: 9801 }]);
+    expect(c.startupProbe).toEqual({
+      httpGet: { path: '/startup', port: 9801, scheme: 'HTTP' }, periodSeconds: 1, failureThreshold: 60, timeoutSeconds: 10, initialDelaySeconds: 0,
+    });
+    expect(c.livenessProbe).toEqual({
+      httpGet: { path: '/liveness', port: 9801, scheme: 'HTTP' }, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 10,
+    });
+    expect(c.securityContext).toMatchObject({ runAsUser: 65532, runAsGroup: 65532, runAsNonRoot: true, readOnlyRootFilesystem: true });
+    expect(spec.containers[0].env).toEqual([{ name: 'DB_HOST', value: '127.0.0.1' }, { name: 'DB_PORT', value: '5432' }]);
+    expect(proxy.port).toEqual(5432);
+    expect(proxy.iamRoleGrants.map(g => g.role)).toEqual(['roles/alloydb.client', 'roles/serviceusage.serviceUsageConsumer']);
+    expect(proxy.iamRoleGrants[0].project).toEqual('acme-prod');
+  });
+
+  test('everything set (snapshot and explicit)', () => {
+    const chart = Testing.chart();
+    const secret = kplus.Secret.fromSecretName(chart, 'key', 'alloydb-key');
+    const proxy = new AlloyDbProxySidecar({
+      name: 'alloydb',
+      imageRepository: 'europe-docker.pkg.dev/acme/mirror/alloydb-auth-proxy',
+      version: '1.15.2-alpine',
+      imagePullPolicy: kplus.ImagePullPolicy.ALWAYS,
+      resources: ProxyResources.BATCH,
+      securityContext: { user: 65532 },
+      listenAddress: '127.0.0.1',
+      ipType: AlloyDbIpType.PUBLIC,
+      autoIamAuthn: true,
+      instances: [
+        { instanceUri: URI, hostEnvName: 'PRIMARY_HOST', portEnvName: 'PRIMARY_PORT' },
+        { instanceUri: POOL, port: 5433, ipType: AlloyDbIpType.PSC, autoIamAuthn: false, portEnvName: 'POOL_PORT' },
+      ],
+      healthPort: 9900,
+      startupTimeout: Duration.seconds(90),
+      livenessProbe: false,
+      readinessProbe: true,
+      structuredLogs: false,
+      exitZeroOnSigterm: true,
+      quiet: true,
+      debugLogs: false,
+      minSigtermDelay: Duration.seconds(3),
+      maxSigtermDelay: Duration.seconds(10),
+      runConnectionTest: true,
+      adminPort: 9091,
+      impersonationChain: ['etl-db@acme-prod.iam.gserviceaccount.com'],
+      credentialsSecret: secret,
+      maxConnections: 20,
+      prometheus: true,
+      prometheusNamespace: 'etl',
+      telemetryProject: 'acme-ops',
+      telemetryPrefix: 'alloydb',
+      telemetrySampleRate: 100,
+      disableMetrics: true,
+      disableTraces: false,
+      lazyRefresh: true,
+      extraArgs: ['--with-backend-check'],
+    });
+    job(chart, [proxy]);
+    const manifests = Testing.synth(chart);
+    expect(manifests).toMatchSnapshot();
+    const spec = manifests[0].spec.template.spec;
+    const c = spec.initContainers[0];
+    expect(c.image).toEqual('europe-docker.pkg.dev/acme/mirror/alloydb-auth-proxy:1.15.2-alpine');
+    expect(c.args).toEqual([
+      '--exit-zero-sigterm', '--health-check', '--http-address=0.0.0.0', '--http-port=9900', '--admin-port=9091', '--quitquitquit',
+      '--credentials-file=/secrets/alloydb/credentials.json', '--impersonate-service-account=etl-db@acme-prod.iam.gserviceaccount.com',
+      '--max-connections=20', '--min-sigterm-delay=3s', '--max-sigterm-delay=10s', '--run-connection-test', '--lazy-refresh', '--quiet',
+      '--prometheus', '--prometheus-namespace=etl', '--telemetry-project=acme-ops', '--telemetry-prefix=alloydb',
+      '--telemetry-sample-rate=100', '--disable-metrics', '--with-backend-check',
+      `${URI}?port=5432&public-ip=true&auto-iam-authn=true`,
+      `${POOL}?port=5433&psc=true`,
+    ]);
+    expect(c.lifecycle).toEqual({ preStop: { exec: { command: ['/alloydb-auth-proxy', 'shutdown', '--admin-port', '9091'] } } });
+    expect(c.livenessProbe).toBeUndefined();
+    expect(c.readinessProbe).toMatchObject({ httpGet: { path: '/readiness', port: 9900 } });
+    expect(c.startupProbe.failureThreshold).toEqual(90);
+    expect(c.volumeMounts).toEqual([{ name: 'alloydb-credentials', mountPath: '/secrets/alloydb', readOnly: true }]);
+    expect(spec.volumes).toEqual([{ name: 'alloydb-credentials', secret: { secretName: 'alloydb-key', items: [{ key: 'credentials.json', path: 'credentials.json' }] } }]);
+    expect(spec.containers[0].env).toEqual([
+      { name: 'PRIMARY_HOST', value: '127.0.0.1' }, { name: 'PRIMARY_PORT', value: '5432' }, { name: 'POOL_PORT', value: '5433' },
+    ]);
+    expect(proxy.iamRoleGrants.map(g => g.role)).toEqual([
+      'roles/alloydb.client', 'roles/serviceusage.serviceUsageConsumer', 'roles/alloydb.databaseUser', 'roles/cloudtrace.agent',
+    ]);
+  });
+
+  test('private IP is the default and renders nothing; PUBLIC and PSC render their AlloyDB spelling', () => {
+    expect(podOf({ instanceUri: URI, ipType: AlloyDbIpType.PRIVATE }).initContainers[0].args).toContain(`${URI}?port=5432`);
+    expect(podOf({ instanceUri: URI, ipType: AlloyDbIpType.PUBLIC }).initContainers[0].args).toContain(`${URI}?port=5432&public-ip=true`);
+    expect(podOf({ instanceUri: URI, ipType: AlloyDbIpType.PSC }).initContainers[0].args).toContain(`${URI}?port=5432&psc=true`);
+  });
+
+  test('explicit port and a leading slash', () => {
+    expect(podOf({ instanceUri: `/${URI}`, port: 6432 }).initContainers[0].args).toContain(`/${URI}?port=6432`);
+  });
+
+  test('unix sockets use the shortened project.region.cluster.instance directory', () => {
+    const chart = Testing.chart();
+    const proxy = new AlloyDbProxySidecar({ instanceUri: URI, unixSocketDirectory: '/alloydb' });
+    job(chart, [proxy]);
+    const spec = Testing.synth(chart)[0].spec.template.spec;
+    expect(spec.initContainers[0].args).toEqual(expect.arrayContaining(['--unix-socket=/alloydb', URI]));
+    expect(spec.containers[0].env).toEqual([{ name: 'DB_SOCKET_PATH', value: '/alloydb/acme-prod.europe-west1.main.main-primary' }]);
+    expect(spec.containers[0].volumeMounts).toEqual([{ name: 'alloydb-auth-proxy-sockets', mountPath: '/alloydb' }]);
+    expect(proxy.unixSocketPath).toEqual('/alloydb/acme-prod.europe-west1.main.main-primary');
+  });
+
+  describe('bad input', () => {
+    const P = "[test/etl] AlloyDbProxySidecar 'alloydb-auth-proxy'";
+
+    test('fails when the instance URI is malformed', () => {
+      expect(errorOf({ instanceUri: 'projects/acme-prod/clusters/main/instances/main-primary' }))
+        .toContain(`${P}: 'instanceUri' is not projects/PROJECT/locations/REGION/clusters/CLUSTER/instances/INSTANCE, got 'projects/acme-prod/clusters/main/instances/main-primary'. Get it with: gcloud alloydb instances describe`);
+    });
+
+    test('fails when a Cloud SQL connection name is given', () => {
+      expect(errorOf({ instanceUri: 'acme-prod:europe-west1:main-db' }))
+        .toContain("'instanceUri' looks like a Cloud SQL Auth Proxy instance connection name, not an AlloyDB Auth Proxy instance URI, got 'acme-prod:europe-west1:main-db'. Use CloudSqlProxySidecar for Cloud SQL");
+    });
+
+    test('fails when no instance is given', () => {
+      expect(errorOf({})).toContain(`${P}: 'instanceUri' is required (or 'instances' for several), got nothing.`);
+    });
+
+    test('fails when two instances default to the same port', () => {
+      expect(errorOf({ instances: [{ instanceUri: URI }, { instanceUri: POOL }] }))
+        .toContain("'instances[1].port' gives port 5432, which 'instances[0].port' already uses, got 5432. Give each instance its own port, e.g. instances[1].port: 5433");
+    });
+
+    test('fails when the Cloud SQL spelling of exit-zero is passed', () => {
+      expect(errorOf({ instanceUri: URI, extraArgs: ['--exit-zero-on-sigterm'] }))
+        .toContain("is a flag of the Cloud SQL Auth Proxy only; the AlloyDB Auth Proxy exits at start-up on an unknown flag, got '--exit-zero-on-sigterm'. Remove it: '--exit-zero-sigterm' is rendered already");
+    });
+
+    test('fails when private-ip (Cloud SQL only) is passed', () => {
+      expect(errorOf({ instanceUri: URI, extraArgs: ['--private-ip'] })).toContain('is a flag of the Cloud SQL Auth Proxy only');
+    });
+
+    test('fails when public-ip duplicates ipType', () => {
+      expect(errorOf({ instanceUri: URI, extraArgs: ['--public-ip'] })).toContain("duplicates --public-ip, which the construct renders from a typed prop, got '--public-ip'. Use 'ipType' instead");
+    });
+
+    test('fails when the IP type is a CloudSqlIpType-like string', () => {
+      expect(errorOf({ instanceUri: URI, ipType: 'public' as any }))
+        .toContain("'ipType' must be one of AlloyDbIpType.PRIVATE, AlloyDbIpType.PUBLIC, AlloyDbIpType.PSC, got 'public'.");
+    });
+
+    test('fails when the version is too old for the shutdown preStop', () => {
+      expect(errorOf({ instanceUri: URI, version: '1.13.0', adminPort: 9091 }))
+        .toContain("'version' is older than 1.14.0, the first AlloyDB Auth Proxy release with the 'shutdown' subcommand (adminPort's preStop), got '1.13.0'.");
+    });
+
+    test('fails when the bookworm variant is used on 1.15 or later', () => {
+      expect(errorOf({ instanceUri: URI, version: '1.15.2-bookworm' })).toContain("uses the '-bookworm' variant, which is not published since 1.15.0");
+    });
+
+    test('fails when the Cloud SQL image is given', () => {
+      expect(errorOf({ instanceUri: URI, imageRepository: 'gcr.io/cloud-sql-connectors/cloud-sql-proxy' }))
+        .toContain("'imageRepository' is the Cloud SQL Auth Proxy image, not the AlloyDB Auth Proxy, got 'gcr.io/cloud-sql-connectors/cloud-sql-proxy'. Use 'gcr.io/alloydb-connectors/alloydb-auth-proxy' or a mirror of it, or CloudSqlProxySidecar for Cloud SQL");
+    });
+
+    test('fails when the health port collides with an app port', () => {
+      expect(errorOf({ instanceUri: URI }, { containers: [{ ...APP, portNumber: 9801 }] }))
+        .toContain(`${P}: 'healthPort' uses port 9801, which container 'app' also uses`);
+    });
+
+    test('fails when SIGTERM delays exceed the grace period', () => {
+      expect(errorOf({ instanceUri: URI, maxSigtermDelay: Duration.minutes(1) }))
+        .toContain("'maxSigtermDelay' must be shorter than the pod's terminationGracePeriod (30s)");
+    });
+
+    test('fails when the listen address is not an IP', () => {
+      expect(errorOf({ instanceUri: URI, listenAddress: 'db.local' })).toContain("'listenAddress' must be an IP address");
+    });
+
+    test('fails when unix socket mode is combined with a port', () => {
+      expect(errorOf({ instanceUri: URI, port: 5432, unixSocketDirectory: '/alloydb' })).toContain("'port' cannot be combined with 'unixSocketDirectory'");
+    });
+
+    test('fails when the quota project flag (Cloud SQL only) is passed', () => {
+      expect(errorOf({ instanceUri: URI, extraArgs: ['--quota-project=x'] })).toContain('is a flag of the Cloud SQL Auth Proxy only');
+    });
+  });
+});
