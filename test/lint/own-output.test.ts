@@ -5,7 +5,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Cron, Testing } from 'cdk8s';
-import { Finding, KubernetesVersion, Linter, Sidecar, SidecarCronJob, SidecarJob, StartupGate } from '../../src';
+import {
+  AlloyDbProxySidecar, CloudSqlProxySidecar, DatabaseEngine, Finding, KubernetesVersion, Linter, Sidecar, SidecarCronJob, SidecarJob, StartupGate,
+} from '../../src';
 
 const root = path.join(__dirname, '..', '..');
 const problems = (findings: Finding[]) => findings.filter(f => f.severity !== 'info').map(f => `${f.rule}: ${f.message}`);
@@ -28,6 +30,22 @@ describe('construct default output', () => {
     const manifests = Testing.synth(c);
     expect(problems(Linter.lintManifests(manifests))).toEqual([]);
     expect(problems(Linter.lintManifests(manifests, { kubernetesVersion: KubernetesVersion.V1_33 }))).toEqual([]);
+  });
+
+  test('CloudSqlProxySidecar and AlloyDbProxySidecar defaults (and with an admin port) lint clean', () => {
+    const c = Testing.chart();
+    new SidecarCronJob(c, 'orders', {
+      schedule: Cron.daily(),
+      containers: [{ name: 'app', image: 'ghcr.io/example/app:1.2.3' }],
+      sidecars: [new CloudSqlProxySidecar({ instanceConnectionName: 'acme-prod:europe-west1:main-db', engine: DatabaseEngine.POSTGRESQL })],
+    });
+    new SidecarJob(c, 'analytics', {
+      containers: [{ name: 'app', image: 'ghcr.io/example/app:1.2.3' }],
+      sidecars: [new AlloyDbProxySidecar({ instanceUri: 'projects/acme-prod/locations/europe-west1/clusters/main/instances/primary', adminPort: 9091 })],
+    });
+    const manifests = Testing.synth(c);
+    expect(manifests.length).toBe(2);
+    expect(problems(Linter.lintManifests(manifests))).toEqual([]);
   });
 });
 
