@@ -2,6 +2,8 @@
  * The library API as jest users see it: simulating `Testing.synth(chart)` output, picking a resource, the result
  * helpers and its JSON/text forms.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { Cron, Testing } from 'cdk8s';
 import { ctr, fixture, fixtureAll, pod, sidecar } from './helpers';
 import { Sidecar, SidecarCronJob, StartupGate } from '../../src';
@@ -136,5 +138,22 @@ describe('SimulationResult', () => {
     });
     expect(r2.stuck).toBe(false);
     expect(r2.finalState.status).toBe('Init:CrashLoopBackOff');
+  });
+});
+
+describe('src/simulate stays construct-free', () => {
+  test('no file imports constructs, cdk8s or cdk8s-plus-28 (directly or through a local module that does)', () => {
+    const forbidden = /from '(constructs|cdk8s|cdk8s-plus-28)'/;
+    const seen = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const text = fs.readFileSync(file, 'utf8');
+      expect({ file, forbidden: forbidden.test(text) }).toEqual({ file, forbidden: false });
+      for (const m of text.matchAll(/from '(\.[^']+)'/g)) visit(path.resolve(path.dirname(file), `${m[1]}.ts`));
+    };
+    const dir = path.join(__dirname, '..', '..', 'src', 'simulate');
+    for (const f of fs.readdirSync(dir).filter(n => n.endsWith('.ts'))) visit(path.join(dir, f));
+    expect(seen.size).toBeGreaterThan(6);
   });
 });
