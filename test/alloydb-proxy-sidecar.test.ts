@@ -1,4 +1,7 @@
-import { Chart, Cron, Duration, Testing } from 'cdk8s';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { AlloyDbIpType, AlloyDbProxySidecar, AlloyDbProxySidecarProps, ProxyResources, Sidecar, SidecarCronJobProps, SidecarJob } from '../src';
 
@@ -224,5 +227,30 @@ describe('AlloyDbProxySidecar', () => {
     test('fails when the quota project flag (Cloud SQL only) is passed', () => {
       expect(errorOf({ instanceUri: URI, extraArgs: ['--quota-project=x'] })).toContain('is a flag of the Cloud SQL Auth Proxy only');
     });
+  });
+});
+
+describe('examples/alloydb-job (in-process)', () => {
+  test('migration Job: AlloyDB proxy with Workload Identity and IAM authn', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'alloydb-example-'));
+    const before = process.env.CDK8S_OUTDIR;
+    process.env.CDK8S_OUTDIR = outdir;
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { SchemaMigration } = require('../examples/alloydb-job/main');
+      const chart = new SchemaMigration(Testing.app(), 'example');
+      const manifests = Testing.synth(chart);
+      expect(manifests.map((m: any) => m.kind)).toEqual(['ServiceAccount', 'Job']);
+      const pod = manifests[1].spec.template.spec;
+      expect(pod.serviceAccountName).toEqual('orders-migrate');
+      expect(pod.initContainers[0].args).toEqual(expect.arrayContaining([
+        '--exit-zero-sigterm', 'projects/acme-prod/locations/europe-west1/clusters/orders/instances/orders-primary?port=5432&auto-iam-authn=true',
+      ]));
+      expect(chart.identity.requiredRoles).toContain('roles/alloydb.databaseUser');
+    } finally {
+      if (before === undefined) delete process.env.CDK8S_OUTDIR;
+      else process.env.CDK8S_OUTDIR = before;
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
   });
 });

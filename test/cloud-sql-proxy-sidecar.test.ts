@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { Chart, Cron, Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
@@ -685,5 +688,31 @@ describe('CloudSqlProxySidecar', () => {
       expect(errorOf({ instanceConnectionName: ICN, engine: 'postgres' as any }))
         .toContain("'engine' must be one of DatabaseEngine.POSTGRESQL, DatabaseEngine.MYSQL, DatabaseEngine.SQL_SERVER, got 'postgres'.");
     });
+  });
+});
+
+describe('examples/cloud-sql-cronjob (in-process)', () => {
+  test('nightly report: Workload Identity, IAM authn, private IP, PG env for libpq', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'csql-example-'));
+    const before = process.env.CDK8S_OUTDIR;
+    process.env.CDK8S_OUTDIR = outdir;
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { NightlyReport } = require('../examples/cloud-sql-cronjob/main');
+      const chart = new NightlyReport(Testing.app(), 'example');
+      const manifests = Testing.synth(chart);
+      expect(manifests.map((m: any) => m.kind)).toEqual(['ServiceAccount', 'CronJob']);
+      const pod = manifests[1].spec.jobTemplate.spec.template.spec;
+      expect(pod.serviceAccountName).toEqual('nightly-report');
+      expect(pod.initContainers[0].args).toContain('acme-prod:europe-west1:main-db?port=5432&private-ip=true&auto-iam-authn=true');
+      expect(pod.containers[0].env).toEqual(expect.arrayContaining([
+        { name: 'PGHOST', value: '127.0.0.1' }, { name: 'PGPORT', value: '5432' }, { name: 'PGUSER', value: 'nightly-report@acme-prod.iam' },
+      ]));
+      expect(chart.identity.requiredRoles).toEqual(['roles/iam.workloadIdentityUser', 'roles/cloudsql.client', 'roles/cloudsql.instanceUser']);
+    } finally {
+      if (before === undefined) delete process.env.CDK8S_OUTDIR;
+      else process.env.CDK8S_OUTDIR = before;
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
   });
 });
