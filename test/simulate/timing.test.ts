@@ -70,6 +70,38 @@ describe('probes', () => {
   });
 });
 
+describe('hooks and instant exits', () => {
+  test('a failing postStart hook kills the sidecar and restarts it with back-off (§2.3); the app never starts', () => {
+    const result = Simulator.simulate(pod({
+      initContainers: [sidecar('proxy', { lifecycle: { postStart: { exec: { command: ['false'] } } } })],
+      containers: [ctr('app')],
+    }), { behaviors: { proxy: { postStartFails: true, postStartDuration: 1 } }, until: 40 });
+    expect(eventTimes(result, SimulationEventKind.POST_START_HOOK_FAILED, 'proxy')).toEqual([1, 12, 33]);
+    expect(result.container('proxy').runs.map(r => r.startedAt)).toEqual([0, 11, 32]);
+    expect(result.container('app').startedAt).toBeUndefined();
+    expect(result.statusSequence()).toContain('0/2 Init:CrashLoopBackOff');
+  });
+
+  test('startup probes are not evaluated while the postStart hook runs (the status is not Running yet)', () => {
+    const result = Simulator.simulate(pod({
+      initContainers: [sidecar('proxy', {
+        startupProbe: probe({ periodSeconds: 1, failureThreshold: 2 }),
+        lifecycle: { postStart: { sleep: { seconds: 3 } } },
+      })],
+      containers: [ctr('app')],
+    }), { behaviors: { proxy: { readyAfter: 1 }, app: { exitAfter: 1 } } });
+    // the ticks at 0, 1 and 2 s fall inside the hook and are skipped, so failureThreshold 2 is never reached
+    expect(result.container('proxy').restarts).toBe(0);
+    expect(result.container('app').startedAt).toBe(3);
+  });
+
+  test('exitAfter 0: the container exits the moment it starts and is never reported Running', () => {
+    const result = Simulator.simulate(pod({ containers: [ctr('app')] }), { behaviors: { app: { exitAfter: 0, exitCode: 3 } } });
+    expect(result.statusSequence()).toEqual(['0/1 Pending', '0/1 ContainerCreating', '0/1 Error']);
+    expect(result.container('app')).toMatchObject({ startedAt: 0, exitedAt: 0, exitCode: 3 });
+  });
+});
+
 describe('back-off (§2.6)', () => {
   test('a sidecar failing its startup probe is restarted after 10s, 20s, 40s, 80s, 160s, 300s, 300s (RESTARTS counts it)', () => {
     const manifest = pod({
