@@ -16,6 +16,8 @@ export interface ProxyFlagNames {
   readonly instanceQueryKeys: readonly string[];
   /** `--quota-project` (Cloud SQL only). */
   readonly quotaProject?: string;
+  /** `--auto-ip`, the legacy v1 "first IP" mode that "should not be used" (Cloud SQL only). */
+  readonly autoIp?: string;
   /** Per-instance query-string key of each non-default IP type (`private-ip=true`, `public-ip=true`, `psc=true`). */
   readonly ipTypeQueryKeys: { readonly [ipType: string]: string };
   /**
@@ -219,6 +221,9 @@ export const PROXY_CONSTRUCT_DEFAULTS = {
 
 const PROJECT_ID = '[a-z][a-z0-9-]{4,28}[a-z0-9]';
 const DOMAIN_PROJECT = `(?:[a-z][a-z0-9.-]*[a-z0-9]:)?${PROJECT_ID}`;
+
+/** A Google Cloud project id (6-30 characters), optionally legacy domain-scoped (`example.com:project`). */
+export const GCP_PROJECT_ID = new RegExp(`^${DOMAIN_PROJECT}$`);
 const REGION = '[a-z]+-[a-z]+[0-9]+';
 const RESOURCE_NAME = '[a-z](?:[a-z0-9-]*[a-z0-9])?';
 
@@ -264,6 +269,7 @@ export const CLOUD_SQL_PROXY: ProxyFlavor = {
     instanceQueryKeys: ['address', 'port', 'unix-socket', 'unix-socket-path', 'auto-iam-authn', 'private-ip', 'psc', 'sql-data'],
     ipTypeQueryKeys: { private: 'private-ip', psc: 'psc' },
     quotaProject: '--quota-project',
+    autoIp: '--auto-ip',
     only: [
       '--exit-zero-on-sigterm', '--private-ip', '--sql-data', '--sqldata-api-endpoint', '--auto-ip', '--universe-domain',
       '--sqladmin-api-endpoint', '--quota-project', '--skip-failed-instance-config', '--resource-exhausted-cooldown-delay',

@@ -10,7 +10,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { dnsLabelProblem, propError, wholeSeconds } from './_errors';
 import {
-  COMMON_FLAGS, CREDENTIAL_FLAGS, GCP_ROLES, INSTANCE_QUERY_KEYS, LEGACY_CLOUD_SQL_PROXY_IMAGE, MAX_UNIX_SOCKET_PATH,
+  COMMON_FLAGS, CREDENTIAL_FLAGS, GCP_PROJECT_ID, GCP_ROLES, INSTANCE_QUERY_KEYS, LEGACY_CLOUD_SQL_PROXY_IMAGE, MAX_UNIX_SOCKET_PATH,
   POSTGRES_SOCKET_FILE, PROXY_BINARY_DEFAULTS, PROXY_CONSTRUCT_DEFAULTS, PROXY_FLAVORS, ProxyFlavor, proxyFlavorOfImage,
   SHORT_FLAGS, SHUTDOWN_SUBCOMMAND,
 } from './_proxy-flavors';
@@ -167,7 +167,6 @@ export function goDuration(d: Duration): string {
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 const SERVICE_ACCOUNT_EMAIL = /^[a-z][a-z0-9-]{4,28}[a-z0-9]@[a-z][a-z0-9.:-]*[a-z0-9]\.iam\.gserviceaccount\.com$/;
-const PROJECT_ID = /^(?:[a-z][a-z0-9.-]*[a-z0-9]:)?[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 const VERSION = /^(\d+)\.(\d+)\.(\d+)(?:-([a-z0-9]+))?(?:@sha256:[a-f0-9]{64})?$/;
 
 function isDuration(d: unknown): d is Duration {
@@ -636,7 +635,7 @@ export function validateProxy(where: string, plan: ProxyPlan): void {
   if (o.telemetrySampleRate !== undefined && (!Number.isInteger(o.telemetrySampleRate) || o.telemetrySampleRate < 1)) {
     throw propError(where, subject, 'telemetrySampleRate', 'must be a whole number of at least 1 (1 in N requests is traced)', o.telemetrySampleRate, 'Use e.g. 10000 (the proxy\'s default)');
   }
-  if (o.telemetryProject !== undefined && (typeof o.telemetryProject !== 'string' || !PROJECT_ID.test(o.telemetryProject))) {
+  if (o.telemetryProject !== undefined && (typeof o.telemetryProject !== 'string' || !GCP_PROJECT_ID.test(o.telemetryProject))) {
     throw propError(where, subject, 'telemetryProject', 'must be a Google Cloud project id', o.telemetryProject, "Use e.g. 'my-project'");
   }
   if (o.telemetryProject === undefined) {
@@ -764,7 +763,7 @@ function checkExtraArgs(where: string, subject: string, plan: ProxyPlan): void {
     if (owner) {
       throw propError(where, subject, prop, `duplicates ${flagName}, which the construct renders from a typed prop`, arg, `Use '${owner}' instead`);
     }
-    if (flagName === '--auto-ip') {
+    if (f.flags.autoIp !== undefined && flagName === f.flags.autoIp) {
       throw propError(where, subject, prop, "conflicts with 'ipType' (the legacy first-IP mode \"should not be used\")", arg, "Remove it and choose the IP type with 'ipType'");
     }
   });

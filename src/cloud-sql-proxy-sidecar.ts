@@ -1,5 +1,5 @@
 import { propError } from './_errors';
-import { CLOUD_SQL_PROXY, GCP_ROLES } from './_proxy-flavors';
+import { CLOUD_SQL_PROXY, GCP_PROJECT_ID, GCP_ROLES } from './_proxy-flavors';
 import { collectInstances, InstanceSource, planProxy, registerPlan } from './_proxy-model';
 import { AuthProxySidecar, AuthProxySidecarOptions, GcpRoleGrant } from './auth-proxy-sidecar';
 
@@ -148,8 +148,6 @@ const IP_TYPE_KEYS: { [ipType: string]: string } = {
   [CloudSqlIpType.PSC]: 'psc',
 };
 
-const PROJECT_ID = /^(?:[a-z][a-z0-9.-]*[a-z0-9]:)?[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
-
 function engineFacts(engine: unknown): InstanceSource['engine'] {
   if (engine === undefined) return undefined;
   const label = String(engine);
@@ -234,7 +232,7 @@ export class CloudSqlProxySidecar extends AuthProxySidecar {
               'Use e.g. DatabaseEngine.POSTGRESQL');
           }
         }
-        if (p.quotaProject !== undefined && (typeof p.quotaProject !== 'string' || !PROJECT_ID.test(p.quotaProject))) {
+        if (p.quotaProject !== undefined && (typeof p.quotaProject !== 'string' || !GCP_PROJECT_ID.test(p.quotaProject))) {
           throw propError(where, subject, 'quotaProject', 'must be a Google Cloud project id', p.quotaProject, "Use e.g. 'my-project'");
         }
       },
