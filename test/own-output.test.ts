@@ -33,7 +33,7 @@ function expectGoodLifecycle(obj: any): void {
   const { behaviors, sidecars, apps, isJob } = behaviorsFor(obj);
   const result = Simulator.simulate(obj, { behaviors });
   for (const app of apps) {
-    for (const s of sidecars) expect({ app, sidecar: s, startedAfterReady: result.startedAfterReady(app, s) }).toEqual({ app, sidecar: s, startedAfterReady: true });
+    for (const s of sidecars) expect({ app, sidecar: s, startedAfterServing: result.startedAfterServing(app, s) }).toEqual({ app, sidecar: s, startedAfterServing: true });
   }
   expect(result.stuck).toBe(false);
   if (isJob) {
