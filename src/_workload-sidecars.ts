@@ -289,5 +289,7 @@ function validateWorkload(pod: kplus.AbstractPod, state: WorkloadState): string[
       }
     }
   }
-  return errors;
+  // cdk8s prefixes every validation message with the construct path already
+  const prefix = `[${where}] `;
+  return errors.map(m => m.startsWith(prefix) ? m.slice(prefix.length) : m);
 }

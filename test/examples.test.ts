@@ -32,6 +32,12 @@ beforeAll(() => {
   }
 }, 180_000);
 
+test('the examples type-check (cdk8s.yaml runs them with ts-node --transpile-only, which does not)', () => {
+  const r = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '--noEmit', '-p', path.join(examplesDir, 'tsconfig.json')], { cwd: root, encoding: 'utf8' });
+  expect(r.stdout + r.stderr).toBe('');
+  expect(r.status).toBe(0);
+}, 120_000);
+
 test('there are examples, each a cdk8s.yaml + main.ts', () => {
   expect(examples.length).toBeGreaterThanOrEqual(3);
   for (const name of examples) expect(fs.existsSync(path.join(examplesDir, name, 'main.ts'))).toBe(true);

@@ -7,7 +7,10 @@ import * as path from 'path';
 import { Cron, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { chart } from './_util';
-import { ContainerBehavior, Linter, Severity, Sidecar, SidecarCronJob, SidecarJob, SimulatedPodPhase, Simulator, StartupGate } from '../src';
+import {
+  AlloyDbProxySidecar, CloudSqlProxySidecar, ContainerBehavior, DatabaseEngine, KubernetesVersion, Linter, Severity, Sidecar, SidecarCronJob,
+  SidecarJob, SimulatedPodPhase, Simulator, StartupGate,
+} from '../src';
 import { podTemplateOf, parseManifests } from '../src/_manifest';
 
 const notInfo = (findings: any[]) => findings.filter(f => f.severity !== Severity.INFO).map(f => `${f.rule} ${f.kind}/${f.name} ${f.container ?? ''}: ${f.message}`);
@@ -54,6 +57,15 @@ describe('constructs with their defaults', () => {
       initContainers: [{ name: 'migrate', image: 'acme/migrate:1.0.0' }],
       sidecars: [sidecar(), new Sidecar({ name: 'second', image: 'acme/second:1.0.0', portNumber: 9000 })],
     })],
+    ['SidecarCronJob with CloudSqlProxySidecar', c => new SidecarCronJob(c, 'orders', {
+      schedule: Cron.daily(),
+      containers: [{ name: 'app', image: 'acme/app:1.0.0' }],
+      sidecars: [new CloudSqlProxySidecar({ instanceConnectionName: 'acme-prod:europe-west1:main-db', engine: DatabaseEngine.POSTGRESQL })],
+    })],
+    ['SidecarJob with AlloyDbProxySidecar and an admin port', c => new SidecarJob(c, 'analytics', {
+      containers: [{ name: 'app', image: 'acme/app:1.0.0' }],
+      sidecars: [new AlloyDbProxySidecar({ instanceUri: 'projects/acme-prod/locations/europe-west1/clusters/main/instances/primary', adminPort: 9091 })],
+    })],
     ['Deployment with attachTo', c => {
       const d = new kplus.Deployment(c, 'web', {
         containers: [{
@@ -67,7 +79,9 @@ describe('constructs with their defaults', () => {
   test.each(cases)('%s: no error or warning lint findings', (_name, build) => {
     const c = chart();
     build(c);
-    expect(notInfo(Linter.lintManifests(Testing.synth(c)))).toEqual([]);
+    const manifests = Testing.synth(c);
+    expect(notInfo(Linter.lintManifests(manifests))).toEqual([]);
+    expect(notInfo(Linter.lintManifests(manifests, { kubernetesVersion: KubernetesVersion.V1_33 }))).toEqual([]);
   });
   test.each(cases)('%s: the app starts after the sidecars are ready, and a Job completes', (_name, build) => {
     const c = chart();
