@@ -46,7 +46,11 @@ export function checkRegularInitContainer(where: string, props: kplus.ContainerP
         'Remove it, or if this helper keeps running next to the app, declare it as a Sidecar');
     }
   }
-  const ports = [...(props.portNumber !== undefined ? [props.portNumber] : []), ...(props.port !== undefined ? [props.port] : []), ...(props.ports ?? []).map(p => p.number)];
+  const ports = [
+    ...(props.portNumber !== undefined ? [props.portNumber] : []),
+    ...(props.port !== undefined ? [props.port] : []),
+    ...(props.ports ?? []).map(p => p.number),
+  ];
   if (ports.length > 0) {
     throw propError(where, subject, 'ports', 'are declared on a plain init container: it must exit before the next container starts, so one that serves keeps the pod in \'Init:0/N\' forever', ports,
       'Declare the serving helper as a Sidecar (sidecars: [new Sidecar({ ... })]); keep init containers for run-to-completion steps');
@@ -67,7 +71,12 @@ export function checkActiveDeadline(where: string, subject: string, d: Duration 
 }
 
 /** What SidecarJob/SidecarCronJob do after `super()`: record settings, then add sidecars and early init containers. */
-export function setUpSidecarWorkload(pod: kplus.AbstractPod & { addSidecar(s: Sidecar): kplus.Container; addInitContainerBeforeSidecars(c: kplus.ContainerProps): kplus.Container },
+type SidecarWorkload = kplus.AbstractPod & {
+  addSidecar(s: Sidecar): kplus.Container;
+  addInitContainerBeforeSidecars(c: kplus.ContainerProps): kplus.Container;
+};
+
+export function setUpSidecarWorkload(pod: SidecarWorkload,
   options: SidecarWorkloadOptions): void {
   for (const s of options.sidecars ?? []) pod.addSidecar(s);
   for (const c of options.initContainersBeforeSidecars ?? []) pod.addInitContainerBeforeSidecars(c);
@@ -79,7 +88,8 @@ export function settingsFrom(pod: kplus.AbstractPod, options: SidecarWorkloadOpt
 }
 
 /** Implementation of `addContainer` for our workloads (called from the subclass with cdk8s-plus's own method). */
-export function addAppContainer(pod: kplus.AbstractPod, props: kplus.ContainerProps, base: (p: kplus.ContainerProps) => kplus.Container): kplus.Container {
+export function addAppContainer(pod: kplus.AbstractPod, props: kplus.ContainerProps,
+  base: (p: kplus.ContainerProps) => kplus.Container): kplus.Container {
   checkAppContainer(pod.node.path, props);
   const c = base(withContainerDefaults(props));
   wireLaterContainer(pod, c);
@@ -105,5 +115,5 @@ export const DEFAULT_ACTIVE_DEADLINE = Duration.hours(1);
 export function nameLengthErrors(where: string, kind: string, name: string, max: number): string[] {
   if (name.length <= max) return [];
   return [constructError(where, kind, `the resource name '${name}' has ${name.length} characters, more than the ${max} Kubernetes allows for a ${kind}`,
-    `Set a shorter 'metadata.name' or use shorter construct ids`).message];
+    'Set a shorter \'metadata.name\' or use shorter construct ids').message];
 }

@@ -8,18 +8,19 @@ import { Duration } from 'cdk8s';
 
 /** Render a user value for an error message: strings quoted, objects as compact JSON, long values cut. */
 export function formatValue(value: unknown): string {
-  let text: string;
-  if (typeof value === 'string') text = `'${value}'`;
-  else if (value === undefined) text = 'nothing';
-  else if (typeof value === 'object' && value !== null && typeof (value as any).toHumanString === 'function') text = (value as any).toHumanString();
-  else {
-    try {
-      text = JSON.stringify(value) ?? String(value);
-    } catch {
-      text = String(value);
-    }
-  }
+  const text = rawText(value);
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
+function rawText(value: unknown): string {
+  if (typeof value === 'string') return `'${value}'`;
+  if (value === undefined) return 'nothing';
+  if (typeof value === 'object' && value !== null && typeof (value as any).toHumanString === 'function') return (value as any).toHumanString();
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
 }
 
 /**

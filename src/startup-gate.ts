@@ -184,7 +184,7 @@ export class StartupGate {
   private resolvePort(where: string | undefined, subject: string, declaredPorts: number[]): number {
     const port = this.port ?? declaredPorts[0];
     if (port === undefined) {
-      throw propError(where, subject, 'startupGate', `checks a port but the sidecar declares none`, this.kind,
+      throw propError(where, subject, 'startupGate', 'checks a port but the sidecar declares none', this.kind,
         "Declare the port with 'portNumber' or 'ports', or pass it to the gate, e.g. StartupGate.tcpSocket({ port: 8080 }) with portNumber: 8080");
     }
     if (!declaredPorts.includes(port)) {

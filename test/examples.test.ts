@@ -1,11 +1,15 @@
 // Every example is synthesized with the real cdk8s CLI (scripts/synth-examples.js, the same as
 // `npm run synth:examples`), then its YAML is checked: valid against the Kubernetes schema (kubernetes-models, an
-// independent validator), Pod Security Standards restricted, and what each example promises.
+// independent validator), Pod Security Standards restricted, lint-clean, simulated to a good lifecycle, and what
+// each example promises.
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
+import { expectGoodLifecycle, notInfo } from './_lifecycle';
 import { podSpecIn, pssRestrictedViolations } from './_pss';
+import { Linter } from '../src';
+import { podTemplateOf } from '../src/_manifest';
 
 const root = path.join(__dirname, '..');
 const examplesDir = path.join(root, 'examples');
@@ -13,7 +17,8 @@ const examples = fs.readdirSync(examplesDir).filter(n => fs.existsSync(path.join
 
 /** kubernetes-models class for an apiVersion/kind. */
 function modelFor(apiVersion: string, kind: string): any {
-  const group = apiVersion.includes('/') ? apiVersion : `v1`;
+  const group = apiVersion.includes('/') ? apiVersion : 'v1';
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require(`kubernetes-models/${group === 'v1' ? 'v1' : group}`);
   return mod[kind];
 }
@@ -62,6 +67,16 @@ describe.each(examples)('examples/%s', (name) => {
       expect(Model).toBeDefined();
       expect(() => new Model(doc).validate()).not.toThrow();
     }
+  });
+
+  test('has no error or warning lint findings', () => {
+    expect(notInfo(Linter.lintManifests(outputs[name]))).toEqual([]);
+  });
+
+  test('every workload simulates to a good lifecycle: app after sidecars serve, Jobs Completed', () => {
+    const workloads = outputs[name].filter(d => podTemplateOf(d));
+    expect(workloads.length).toBeGreaterThan(0);
+    for (const w of workloads) expectGoodLifecycle(w);
   });
 
   test('passes Pod Security Standards restricted', () => {

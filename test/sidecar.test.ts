@@ -15,7 +15,9 @@ describe('Sidecar', () => {
     const out = render(new Sidecar({ name: 'pgbouncer', image: 'bitnami/pgbouncer:1.23.1', portNumber: 6432 }));
     expect(out.restartPolicy).toBe('Always');
     expect(out.ports).toEqual([{ containerPort: 6432 }]);
-    expect(out.startupProbe).toEqual({ tcpSocket: { port: 6432 }, periodSeconds: 1, initialDelaySeconds: 0, failureThreshold: 60, timeoutSeconds: 1 });
+    expect(out.startupProbe).toEqual({
+      tcpSocket: { port: 6432 }, periodSeconds: 1, initialDelaySeconds: 0, failureThreshold: 60, timeoutSeconds: 1,
+    });
     expect(out.livenessProbe).toBeUndefined();
     expect(out.readinessProbe).toBeUndefined();
   });
@@ -27,7 +29,9 @@ describe('Sidecar', () => {
 
   test('failureThreshold is ceil(timeout / pollInterval)', () => {
     const out = render(new Sidecar({
-      name: 's', image: 'acme/s:1.0', portNumber: 80,
+      name: 's',
+      image: 'acme/s:1.0',
+      portNumber: 80,
       startupGate: StartupGate.httpGet('/healthz', { pollInterval: Duration.seconds(2), timeout: Duration.seconds(25), checkTimeout: Duration.seconds(3), scheme: kplus.ConnectionScheme.HTTPS }),
     }));
     expect(out.startupProbe).toEqual({
@@ -62,7 +66,9 @@ describe('Sidecar', () => {
       requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '256Mi' },
     });
     const custom = render(new Sidecar({
-      name: 's', image: 'a/b:1', portNumber: 1,
+      name: 's',
+      image: 'a/b:1',
+      portNumber: 1,
       resources: { cpu: { request: kplus.Cpu.millis(10) }, memory: { request: Size.mebibytes(16), limit: Size.mebibytes(32) } },
     }));
     expect(custom.resources).toEqual({ requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '32Mi' } });
@@ -71,8 +77,14 @@ describe('Sidecar', () => {
   test('restricted security context by default; user fields kept', () => {
     const out = render(new Sidecar({ name: 's', image: 'a/b:1', portNumber: 1, securityContext: { user: 65532, group: 65532, readOnlyRootFilesystem: false } }));
     expect(out.securityContext).toEqual({
-      runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, privileged: false, allowPrivilegeEscalation: false,
-      readOnlyRootFilesystem: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
+      runAsNonRoot: true,
+      runAsUser: 65532,
+      runAsGroup: 65532,
+      privileged: false,
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: false,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
     });
   });
 
@@ -90,8 +102,12 @@ describe('Sidecar', () => {
     new SidecarJob(c, 'job', {
       containers: [{ name: 'app', image: 'acme/app:1.0' }],
       sidecars: [new Sidecar({
-        name: 'agent', image: 'acme/agent:2.0', portNumber: 9000,
-        command: ['/agent'], args: ['--port', '9000'], workingDir: '/work',
+        name: 'agent',
+        image: 'acme/agent:2.0',
+        portNumber: 9000,
+        command: ['/agent'],
+        args: ['--port', '9000'],
+        workingDir: '/work',
         envVariables: { MODE: kplus.EnvValue.fromValue('sidecar') },
         envFrom: [kplus.Env.fromSecret(secret)],
         volumeMounts: [{ path: '/tmp', volume: vol }],

@@ -21,7 +21,10 @@ export class SeedDemo extends Chart {
         name: 'sidecar-user',
         image: 'zwindler/sidecar-user',
         securityContext: DEMO_USER,
-        resources: { cpu: { request: kplus.Cpu.millis(50), limit: kplus.Cpu.millis(200) }, memory: { request: Size.mebibytes(32), limit: Size.mebibytes(64) } },
+        resources: {
+          cpu: { request: kplus.Cpu.millis(50), limit: kplus.Cpu.millis(200) },
+          memory: { request: Size.mebibytes(32), limit: Size.mebibytes(64) },
+        },
       }],
       sidecars: [new Sidecar({
         name: 'slow-sidecar',
