@@ -52,7 +52,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 });
 
 // examples/: linted + synthesized with the real cdk8s CLI, never published
-project.npmignore?.exclude('/examples/', '/bench/', '/docs/', '/.ci/');
+project.npmignore?.exclude('/examples/', '/bench/', '/.ci/');
 project.eslint?.addLintPattern('examples');
 project.eslint?.addLintPattern('bench');
 new javascript.TypescriptConfig(project, {
