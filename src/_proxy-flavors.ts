@@ -51,6 +51,12 @@ export interface ProxyFlavor {
   readonly shutdownSince: string;
   /** Container name our constructs give this proxy's sidecar. */
   readonly containerName: string;
+  /** The construct that renders this proxy (for messages pointing users at the right class). */
+  readonly constructName: string;
+  /** Config-file / env key of an instance (`instance-connection-name`, `instance-uri`); env: prefix + upper-snake. */
+  readonly instanceConfigKey: string;
+  /** The proxy only serves PostgreSQL (AlloyDB), so sockets and default ports are PostgreSQL's. */
+  readonly postgresOnly: boolean;
   /** What one instance identifier is called, for messages (`instance connection name`, `instance URI`). */
   readonly instanceNoun: string;
   /** An example identifier, for messages. */
@@ -160,6 +166,9 @@ export const INSTANCE_QUERY_KEYS = {
 
 /** The subcommand that makes a running proxy quit through its localhost-only admin server (exec preStop). */
 export const SHUTDOWN_SUBCOMMAND = 'shutdown';
+
+/** Subcommands and flags that make the proxy binary do one thing and exit (not serve): both proxies share them. */
+export const ONE_SHOT_SUBCOMMANDS: readonly string[] = ['wait', SHUTDOWN_SUBCOMMAND, 'completion', 'help', '--help', '-h', '--version', '-v'];
 
 /** Name of the Postgres socket file inside the per-instance socket directory. */
 export const POSTGRES_SOCKET_FILE = '.s.PGSQL.5432';
@@ -277,6 +286,9 @@ export const CLOUD_SQL_PROXY: ProxyFlavor = {
   },
   shutdownSince: '2.20.0',
   containerName: 'cloud-sql-proxy',
+  constructName: 'CloudSqlProxySidecar',
+  instanceConfigKey: 'instance-connection-name',
+  postgresOnly: false,
   instanceNoun: 'instance connection name',
   instanceExample: 'my-project:europe-west1:my-instance',
   featureSince: {
@@ -323,6 +335,9 @@ export const ALLOYDB_PROXY: ProxyFlavor = {
   },
   shutdownSince: '1.14.0',
   containerName: 'alloydb-auth-proxy',
+  constructName: 'AlloyDbProxySidecar',
+  instanceConfigKey: 'instance-uri',
+  postgresOnly: true,
   instanceNoun: 'instance URI',
   instanceExample: 'projects/my-project/locations/europe-west1/clusters/my-cluster/instances/my-primary',
   featureSince: { shutdown: '1.14.0' },
