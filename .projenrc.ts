@@ -76,6 +76,7 @@ project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '2
 project.addTask('synth:examples', {
   description: 'Synthesize every example with the real cdk8s CLI into examples/<name>/dist/',
   exec: 'node scripts/synth-examples.js',
+  receiveArgs: true,
 });
 project.addGitIgnore('/examples/*/dist/');
 project.addGitIgnore('/.tmp/');
@@ -85,6 +86,7 @@ project.addPackageIgnore('/scripts/');
 project.addTask('bench', {
   description: 'Run the benchmarks (not part of the tests); prints ratios measured side by side',
   exec: 'node scripts/bench.js',
+  receiveArgs: true,
 });
 
 // `npm test` compiles first: the CLI and the cdk8s validation plugin are tested as built (lib/), and docgen keeps

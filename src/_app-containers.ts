@@ -42,7 +42,8 @@ export function checkRegularInitContainer(where: string, props: kplus.ContainerP
   }
   for (const prop of ['startup', 'liveness', 'readiness', 'lifecycle'] as const) {
     if (props[prop] !== undefined) {
-      throw propError(where, subject, prop, 'may not be set on an init container without restartPolicy: Always (the API server rejects it)', prop,
+      throw propError(where, subject, prop, 'may not be set on an init container without restartPolicy: Always (the API server rejects it)',
+        prop === 'lifecycle' ? 'a lifecycle hook' : `a ${prop} probe`,
         'Remove it, or if this helper keeps running next to the app, declare it as a Sidecar');
     }
   }

@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { ManifestError, parseManifests, SourcedManifest } from './_manifest';
+import { ManifestError, NotKubernetesError, parseManifests, SourcedManifest } from './_manifest';
 
 /** Where a command writes; `process.stdout`/`process.stderr` in the real CLI, buffers in tests. */
 export interface CommandIo {
@@ -41,7 +41,10 @@ function filesBelow(dir: string): string[] {
 
 /**
  * Read manifests from files, directories (recursively) and `-` (stdin).
- * @param requireObjects throw when a file holds no Kubernetes object at all (an empty file is an error)
+ *
+ * Files found by scanning a directory that hold no Kubernetes object (`values.yaml`, `package.json`, `cdk8s.yaml`)
+ * are skipped with a note on stderr; a file named explicitly must hold Kubernetes objects.
+ * @param requireObjects throw when an input holds no document at all (an empty file is an error; an empty `List` is not)
  * @throws ManifestError naming the file (and line) for unreadable or malformed input
  */
 export async function readManifestInputs(inputs: string[], io: CommandIo, requireObjects = true): Promise<SourcedManifest[]> {
@@ -58,26 +61,49 @@ export async function readManifestInputs(inputs: string[], io: CommandIo, requir
     } catch (e: any) {
       throw new ManifestError(`${input}: cannot read: ${e.code === 'ENOENT' ? 'no such file or directory' : e.message}`);
     }
-    const files = stat.isDirectory() ? filesBelow(input) : [input];
-    if (stat.isDirectory() && files.length === 0) {
-      throw new ManifestError(`${input}: directory has no .yaml, .yml or .json files`);
+    if (!stat.isDirectory()) {
+      out.push(...parseOne(readText(input), input, requireObjects));
+      continue;
     }
+    const files = filesBelow(input);
+    let found = 0;
     for (const file of files) {
-      let text: string;
+      const text = readText(file);
       try {
-        text = fs.readFileSync(file, 'utf8');
-      } catch (e: any) {
-        throw new ManifestError(`${file}: cannot read: ${e.message}`);
+        const manifests = parseManifests(text, file);
+        found += manifests.length;
+        out.push(...manifests);
+      } catch (e) {
+        // in a directory scan, skip files that are not manifests (values.yaml, tsconfig.json with comments, ...);
+        // a broken file that looks like a manifest is still an error
+        if (!(e instanceof ManifestError) || (!(e instanceof NotKubernetesError) && looksLikeKubernetes(text))) throw e;
+        io.stderr(`cdk8s-sidecars: note: skipped ${e.message}\n`);
       }
-      out.push(...parseOne(text, file, requireObjects));
+    }
+    if (requireObjects && found === 0) {
+      throw new ManifestError(`${input}: directory has no Kubernetes objects in its .yaml, .yml or .json files`);
     }
   }
   return out;
 }
 
+/** Text that has top-level-looking `apiVersion` and `kind` keys (YAML or JSON). */
+function looksLikeKubernetes(text: string): boolean {
+  return /^\s*"?apiVersion"?\s*:/m.test(text) && /^\s*"?kind"?\s*:/m.test(text);
+}
+
+function readText(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (e: any) {
+    throw new ManifestError(`${file}: cannot read: ${e.message}`);
+  }
+}
+
 function parseOne(text: string, file: string, requireObjects: boolean): SourcedManifest[] {
-  const manifests = parseManifests(text, file);
-  if (requireObjects && manifests.length === 0) {
+  const stats = { documents: 0 };
+  const manifests = parseManifests(text, file, stats);
+  if (requireObjects && stats.documents === 0) {
     throw new ManifestError(`${file}: no Kubernetes objects found (the file is empty or holds only comments)`);
   }
   return manifests;

@@ -26,13 +26,21 @@ export class ManifestError extends Error {
   }
 }
 
+/** Well-formed YAML/JSON that is not a Kubernetes object (e.g. `values.yaml`, `package.json`, `cdk8s.yaml`). */
+export class NotKubernetesError extends ManifestError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotKubernetesError';
+  }
+}
+
 /**
  * Parse a multi-document YAML (or JSON, which is YAML) text into manifests. `List` kinds are flattened. Empty
  * documents (`---` separators, comments only) are skipped.
  *
  * @throws ManifestError for malformed YAML, a document that is not a mapping, or one without `kind`/`apiVersion`
  */
-export function parseManifests(text: string, file: string): SourcedManifest[] {
+export function parseManifests(text: string, file: string, stats?: { documents: number }): SourcedManifest[] {
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   if (!Array.isArray(docs)) {
@@ -47,9 +55,16 @@ export function parseManifests(text: string, file: string): SourcedManifest[] {
       const firstLine = err.message.split('\n')[0];
       throw new ManifestError(`${file}:${pos.line}:${pos.col}: malformed YAML: ${firstLine}`);
     }
-    const value = doc.toJS({ maxAliasCount: 1000 });
-    if (value === null || value === undefined) continue;
     const line = doc.contents?.range ? lineCounter.linePos(doc.contents.range[0]).line : 1;
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 1000 });
+    } catch (e: any) {
+      // unresolved aliases, alias bombs: the parser only notices them when building values
+      throw new ManifestError(`${file}:${line}: malformed YAML: ${String(e?.message ?? e).split('\n')[0]}`);
+    }
+    if (value === null || value === undefined) continue;
+    if (stats) stats.documents++;
     out.push(...flatten(value, file, line));
   }
   return out;
@@ -59,12 +74,12 @@ function flatten(value: unknown, file: string | undefined, line: number | undefi
   const where = file ? `${file}:${line ?? 1}` : 'input';
   if (typeof value !== 'object' || Array.isArray(value) || value === null) {
     const what = Array.isArray(value) ? 'a list' : JSON.stringify(value);
-    throw new ManifestError(`${where}: not a Kubernetes object: expected a mapping with 'apiVersion' and 'kind', got ${truncate(what)}`);
+    throw new NotKubernetesError(`${where}: not a Kubernetes object: expected a mapping with 'apiVersion' and 'kind', got ${truncate(what)}`);
   }
   const obj = value as Manifest;
   if (typeof obj.kind !== 'string' || typeof obj.apiVersion !== 'string') {
     const keys = Object.keys(obj).slice(0, 5).join(', ');
-    throw new ManifestError(`${where}: not a Kubernetes object: it has no 'apiVersion' and 'kind' (keys: ${keys || 'none'})`);
+    throw new NotKubernetesError(`${where}: not a Kubernetes object: it has no 'apiVersion' and 'kind' (keys: ${keys || 'none'})`);
   }
   if (obj.kind === 'List' || (obj.kind.endsWith('List') && Array.isArray(obj.items))) {
     const items = Array.isArray(obj.items) ? obj.items : [];

@@ -40,11 +40,18 @@ export const ORDERED_SIDECAR_TERMINATION_MINOR = 29;
 /** From this minor on (`ContainerRestartRules` beta) a regular init container may carry `restartPolicy: Never/OnFailure`. */
 export const CONTAINER_RESTART_RULES_BETA_MINOR = 35;
 
-/** Parse `1.29`, `v1.29`, `1.29.3` or `v1.29.3-gke.100`; returns undefined when the text is not a version. */
+/** Highest minor version we accept as plausible (Kubernetes 1.x; guards against typos such as `1.290`). */
+export const MAX_MINOR = 99;
+
+/**
+ * Parse `1.29`, `v1.29`, `1.29.3` or `v1.29.3-gke.100`; returns undefined when the text is not a Kubernetes 1.x
+ * version (only major 1 exists; minors above MAX_MINOR are typos).
+ */
 export function parseMinorVersion(text: string): MinorVersion | undefined {
   const m = /^v?(\d+)\.(\d+)(?:\.\d+)?(?:[-+][0-9A-Za-z.+-]*)?$/.exec(text.trim());
   if (!m) return undefined;
-  return { major: Number(m[1]), minor: Number(m[2]) };
+  const v = { major: Number(m[1]), minor: Number(m[2]) };
+  return v.major === 1 && v.minor <= MAX_MINOR ? v : undefined;
 }
 
 export function formatMinorVersion(v: MinorVersion): string {

@@ -84,7 +84,7 @@ export function resolveTarget(pod: kplus.AbstractPod): Target {
       source = `the context key '${CONTEXT_KUBERNETES_VERSION}'`;
       const parsed = typeof raw === 'string' ? parseMinorVersion(raw) : undefined;
       if (!parsed) {
-        throw propError(where, 'context', CONTEXT_KUBERNETES_VERSION, 'must be a version string like \'1.30\'', raw,
+        throw propError(where, 'context', CONTEXT_KUBERNETES_VERSION, 'must be a Kubernetes 1.x version string like \'1.30\'', raw,
           `Set it as a string, e.g. app.node.setContext('${CONTEXT_KUBERNETES_VERSION}', '1.30') (a number such as 1.30 would read as 1.3)`);
       }
       version = KubernetesVersion.of(parsed.minor);
@@ -187,16 +187,24 @@ function wire(where: string, consumer: kplus.Container, sidecar: Sidecar): void 
   const mounts = sidecar.appVolumeMounts;
   if (Object.keys(env).length === 0 && mounts.length === 0) return;
   const existing = consumer.env.variables;
+  const setBy = ENV_SET_BY.get(consumer) ?? new Map<string, Sidecar>();
   for (const [name, value] of Object.entries(env)) {
     const current = existing[name];
     if (current === value) continue;
     if (current !== undefined) {
-      throw constructError(where, `Sidecar '${sidecar.name}'`,
-        `sets the environment variable '${name}' for the app, but container '${consumer.name}' already has '${name}'`,
-        'Remove it from the container, or give the sidecar another variable name');
+      const earlier = setBy.get(name);
+      throw earlier
+        ? constructError(where, `Sidecar '${sidecar.name}'`,
+          `sets the environment variable '${name}' for the app, but sidecar '${earlier.name}' already sets '${name}' for container '${consumer.name}'`,
+          'Give one of the two sidecars other variable names (for a database proxy: hostEnvName/portEnvName)')
+        : constructError(where, `Sidecar '${sidecar.name}'`,
+          `sets the environment variable '${name}' for the app, but container '${consumer.name}' already has '${name}'`,
+          'Remove it from the container, or give the sidecar another variable name');
     }
     consumer.env.addVariable(name, value);
+    setBy.set(name, sidecar);
   }
+  ENV_SET_BY.set(consumer, setBy);
   for (const m of mounts) {
     if (consumer.mounts.some(x => x.path === m.path && x.volume === m.volume)) continue;
     consumer.mount(m.path, m.volume, { readOnly: m.readOnly, subPath: m.subPath, subPathExpr: m.subPathExpr, propagation: m.propagation });
@@ -205,6 +213,8 @@ function wire(where: string, consumer: kplus.Container, sidecar: Sidecar): void 
 }
 
 const WIRED = new WeakMap<kplus.Container, Set<Sidecar>>();
+/** Which sidecar put each app environment variable into a container, for clear clash errors. */
+const ENV_SET_BY = new WeakMap<kplus.Container, Map<string, Sidecar>>();
 function markWired(consumer: kplus.Container, sidecar: Sidecar): void {
   const set = WIRED.get(consumer) ?? new Set<Sidecar>();
   set.add(sidecar);

@@ -1,6 +1,7 @@
 import {
   DEFAULT_KUBERNETES_VERSION,
   formatMinorVersion,
+  MAX_MINOR,
   parseMinorVersion,
   atLeast,
 } from './_version-facts';
@@ -42,19 +43,20 @@ export class KubernetesVersion {
    * @param minor the minor version, e.g. `30` for Kubernetes 1.30
    */
   public static of(minor: number): KubernetesVersion {
-    if (!Number.isInteger(minor) || minor < 0) {
-      throw new Error(`KubernetesVersion.of(): the minor version must be a whole number >= 0, got ${minor}. Example: KubernetesVersion.of(30) for Kubernetes 1.30`);
+    if (!Number.isInteger(minor) || minor < 0 || minor > MAX_MINOR) {
+      throw new Error(`KubernetesVersion.of(): the minor version must be a whole number from 0 to ${MAX_MINOR}, got ${minor}. Example: KubernetesVersion.of(30) for Kubernetes 1.30`);
     }
     return new KubernetesVersion(1, minor);
   }
 
   /**
    * Parse `1.29`, `v1.29` or a full release such as `v1.29.3-gke.100` (the patch part is ignored).
+   * @param text the version text
    */
   public static parse(text: string): KubernetesVersion {
     const v = parseMinorVersion(String(text));
     if (!v) {
-      throw new Error(`KubernetesVersion.parse(): expected a Kubernetes version like '1.29' or 'v1.29.3', got '${text}'`);
+      throw new Error(`KubernetesVersion.parse(): expected a Kubernetes 1.x version like '1.29' or 'v1.29.3', got '${text}'`);
     }
     return new KubernetesVersion(v.major, v.minor);
   }
@@ -71,7 +73,10 @@ export class KubernetesVersion {
     return formatMinorVersion(this);
   }
 
-  /** Whether this release is `other` or later. */
+  /**
+   * Whether this release is `other` or later.
+   * @param other the release to compare with
+   */
   public isAtLeast(other: KubernetesVersion): boolean {
     return atLeast(this, other);
   }

@@ -23,6 +23,11 @@ export interface SidecarCronJobProps extends kplus.CronJobProps, SidecarWorkload
  * @see https://kubernetes.io/docs/concepts/workloads/pods/sidecar-containers/#sidecar-containers-and-pod-lifecycle
  */
 export class SidecarCronJob extends kplus.CronJob {
+  /**
+   * @param scope the parent construct
+   * @param id the construct id (the resource name is derived from the construct path unless `metadata.name` is set)
+   * @param props cdk8s-plus CronJobProps plus sidecars
+   */
   constructor(scope: Construct, id: string, props: SidecarCronJobProps) {
     const where = childPath(scope, id);
     checkJobRestartPolicy(where, 'SidecarCronJob', props?.restartPolicy);
@@ -40,6 +45,7 @@ export class SidecarCronJob extends kplus.CronJob {
 
   /**
    * Add a native sidecar. It starts after the sidecars added before it and before the regular init containers.
+   * @param sidecar the sidecar (a `Sidecar`, or a typed one such as `CloudSqlProxySidecar`)
    * @returns the cdk8s-plus container, for further tweaks
    */
   public addSidecar(sidecar: Sidecar): kplus.Container {
@@ -49,6 +55,7 @@ export class SidecarCronJob extends kplus.CronJob {
   /**
    * Add an app container. Fields of `securityContext` you leave unset get restricted defaults, and it gets the
    * `appEnv`/`appVolumeMounts` of every sidecar.
+   * @param cont cdk8s-plus container props; `restartPolicy` is not allowed (sidecars go in `addSidecar()`)
    */
   public addContainer(cont: kplus.ContainerProps): kplus.Container {
     return addAppContainer(this, cont, c => super.addContainer(c));
@@ -57,12 +64,17 @@ export class SidecarCronJob extends kplus.CronJob {
   /**
    * Add a regular init container. It runs after the sidecars have started (so it can use them) and must exit.
    * To run one before the sidecars, use `addInitContainerBeforeSidecars()`.
+   * @param cont cdk8s-plus container props of a run-to-completion step: no ports, probes, hooks or `restartPolicy`
    */
   public addInitContainer(cont: kplus.ContainerProps): kplus.Container {
     return addRegularInitContainer(this, cont, c => super.addInitContainer(c), false);
   }
 
-  /** Add a regular init container that runs before any sidecar starts (after earlier such containers). */
+  /**
+   * Add a regular init container that runs before any sidecar starts (after earlier such containers), e.g. one that
+   * writes a sidecar's configuration file. It does not get the sidecars' `appEnv`.
+   * @param cont cdk8s-plus container props of a run-to-completion step: no ports, probes, hooks or `restartPolicy`
+   */
   public addInitContainerBeforeSidecars(cont: kplus.ContainerProps): kplus.Container {
     return addRegularInitContainer(this, cont, c => super.addInitContainer(c), true);
   }

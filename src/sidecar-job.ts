@@ -22,6 +22,11 @@ export interface SidecarJobProps extends kplus.JobProps, SidecarWorkloadOptions 
  * @see https://kubernetes.io/docs/concepts/workloads/pods/sidecar-containers/#sidecar-containers-and-pod-lifecycle
  */
 export class SidecarJob extends kplus.Job {
+  /**
+   * @param scope the parent construct
+   * @param id the construct id (the resource name is derived from the construct path unless `metadata.name` is set)
+   * @param props cdk8s-plus JobProps plus sidecars
+   */
   constructor(scope: Construct, id: string, props: SidecarJobProps = {}) {
     const where = childPath(scope, id);
     checkJobRestartPolicy(where, 'SidecarJob', props.restartPolicy);
@@ -38,6 +43,7 @@ export class SidecarJob extends kplus.Job {
 
   /**
    * Add a native sidecar. It starts after the sidecars added before it and before the regular init containers.
+   * @param sidecar the sidecar (a `Sidecar`, or a typed one such as `CloudSqlProxySidecar`)
    * @returns the cdk8s-plus container, for further tweaks
    */
   public addSidecar(sidecar: Sidecar): kplus.Container {
@@ -47,6 +53,7 @@ export class SidecarJob extends kplus.Job {
   /**
    * Add an app container. Fields of `securityContext` you leave unset get restricted defaults, and it gets the
    * `appEnv`/`appVolumeMounts` of every sidecar.
+   * @param cont cdk8s-plus container props; `restartPolicy` is not allowed (sidecars go in `addSidecar()`)
    */
   public addContainer(cont: kplus.ContainerProps): kplus.Container {
     return addAppContainer(this, cont, c => super.addContainer(c));
@@ -55,12 +62,17 @@ export class SidecarJob extends kplus.Job {
   /**
    * Add a regular init container. It runs after the sidecars have started (so it can use them) and must exit.
    * To run one before the sidecars, use `addInitContainerBeforeSidecars()`.
+   * @param cont cdk8s-plus container props of a run-to-completion step: no ports, probes, hooks or `restartPolicy`
    */
   public addInitContainer(cont: kplus.ContainerProps): kplus.Container {
     return addRegularInitContainer(this, cont, c => super.addInitContainer(c), false);
   }
 
-  /** Add a regular init container that runs before any sidecar starts (after earlier such containers). */
+  /**
+   * Add a regular init container that runs before any sidecar starts (after earlier such containers), e.g. one that
+   * writes a sidecar's configuration file. It does not get the sidecars' `appEnv`.
+   * @param cont cdk8s-plus container props of a run-to-completion step: no ports, probes, hooks or `restartPolicy`
+   */
   public addInitContainerBeforeSidecars(cont: kplus.ContainerProps): kplus.Container {
     return addRegularInitContainer(this, cont, c => super.addInitContainer(c), true);
   }

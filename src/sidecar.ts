@@ -105,7 +105,7 @@ export interface SidecarProps {
    * When the sidecar counts as started, so that the containers after it may start. Rendered as a `startupProbe`
    * polled every second with no initial delay.
    *
-   * @default - StartupGate.tcpSocket() on the first declared port; an error when no port is declared
+   * @default - StartupGate.tcpSocket() on the first declared TCP port; an error when no TCP port is declared
    */
   readonly startupGate?: StartupGate;
 
@@ -177,6 +177,9 @@ export class Sidecar {
   /** @internal */
   protected readonly _props: SidecarProps;
 
+  /**
+   * @param props the sidecar's container settings and startup gate; checked when the sidecar is added to a workload
+   */
   constructor(props: SidecarProps) {
     if (props === undefined || props === null || typeof props !== 'object') {
       throw new Error(`Sidecar: props are required, got ${props}. Pass at least { name, image }`);
@@ -186,10 +189,10 @@ export class Sidecar {
     this.image = props.image;
   }
 
-  /** The startup gate: the one given, or TCP on the first declared port; undefined when neither exists. */
+  /** The startup gate: the one given, or TCP on the first declared TCP port; undefined when neither exists. */
   public get startupGate(): StartupGate | undefined {
     if (this._props.startupGate) return this._props.startupGate;
-    return this._declaredPorts().length > 0 ? StartupGate.tcpSocket() : undefined;
+    return this._tcpPorts().length > 0 ? StartupGate.tcpSocket() : undefined;
   }
 
   /** Environment variables this sidecar adds to the app containers. */
@@ -208,6 +211,7 @@ export class Sidecar {
    * regular init containers. Its `appEnv`/`appVolumeMounts` go to the containers present now; add app containers
    * before sidecars (or use `SidecarJob`/`SidecarCronJob`, which also wire containers added later).
    *
+   * @param workload any cdk8s-plus pod-owning construct
    * @returns the cdk8s-plus container, for further tweaks
    */
   public attachTo(workload: kplus.AbstractPod): kplus.Container {
@@ -241,13 +245,15 @@ export class Sidecar {
     }
     const gate = this.startupGate;
     if (!gate) {
-      throw propError(where, subject, 'startupGate', 'is needed because the sidecar declares no port', undefined,
+      throw propError(where, subject, 'startupGate', `is needed because the sidecar declares no TCP port${ports.length ? ` (declared: ${this._portLabels().join(', ')})` : ''}`, undefined,
         'Choose when the sidecar is ready: StartupGate.httpGet(path, { port }), StartupGate.tcpSocket({ port }), '
         + 'StartupGate.command([...]), or StartupGate.processStarted() if nothing waits for it (racy)');
     }
-    const startup = gate._toProbe(where, subject, ports);
+    const startup = gate._toProbe(where, subject, ports, this._tcpPorts());
     const image = p.image;
-    const ports2 = p.ports ? [...p.ports] : [];
+    // portNumber goes into ports: cdk8s-plus would otherwise add its own TCP startup probe (period 10 s) on it,
+    // also for StartupGate.processStarted(), which promises no probe at all
+    const allPorts: kplus.ContainerPort[] = [...(p.portNumber !== undefined ? [{ number: p.portNumber }] : []), ...(p.ports ?? [])];
     const containerProps: kplus.ContainerProps = {
       name: p.name,
       image,
@@ -257,8 +263,7 @@ export class Sidecar {
       workingDir: p.workingDir,
       envVariables: p.envVariables,
       envFrom: p.envFrom,
-      portNumber: p.portNumber,
-      ports: ports2.length ? ports2 : undefined,
+      ports: allPorts.length ? allPorts : undefined,
       volumeMounts: p.volumeMounts,
       resources: p.resources ?? Sidecar.DEFAULT_RESOURCES,
       securityContext: restrictedSecurityContext(p.securityContext),
@@ -282,11 +287,21 @@ export class Sidecar {
     return [];
   }
 
-  /** @internal */
+  /** Every declared port number (`portNumber` first). @internal */
   public _declaredPorts(): number[] {
-    const out: number[] = [];
-    if (this._props.portNumber !== undefined) out.push(this._props.portNumber);
-    for (const port of this._props.ports ?? []) out.push(port.number);
-    return out;
+    return this._portList().map(p => p.number);
+  }
+
+  /** Declared TCP ports: the only ones a TCP or HTTP startup gate can check. @internal */
+  public _tcpPorts(): number[] {
+    return this._portList().filter(p => (p.protocol ?? kplus.Protocol.TCP) === kplus.Protocol.TCP).map(p => p.number);
+  }
+
+  private _portLabels(): string[] {
+    return this._portList().map(p => `${p.number}/${p.protocol ?? kplus.Protocol.TCP}`);
+  }
+
+  private _portList(): kplus.ContainerPort[] {
+    return [...(this._props.portNumber !== undefined ? [{ number: this._props.portNumber }] : []), ...(this._props.ports ?? [])];
   }
 }

@@ -16,8 +16,10 @@ export interface StartupGateOptions {
   readonly pollInterval?: Duration;
 
   /**
-   * How long the sidecar may take to become ready. When it is exceeded, the kubelet kills and restarts the sidecar
-   * (`startupProbe.failureThreshold` = ceil(timeout / pollInterval)). Whole seconds, at least `pollInterval`.
+   * About how long the sidecar may take to become ready: `startupProbe.failureThreshold` = ceil(timeout /
+   * pollInterval), so the last check runs (failureThreshold − 1) × pollInterval after the sidecar starts (59 s for
+   * the defaults); if it fails too, the kubelet kills and restarts the sidecar with back-off. Whole seconds, at least
+   * `pollInterval`.
    *
    * @default Duration.seconds(60)
    */
@@ -36,7 +38,7 @@ export interface HttpGetStartupGateOptions extends StartupGateOptions {
   /**
    * The port to send the request to. It must be declared on the sidecar (`ports` or `portNumber`).
    *
-   * @default - the sidecar's first declared port
+   * @default - the sidecar's first declared TCP port
    */
   readonly port?: number;
 
@@ -53,7 +55,7 @@ export interface TcpSocketStartupGateOptions extends StartupGateOptions {
   /**
    * The port to connect to. It must be declared on the sidecar (`ports` or `portNumber`).
    *
-   * @default - the sidecar's first declared port
+   * @default - the sidecar's first declared TCP port
    */
   readonly port?: number;
 }
@@ -84,12 +86,16 @@ export class StartupGate {
   /**
    * Ready when an HTTP GET on `path` answers with a 2xx or 3xx status.
    * @param path the URL path, e.g. `/` or `/healthz`
+   * @param options port, scheme and timing
    */
   public static httpGet(path: string, options: HttpGetStartupGateOptions = {}): StartupGate {
     return new StartupGate(StartupGateKind.HTTP_GET, options, path, options.port, options.scheme);
   }
 
-  /** Ready when the sidecar accepts a TCP connection on the port. */
+  /**
+   * Ready when the sidecar accepts a TCP connection on the port.
+   * @param options port and timing
+   */
   public static tcpSocket(options: TcpSocketStartupGateOptions = {}): StartupGate {
     return new StartupGate(StartupGateKind.TCP_SOCKET, options, undefined, options.port);
   }
@@ -97,6 +103,7 @@ export class StartupGate {
   /**
    * Ready when `command` (run inside the sidecar, no shell) exits 0.
    * @param command the command and its arguments, e.g. `['/bin/grpc_health_probe', '-addr=:9000']`
+   * @param options timing
    */
   public static command(command: string[], options: StartupGateOptions = {}): StartupGate {
     return new StartupGate(StartupGateKind.COMMAND, options, undefined, undefined, undefined, command);
@@ -142,9 +149,10 @@ export class StartupGate {
    * @param where construct path of the workload
    * @param subject e.g. `Sidecar 'proxy'`
    * @param declaredPorts the container ports of the sidecar
+   * @param tcpPorts the declared ports that speak TCP (a TCP or HTTP check cannot reach a UDP/SCTP port)
    * @internal
    */
-  public _toProbe(where: string | undefined, subject: string, declaredPorts: number[]): kplus.Probe | undefined {
+  public _toProbe(where: string | undefined, subject: string, declaredPorts: number[], tcpPorts: number[]): kplus.Probe | undefined {
     if (this.kind === StartupGateKind.PROCESS_STARTED) return undefined;
     const pollInterval = this.pollInterval!;
     const timeout = this.timeout!;
@@ -167,9 +175,13 @@ export class StartupGate {
         if (typeof this.path !== 'string' || !this.path.startsWith('/')) {
           throw propError(where, subject, 'startupGate.httpGet(path)', 'must be an absolute URL path', this.path, "Use a path such as '/' or '/healthz'");
         }
-        return kplus.Probe.fromHttpGet(this.path, { ...probeOptions, port: this.resolvePort(where, subject, declaredPorts), scheme: this.scheme });
+        return kplus.Probe.fromHttpGet(this.path, {
+          ...probeOptions,
+          port: this.resolvePort(where, subject, declaredPorts, tcpPorts),
+          scheme: this.scheme,
+        });
       case StartupGateKind.TCP_SOCKET:
-        return kplus.Probe.fromTcpSocket({ ...probeOptions, port: this.resolvePort(where, subject, declaredPorts) });
+        return kplus.Probe.fromTcpSocket({ ...probeOptions, port: this.resolvePort(where, subject, declaredPorts, tcpPorts) });
       case StartupGateKind.COMMAND:
         if (!Array.isArray(this.commandLine) || this.commandLine.length === 0 || this.commandLine.some(c => typeof c !== 'string' || c === '')) {
           throw propError(where, subject, 'startupGate.command(command)', 'must be a non-empty list of non-empty strings', this.commandLine,
@@ -181,8 +193,8 @@ export class StartupGate {
     }
   }
 
-  private resolvePort(where: string | undefined, subject: string, declaredPorts: number[]): number {
-    const port = this.port ?? declaredPorts[0];
+  private resolvePort(where: string | undefined, subject: string, declaredPorts: number[], tcpPorts: number[]): number {
+    const port = this.port ?? tcpPorts[0];
     if (port === undefined) {
       throw propError(where, subject, 'startupGate', 'checks a port but the sidecar declares none', this.kind,
         "Declare the port with 'portNumber' or 'ports', or pass it to the gate, e.g. StartupGate.tcpSocket({ port: 8080 }) with portNumber: 8080");
@@ -190,6 +202,10 @@ export class StartupGate {
     if (!declaredPorts.includes(port)) {
       throw propError(where, subject, 'startupGate.port', `is not declared on the sidecar (declared: ${declaredPorts.length ? declaredPorts.join(', ') : 'none'})`, port,
         "Add the port to the sidecar's 'ports' (probes must target a port the container declares)");
+    }
+    if (!tcpPorts.includes(port)) {
+      throw propError(where, subject, 'startupGate.port', 'is not a TCP port of the sidecar, so a TCP or HTTP check can never reach it', port,
+        'Check a TCP port, or use StartupGate.command([...]) for a UDP/SCTP service');
     }
     return port;
   }

@@ -8,6 +8,7 @@ import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { expectGoodLifecycle, notInfo } from './_lifecycle';
 import { podSpecIn, pssRestrictedViolations } from './_pss';
+import { unknownFields } from './_strict-schema';
 import { Linter } from '../src';
 import { podTemplateOf } from '../src/_manifest';
 
@@ -69,6 +70,10 @@ describe.each(examples)('examples/%s', (name) => {
     }
   });
 
+  test('has no unknown or misplaced fields (strict validation against the Kubernetes 1.28 API types)', () => {
+    for (const doc of outputs[name]) expect({ resource: `${doc.kind}/${doc.metadata.name}`, unknown: unknownFields(doc) }).toEqual({ resource: `${doc.kind}/${doc.metadata.name}`, unknown: [] });
+  });
+
   test('has no error or warning lint findings', () => {
     expect(notInfo(Linter.lintManifests(outputs[name]))).toEqual([]);
   });
@@ -103,6 +108,33 @@ test('seed-demo: batch/v1 CronJob sidecar-cronjob, slow-sidecar gated on GET / :
 test('schema validation catches a bad manifest (the validator is not a no-op)', () => {
   const Model = modelFor('batch/v1', 'CronJob');
   expect(() => new Model({ metadata: { name: 'x' }, spec: { jobTemplate: {} } }).validate()).toThrow(/schedule/);
+});
+
+test('the strict field check catches misspelled and misplaced fields (it is not a no-op)', () => {
+  const cron = {
+    apiVersion: 'batch/v1',
+    kind: 'CronJob',
+    metadata: { name: 'x', labels: { a: 'b' } },
+    spec: {
+      schedule: '* * * * *',
+      jobTemplate: {
+        spec: {
+          template: {
+            spec: {
+              restartPolicy: 'Never',
+              containers: [{ name: 'app', image: 'a:1', startupProbe: { initialDelaySecond: 0, httpGet: { path: '/', port: 80 } } }],
+              initContainers: [{ name: 'proxy', image: 'p:1', restartPolicy: 'Always' }],
+              startupProbe: {},
+            },
+          },
+        },
+      },
+    },
+  };
+  expect(unknownFields(cron)).toEqual([
+    'CronJob.spec.jobTemplate.spec.template.spec.containers[0].startupProbe.initialDelaySecond',
+    'CronJob.spec.jobTemplate.spec.template.spec.startupProbe',
+  ]);
 });
 
 test('the PSS check catches a non-restricted container (the check is not a no-op)', () => {

@@ -45,10 +45,18 @@ describe('Sidecar', () => {
     expect(out.ports).toBeUndefined();
   });
 
-  test('processStarted() renders no startup probe', () => {
+  test('processStarted() renders no startup probe, also with a port (cdk8s-plus would add one on portNumber)', () => {
     const out = render(new Sidecar({ name: 'logs', image: 'fluent/fluent-bit:3.1.9', startupGate: StartupGate.processStarted() }));
     expect(out.startupProbe).toBeUndefined();
     expect(out.restartPolicy).toBe('Always');
+    const withPort = render(new Sidecar({ name: 'logs', image: 'fluent/fluent-bit:3.1.9', portNumber: 2020, startupGate: StartupGate.processStarted() }));
+    expect(withPort.startupProbe).toBeUndefined();
+    expect(withPort.ports).toEqual([{ containerPort: 2020 }]);
+  });
+
+  test('the default gate checks the first TCP port, skipping UDP ones', () => {
+    const out = render(new Sidecar({ name: 'dns', image: 'coredns/coredns:1.11.3', ports: [{ number: 53, protocol: kplus.Protocol.UDP }, { number: 8181, protocol: kplus.Protocol.TCP }] }));
+    expect(out.startupProbe.tcpSocket).toEqual({ port: 8181 });
   });
 
   test('gate kinds and timings are readable', () => {

@@ -44,7 +44,7 @@ describe('sidecar settings', () => {
 
   test('fails when there is neither a startup gate nor a port', () => {
     expect(jobWith(sidecar({ portNumber: undefined }))).toThrow(
-      /\[test\/job\] Sidecar 'proxy': 'startupGate' is needed because the sidecar declares no port, got nothing\. Choose when the sidecar is ready: StartupGate\.httpGet.*StartupGate\.processStarted\(\) if nothing waits for it \(racy\)/);
+      /\[test\/job\] Sidecar 'proxy': 'startupGate' is needed because the sidecar declares no TCP port, got nothing\. Choose when the sidecar is ready: StartupGate\.httpGet.*StartupGate\.processStarted\(\) if nothing waits for it \(racy\)/);
   });
 
   test('fails when the startup gate probes a port the sidecar does not declare', () => {
@@ -55,6 +55,19 @@ describe('sidecar settings', () => {
   test('fails when a TCP gate has a port but the sidecar declares none', () => {
     expect(jobWith(sidecar({ portNumber: undefined, startupGate: StartupGate.tcpSocket({ port: 5432 }) }))).toThrow(
       /'startupGate.port' is not declared on the sidecar \(declared: none\), got 5432/);
+  });
+
+  test('fails when the default gate has only a UDP port to check', () => {
+    expect(jobWith(sidecar({ portNumber: undefined, ports: [{ number: 53, protocol: kplus.Protocol.UDP }] }))).toThrow(
+      /\[test\/job\] Sidecar 'proxy': 'startupGate' is needed because the sidecar declares no TCP port \(declared: 53\/UDP\), got nothing/);
+  });
+
+  test('fails when a TCP gate targets a UDP port', () => {
+    const udp = sidecar({
+      portNumber: undefined, ports: [{ number: 53, protocol: kplus.Protocol.UDP }], startupGate: StartupGate.tcpSocket({ port: 53 }),
+    });
+    expect(jobWith(udp)).toThrow(
+      "[test/job] Sidecar 'proxy': 'startupGate.port' is not a TCP port of the sidecar, so a TCP or HTTP check can never reach it, got 53. Check a TCP port, or use StartupGate.command([...]) for a UDP/SCTP service");
   });
 
   test('fails when a TCP gate has no port and the sidecar declares none', () => {
@@ -160,6 +173,17 @@ describe('pod-wide rules', () => {
     })).toThrow("[test/job] Sidecar 'proxy': sets the environment variable 'DB_HOST' for the app, but container 'app' already has 'DB_HOST'. Remove it from the container, or give the sidecar another variable name");
   });
 
+  test('fails when two sidecars set the same app environment variable, naming both', () => {
+    const c = chart();
+    expect(() => new SidecarJob(c, 'job', {
+      containers: [app],
+      sidecars: [
+        sidecar({ name: 'first', appEnv: { DB_HOST: kplus.EnvValue.fromValue('127.0.0.1') } }),
+        sidecar({ name: 'second', portNumber: 9090, appEnv: { DB_HOST: kplus.EnvValue.fromValue('127.0.0.1') } }),
+      ],
+    })).toThrow("[test/job] Sidecar 'second': sets the environment variable 'DB_HOST' for the app, but sidecar 'first' already sets 'DB_HOST' for container 'app'. Give one of the two sidecars other variable names (for a database proxy: hostEnvName/portEnvName)");
+  });
+
   test('fails when a plain workload gets an app container after a sidecar with appEnv', () => {
     const c = chart();
     const d = new kplus.Deployment(c, 'web', { containers: [app] });
@@ -186,7 +210,7 @@ describe('containers that are not sidecars', () => {
   test('fails when a plain init container has a startup probe', () => {
     const c = chart();
     expect(() => new SidecarJob(c, 'job', { containers: [app], initContainers: [{ name: 'wait', image: 'acme/w:1.0', startup: kplus.Probe.fromCommand(['true']) }] })).toThrow(
-      "[test/job] init container 'wait': 'startup' may not be set on an init container without restartPolicy: Always (the API server rejects it), got 'startup'. Remove it, or if this helper keeps running next to the app, declare it as a Sidecar");
+      "[test/job] init container 'wait': 'startup' may not be set on an init container without restartPolicy: Always (the API server rejects it), got 'a startup probe'. Remove it, or if this helper keeps running next to the app, declare it as a Sidecar");
   });
 
   test('fails when a plain init container has a liveness probe', () => {
@@ -267,12 +291,21 @@ describe('target Kubernetes version', () => {
   test('fails when the context version is a number', () => {
     const c = chart({ 'cdk8s-sidecars/kubernetes-version': 1.3 });
     expect(() => new SidecarJob(c, 'job', { containers: [app], sidecars: [sidecar()] })).toThrow(
-      "[test/job] context: 'cdk8s-sidecars/kubernetes-version' must be a version string like '1.30', got 1.3. Set it as a string, e.g. app.node.setContext('cdk8s-sidecars/kubernetes-version', '1.30') (a number such as 1.30 would read as 1.3)");
+      "[test/job] context: 'cdk8s-sidecars/kubernetes-version' must be a Kubernetes 1.x version string like '1.30', got 1.3. Set it as a string, e.g. app.node.setContext('cdk8s-sidecars/kubernetes-version', '1.30') (a number such as 1.30 would read as 1.3)");
   });
 
   test('fails when the context version is not a version', () => {
     const c = chart({ 'cdk8s-sidecars/kubernetes-version': 'latest' });
-    expect(() => new SidecarJob(c, 'job', { containers: [app], sidecars: [sidecar()] })).toThrow(/'cdk8s-sidecars\/kubernetes-version' must be a version string like '1.30', got 'latest'/);
+    expect(() => new SidecarJob(c, 'job', { containers: [app], sidecars: [sidecar()] })).toThrow(/'cdk8s-sidecars\/kubernetes-version' must be a Kubernetes 1.x version string like '1.30', got 'latest'/);
+  });
+
+  test('fails when the context version is not Kubernetes 1.x', () => {
+    for (const bad of ['2.0', '0.30', '1.100']) {
+      const c = chart({ 'cdk8s-sidecars/kubernetes-version': bad });
+      expect(() => new SidecarJob(c, 'job', { containers: [app], sidecars: [sidecar()] })).toThrow(`'cdk8s-sidecars/kubernetes-version' must be a Kubernetes 1.x version string like '1.30', got '${bad}'`);
+    }
+    expect(() => KubernetesVersion.parse('2.0')).toThrow(/expected a Kubernetes 1.x version/);
+    expect(() => KubernetesVersion.of(100)).toThrow(/from 0 to 99, got 100/);
   });
 
   test('fails when the feature-gate context is not a boolean', () => {
@@ -282,11 +315,11 @@ describe('target Kubernetes version', () => {
   });
 
   test('fails when KubernetesVersion.parse gets something else', () => {
-    expect(() => KubernetesVersion.parse('one.twenty')).toThrow("KubernetesVersion.parse(): expected a Kubernetes version like '1.29' or 'v1.29.3', got 'one.twenty'");
+    expect(() => KubernetesVersion.parse('one.twenty')).toThrow("KubernetesVersion.parse(): expected a Kubernetes 1.x version like '1.29' or 'v1.29.3', got 'one.twenty'");
   });
 
   test('fails when KubernetesVersion.of gets a negative or fractional minor', () => {
-    expect(() => KubernetesVersion.of(-1)).toThrow('KubernetesVersion.of(): the minor version must be a whole number >= 0, got -1. Example: KubernetesVersion.of(30) for Kubernetes 1.30');
+    expect(() => KubernetesVersion.of(-1)).toThrow('KubernetesVersion.of(): the minor version must be a whole number from 0 to 99, got -1. Example: KubernetesVersion.of(30) for Kubernetes 1.30');
     expect(() => KubernetesVersion.of(29.5)).toThrow(/got 29.5/);
   });
 });
