@@ -4,6 +4,7 @@
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { main } from '../src/cli';
 
@@ -35,7 +36,7 @@ describe('cdk8s-sidecars simulate (in-process)', () => {
       { at: 6, ready: '1/2', status: 'Completed', restarts: 0 },
       { at: 6, ready: '0/2', status: 'Completed', restarts: 0 },
     ]);
-    expect(json.final).toEqual({ at: 6, phase: 'Succeeded', ready: '0/2', status: 'Completed', restarts: 0 });
+    expect(json.final).toEqual({ at: 6, phase: 'Succeeded', ready: '0/2', status: 'Completed', restarts: 0, deleted: false, reason: null, jobFailureReason: null });
     expect(json.stuck).toBe(false);
     expect(json.containers['sidecar-user']).toMatchObject({ startedAt: 5, exitedAt: 6, exitCode: 0, restarts: 0 });
     expect(json.containers['slow-sidecar']).toMatchObject({ startedAt: 0, readyAt: 5, exitedAt: 6, restarts: 0 });
@@ -76,14 +77,82 @@ describe('cdk8s-sidecars simulate (in-process)', () => {
     expect(json).toMatchObject({ stuck: true, final: { phase: 'Pending', ready: '0/1', status: 'Init:0/1' } });
   });
 
-  test('1.28 with --sidecar-feature-gate, and --delete-at', async () => {
-    const withGate = JSON.parse((await run(['simulate', fx('seed-fixed.yaml'), '--behavior', fx('seed-behavior.yaml'), '--kubernetes-version', '1.28', '--sidecar-feature-gate', '--format', 'json'])).stdout);
-    expect(withGate.final.phase).toBe('Succeeded');
-    const without = JSON.parse((await run(['simulate', fx('seed-fixed.yaml'), '--behavior', fx('seed-behavior.yaml'), '--kubernetes-version', '1.28', '--format', 'json'])).stdout);
-    expect(without).toMatchObject({ rejectedByApiServer: true, stuck: true });
+  describe('--feature-gates (as in lint) and the deprecated --sidecar-feature-gate', () => {
+    const on128 = (...extra: string[]) => run(['simulate', fx('seed-fixed.yaml'), '--behavior', fx('seed-behavior.yaml'), '--kubernetes-version', '1.28', '--format', 'json', ...extra]);
+
+    test.each([
+      [['--feature-gates', 'SidecarContainers=true']],
+      [['--feature-gates=SidecarContainers=TRUE']],
+      [['--feature-gates', 'Foo=false, SidecarContainers=true ,']],
+      [['--feature-gates', 'SidecarContainers=false,SidecarContainers=true']],
+    ])('1.28 with %j: native sidecars work, the Job completes', async (extra) => {
+      const r = await on128(...extra);
+      expect(r).toMatchObject({ code: 0, stderr: '' });
+      expect(JSON.parse(r.stdout)).toMatchObject({ rejectedByApiServer: false, final: { phase: 'Succeeded' } });
+    });
+
+    test.each([
+      [[]],
+      [['--feature-gates', 'SidecarContainers=false']],
+      [['--feature-gates', 'SomethingElse=true']],
+    ])('1.28 with %j: the gate is off, the sidecar with a startup probe is rejected', async (extra) => {
+      const r = await on128(...extra);
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ rejectedByApiServer: true, stuck: true });
+    });
+
+    test('--sidecar-feature-gate still works, with a deprecation warning on stderr', async () => {
+      const r = await on128('--sidecar-feature-gate');
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ rejectedByApiServer: false, final: { phase: 'Succeeded' } });
+      expect(r.stderr).toBe("cdk8s-sidecars: warning: '--sidecar-feature-gate' is deprecated, use '--feature-gates SidecarContainers=true'\n");
+      const both = await on128('--sidecar-feature-gate', '--feature-gates', 'SidecarContainers=true');
+      expect(JSON.parse(both.stdout).final.phase).toBe('Succeeded');
+    });
+
+    test('--sidecar-feature-gate contradicting --feature-gates SidecarContainers=false → exit 2', async () => {
+      const r = await on128('--sidecar-feature-gate', '--feature-gates', 'SidecarContainers=false');
+      expect(r).toMatchObject({ code: 2, stdout: '' });
+      expect(r.stderr).toContain("cdk8s-sidecars: option '--sidecar-feature-gate' contradicts '--feature-gates SidecarContainers=false'");
+    });
+
+    // the same inputs give the same outcome in `lint` and `simulate`
+    test.each([['SidecarContainers'], ['SidecarContainers=yes'], ['Sidecar-Containers=true'], ['SidecarContainers=true,oops'], ['=true']])(
+      '--feature-gates %j → exit 2 with the same message as lint', async (value) => {
+        const sim = await run(['simulate', fx('seed-fixed.yaml'), '--feature-gates', value]);
+        const lint = await run(['lint', fx('seed-fixed.yaml'), '--feature-gates', value]);
+        expect(sim.code).toBe(2);
+        expect(lint.code).toBe(2);
+        expect(sim.stderr.split('\n')[0]).toBe(lint.stderr.split('\n')[0]);
+        expect(sim.stderr).toContain("--feature-gates: expected Name=true|false[,...], got '");
+      });
+  });
+
+  test('--delete-at: Terminating while the containers stop, then the pod is gone', async () => {
     const deleted = JSON.parse((await run(['simulate', fx('seed-plain-init.yaml'), '--delete-at', '10s', '--format', 'json'])).stdout);
-    expect(deleted.rows.map((x: any) => x.status)).toContain('Terminating');
-    expect(deleted.final.phase).toBe('Failed');
+    expect(deleted.rows.map((x: any) => x.status)).toEqual(['Pending', 'Init:0/1', 'Terminating']);
+    expect(deleted.final).toMatchObject({ at: 10, phase: 'Failed', status: 'Terminating', deleted: true, reason: null, jobFailureReason: null });
+  });
+
+  test('the review\'s CronJob with a sidecar that never gets ready: --until 2h and --delete-at 3s both end Terminating, pod deleted', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sim-'));
+    const manifest = fs.readFileSync(fx('seed-fixed.yaml'), 'utf8').replace('  jobTemplate:\n    spec:\n', '  jobTemplate:\n    spec:\n      activeDeadlineSeconds: 3600\n');
+    expect(manifest).toContain('activeDeadlineSeconds: 3600');
+    fs.writeFileSync(path.join(dir, 'cronjob.yaml'), manifest);
+    fs.writeFileSync(path.join(dir, 'behavior.yaml'), 'slow-sidecar: { failsStartup: true }\n');
+    const base = ['simulate', path.join(dir, 'cronjob.yaml'), '--behavior', path.join(dir, 'behavior.yaml')];
+    const long = await run([...base, '--until', '2h']);
+    expect(long.code).toBe(0);
+    const rows = long.stdout.split('\n\n')[0].split('\n').slice(1).map(l => l.split(/\s{2,}/)[2]);
+    expect(rows[rows.length - 1]).toBe('Terminating');
+    expect(rows.filter(x => x === 'Terminating')).toHaveLength(1);
+    expect(long.stdout).toContain('  - the Job controller deleted the pod: the Job failed with reason DeadlineExceeded');
+    expect(long.stdout).toMatch(/Final: pod deleted, gone since 60m \(the Job controller deleted it: the Job failed with reason DeadlineExceeded\); last row 0\/2 Terminating, \d+ restart\(s\); last phase Failed\n$/);
+    const json = JSON.parse((await run([...base, '--until', '2h', '--format', 'json'])).stdout);
+    expect(json.final).toMatchObject({ at: 3600, status: 'Terminating', deleted: true, jobFailureReason: 'DeadlineExceeded', phase: 'Failed' });
+    const early = JSON.parse((await run([...base, '--delete-at', '3s', '--format', 'json'])).stdout);
+    expect(early.final).toEqual({ at: 3, phase: 'Failed', ready: '0/2', status: 'Terminating', restarts: 0, deleted: true, reason: null, jobFailureReason: null });
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   test('reads the manifest from standard input with -', async () => {
@@ -127,12 +196,27 @@ describe('cdk8s-sidecars simulate (in-process)', () => {
     [['simulate', 'a.yaml', 'b.yaml'], 'expected one FILE, got 2'],
     [['simulate', fx('seed-fixed.yaml'), '--format', 'yaml'], "option '--format' must be text or json, got 'yaml'"],
     [['simulate', fx('seed-fixed.yaml'), '--until', 'forever'], "option '--until' must be a duration like 90s, 1.5s or 10m, got 'forever'"],
-    [['simulate', fx('seed-fixed.yaml'), '--kubernetes-version', 'latest'], "option '--kubernetes-version' must look like 1.29 or v1.29.3, got 'latest'"],
+    [['simulate', fx('seed-fixed.yaml'), '--kubernetes-version', 'latest'], "option '--kubernetes-version' must be a Kubernetes release from 1.0 to 1.99, like 1.29 or v1.29.3, got 'latest'"],
+    [['simulate', fx('seed-fixed.yaml'), '--kubernetes-version', '2.0'], "option '--kubernetes-version' must be a Kubernetes release from 1.0 to 1.99, like 1.29 or v1.29.3, got '2.0'"],
+    [['simulate', fx('seed-fixed.yaml'), '--kubernetes-version', '0.5'], "option '--kubernetes-version' must be a Kubernetes release from 1.0 to 1.99, like 1.29 or v1.29.3, got '0.5'"],
+    [['simulate', fx('seed-fixed.yaml'), '--kubernetes-version', '1.100'], "option '--kubernetes-version' must be a Kubernetes release from 1.0 to 1.99, like 1.29 or v1.29.3, got '1.100'"],
+    [['simulate', fx('seed-fixed.yaml'), '--kubernetes-version', 'v2.1.3'], "option '--kubernetes-version' must be a Kubernetes release from 1.0 to 1.99, like 1.29 or v1.29.3, got 'v2.1.3'"],
     [['simulate', fx('seed-fixed.yaml'), '--frobnicate'], "unknown option '--frobnicate'"],
   ])('usage error %j → exit 2', async (argv, message) => {
     const r = await run(argv);
     expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
     expect(r.stderr).toContain(`cdk8s-sidecars: ${message}`);
+    // one line with the message (then src/cli.ts's hint to --help)
+    expect(r.stderr.split('\n')[0].startsWith(`cdk8s-sidecars: ${message}`)).toBe(true);
+    expect(r.stderr.split('\n').filter(l => l.includes(message))).toHaveLength(1);
+  });
+
+  test('accepted versions: 1.0, 1.99, v1.30.2-gke.100', async () => {
+    for (const [text, shown] of [['1.0', '1.0'], ['1.99', '1.99'], ['v1.30.2-gke.100', '1.30']]) {
+      const r = await run(['simulate', fx('seed-fixed.yaml'), '--kubernetes-version', text, '--format', 'json']);
+      expect({ text, code: r.code, version: JSON.parse(r.stdout).kubernetesVersion }).toEqual({ text, code: 0, version: shown });
+    }
   });
 
   test('input errors → exit 2: unknown resource, no pod template, malformed YAML', async () => {
@@ -156,7 +240,7 @@ describe('cdk8s-sidecars simulate (built binary)', () => {
     const ok = spawnSync(process.execPath, [cli, 'simulate', fx('seed-fixed.yaml'), '--behavior', fx('seed-behavior.yaml'), '--format', 'json'], { encoding: 'utf8', cwd: root });
     expect(ok.stderr).toBe('');
     expect(ok.status).toBe(0);
-    expect(JSON.parse(ok.stdout).final).toEqual({ at: 6, phase: 'Succeeded', ready: '0/2', status: 'Completed', restarts: 0 });
+    expect(JSON.parse(ok.stdout).final).toEqual({ at: 6, phase: 'Succeeded', ready: '0/2', status: 'Completed', restarts: 0, deleted: false, reason: null, jobFailureReason: null });
     const bad = spawnSync(process.execPath, [cli, 'simulate', fx('seed-fixed.yaml'), '--behavior', fx('bad-behavior-key.yaml')], { encoding: 'utf8', cwd: root });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain("unknown key 'readyAfer'");

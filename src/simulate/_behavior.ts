@@ -2,18 +2,32 @@
  * Behaviour input of the simulator: what each container does. Read from the `--behavior` YAML/JSON file (durations
  * as `5s`, `1.5s`, `2m`, `250ms` or plain numbers of seconds) or from `SimulateOptions.behaviors` (numbers of
  * seconds), validated the same way: unknown containers, unknown keys, bad durations and bad exit codes are errors
- * that name the key and the value.
+ * that name the key and the value. Also the range check of the Kubernetes version, shared by the API and the CLI.
  */
 import { LineCounter, parseDocument } from 'yaml';
 import { parseDurationSeconds } from '../_manifest';
+import { MAX_MINOR } from '../_version-facts';
 import { ContainerBehavior } from './types';
 
 /** Bad simulator input (behaviours, options, a manifest without a pod). The CLI turns it into exit code 2. */
 export class SimulationInputError extends Error {
+  /** @param message one line that names the bad input */
   constructor(message: string) {
     super(message);
     this.name = 'SimulationInputError';
   }
+}
+
+/**
+ * Why a Kubernetes version cannot be simulated, or undefined when it can: only 1.x releases exist, and a minor above
+ * `MAX_MINOR` (99) is a typo such as `1.290`. `KubernetesVersion` enforces this too; this guards plain objects.
+ * @param v the major and minor version
+ */
+export function kubernetesVersionProblem(v: { readonly major: number; readonly minor: number }): string | undefined {
+  if (v.major !== 1 || !Number.isInteger(v.minor) || v.minor < 0 || v.minor > MAX_MINOR) {
+    return `must be a Kubernetes release from 1.0 to 1.${MAX_MINOR}, like 1.29`;
+  }
+  return undefined;
 }
 
 /** A behaviour with every default filled in. */

@@ -169,6 +169,8 @@ export interface EngineInput {
   readonly until: number;
   readonly deleteAt?: number;
   readonly deletionGracePeriod?: number;
+  /** `metadata.finalizers` of the pod (template): a deleted pod's object stays until they are removed */
+  readonly finalizers: string[];
 }
 
 /** Everything a simulation produced. */
@@ -212,9 +214,16 @@ class Engine {
   /** the regular containers have been started */
   private initializedOnce = false;
   private killing?: { start: number; graceEnd: number; expired: boolean };
+  /** `metadata.deletionTimestamp` is set: by `deleteAt`, or by the Job controller at the Job's deadline */
   private deleting = false;
+  /** who deleted the pod, for the notes */
+  private deletion?: { at: number; grace: number; by: 'user' | 'job-deadline' };
+  /** the deleted pod's containers have all stopped: the object is gone, nothing more is printed */
+  private removedAt?: number;
   private terminalPhase?: 'Succeeded' | 'Failed';
   private statusReason?: string;
+  /** the Job's `Failed` condition reason (Job-level activeDeadlineSeconds) */
+  private jobFailureReason?: string;
   private failedByKubelet = false;
   private initFailed = false;
   private lastPrinted?: string;
@@ -281,6 +290,7 @@ class Engine {
       }
       if (++guard > 2_000_000) throw new Error('simulation did not converge (more than 2,000,000 events)');
     }
+    this.deleteFinishedPod();
     return this.output();
   }
 
@@ -334,25 +344,29 @@ class Engine {
         this.statusReason = 'DeadlineExceeded';
         this.failedByKubelet = true;
         this.log(SimulationEventKind.DEADLINE_EXCEEDED, undefined, `pod activeDeadlineSeconds (${formatSeconds(podDeadline)}) exceeded: the kubelet fails the pod (reason DeadlineExceeded) and stops its containers`);
+        this.notes.push(`at ${formatSeconds(this.t)} the pod's own activeDeadlineSeconds (${formatSeconds(podDeadline)}) passed: the kubelet failed the pod `
+          + '(phase Failed, status.reason DeadlineExceeded, STATUS DeadlineExceeded) and stopped its containers; the pod object stays'
+          + (this.input.isJob ? '. For the Job this is one failed pod (counted against backoffLimit; retries are not simulated), unlike the Job\'s own activeDeadlineSeconds, which fails the whole Job and deletes its pods' : ''));
         this.startPodKill(this.tgps);
         return true;
       }, () => !this.terminalPhase && !this.killing, true);
     }
-    // Job-level activeDeadlineSeconds: the Job controller marks the Job failed (DeadlineExceeded) and deletes its
-    // pods (a graceful deletion, modelled like `kubectl delete pod`). Measured from pod creation here.
+    // Job-level activeDeadlineSeconds: the Job controller marks the Job failed (condition Failed, reason
+    // DeadlineExceeded) and deletes its active pods (a graceful deletion, modelled like `kubectl delete pod`: STATUS
+    // Terminating, §3.2 step 4, then the object is gone). Measured from pod creation here.
     const jobDeadline = typeof this.input.jobSpec?.activeDeadlineSeconds === 'number' ? this.input.jobSpec.activeDeadlineSeconds : undefined;
     if (jobDeadline !== undefined) {
       this.schedule(jobDeadline, () => {
+        this.jobFailureReason = 'DeadlineExceeded';
         this.log(SimulationEventKind.DEADLINE_EXCEEDED, undefined, `Job activeDeadlineSeconds (${formatSeconds(jobDeadline)}) exceeded: the Job fails with reason DeadlineExceeded and the Job controller deletes the pod`);
-        this.notes.push(`at ${formatSeconds(this.t)} the Job's activeDeadlineSeconds passed: the Job is marked Failed (DeadlineExceeded) and its pod is deleted`);
-        this.startDeletion(this.tgps);
+        this.startDeletion(this.tgps, 'job-deadline');
         return true;
       }, () => !this.terminalPhase && !this.deleting, true);
     }
     if (this.input.deleteAt !== undefined) {
       const grace = this.input.deletionGracePeriod ?? this.tgps;
       this.schedule(this.input.deleteAt, () => {
-        this.startDeletion(grace);
+        this.startDeletion(grace, 'user');
         return true;
       }, () => !this.terminalPhase && !this.deleting, true);
     }
@@ -386,6 +400,8 @@ class Engine {
   }
 
   private emitRow(): void {
+    // the deleted pod's object is gone: `kubectl get -w` has nothing more to print
+    if (this.removedAt !== undefined) return;
     const p = printPod(this.view());
     const key = `${p.ready}|${p.status}|${p.restarts}`;
     if (key === this.lastPrinted) return;
@@ -442,6 +458,16 @@ class Engine {
   private phase(): Phase {
     if (this.terminalPhase) return this.terminalPhase;
     if (this.failedByKubelet) return 'Failed';
+    const phase = this.livePhase();
+    // A deleted pod keeps its non-terminal phase while the kubelet stops it (SyncTerminatingPod writes the terminal
+    // phase only once every container has stopped, and the object is then removed), so STATUS stays Terminating
+    // (§3.2 step 4) down to the last container (derived, see docs/simulator.md).
+    if (this.deleting && (phase === 'Succeeded' || phase === 'Failed')) return this.initializedOnce ? 'Running' : 'Pending';
+    return phase;
+  }
+
+  /** `getPhase` ([C4]) from the container states alone. */
+  private livePhase(): Phase {
     let pendingInit = 0;
     let failedInit = 0;
     let running = 0;
@@ -886,10 +912,31 @@ class Engine {
     }
   }
 
-  private startDeletion(grace: number): void {
+  private startDeletion(grace: number, by: 'user' | 'job-deadline'): void {
     this.deleting = true;
-    this.log(SimulationEventKind.POD_DELETED, undefined, `pod deleted (grace period ${formatSeconds(grace)})`);
+    this.deletion = { at: this.t, grace, by };
+    this.log(SimulationEventKind.POD_DELETED, undefined, by === 'job-deadline'
+      ? `the Job controller deletes the pod (grace period ${formatSeconds(grace)})`
+      : `pod deleted (grace period ${formatSeconds(grace)})`);
     this.startPodKill(grace);
+  }
+
+  /** `deleteAt` after the pod already finished: nothing to stop, the object is removed at once. */
+  private deleteFinishedPod(): void {
+    const at = this.input.deleteAt;
+    if (!this.terminalPhase || this.deleting || at === undefined || at > this.input.until + EPSILON) return;
+    this.t = Math.max(this.t, at);
+    this.deleting = true;
+    this.deletion = { at: this.t, grace: 0, by: 'user' };
+    this.log(SimulationEventKind.POD_DELETED, undefined, `pod deleted after it finished (phase ${this.terminalPhase})`);
+    const done = `the pod was deleted at ${formatSeconds(this.t)}, after it had finished (phase ${this.terminalPhase}): it had no container left to stop`;
+    if (this.input.finalizers.length > 0) {
+      this.notes.push(`${done}, but its finalizers (${this.input.finalizers.join(', ')}) keep the object until a controller removes them; STATUS does not change (a terminal pod is not shown Terminating)`);
+      return;
+    }
+    this.removedAt = this.t;
+    this.log(SimulationEventKind.POD_REMOVED, undefined, 'nothing left to stop: the pod object is removed');
+    this.notes.push(`${done}, so the pod object was removed at once`);
   }
 
   /**
@@ -951,6 +998,28 @@ class Engine {
     else phase = this.regular.length > 0 && this.regular.every(c => c.state === 'terminated' && c.term!.exitCode === 0) ? 'Succeeded' : 'Failed';
     this.terminalPhase = phase;
     this.log(SimulationEventKind.POD_TERMINAL, undefined, `pod ${phase}`);
+    if (!this.deletion) return;
+    // A deleted pod whose containers have all stopped: the kubelet records the terminal phase ([S8] "Since Kubernetes
+    // 1.27, the kubelet transitions deleted Pods to a terminal phase") and the object is removed, unless finalizers
+    // keep it (e2e §6.20 uses one to read the final status: then printPod shows the terminal pod's own STATUS).
+    const status = this.failedByKubelet
+      ? 'the pod had already failed (DeadlineExceeded), so STATUS did not change to Terminating'
+      : 'STATUS was Terminating while its containers stopped';
+    const stopped = `by ${formatSeconds(this.t)} every container had stopped and the kubelet recorded phase ${phase}`;
+    if (this.input.finalizers.length > 0) {
+      this.notes.push(`${this.deletionCause()}; ${status}; ${stopped}, but the pod's finalizers (${this.input.finalizers.join(', ')}) keep the object until a controller removes them, so STATUS shows the terminal pod's own status again (§3.2 step 4)`);
+      return;
+    }
+    this.removedAt = this.t;
+    this.log(SimulationEventKind.POD_REMOVED, undefined, `every container has stopped: the pod object is removed (last phase ${phase})`);
+    this.notes.push(`${this.deletionCause()}; ${status}; ${stopped}, and the pod object was removed`);
+  }
+
+  private deletionCause(): string {
+    const d = this.deletion!;
+    return d.by === 'job-deadline'
+      ? `the Job controller deleted the pod: the Job failed with reason DeadlineExceeded (the Job's activeDeadlineSeconds passed at ${formatSeconds(d.at)}; grace period ${formatSeconds(d.grace)})`
+      : `the pod was deleted at ${formatSeconds(d.at)} (kubectl delete pod, grace period ${formatSeconds(d.grace)})`;
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -1000,9 +1069,9 @@ class Engine {
       }
     }
     const podDeadline = this.input.spec?.activeDeadlineSeconds;
-    if (typeof podDeadline === 'number') plan.push(`deadline: pod activeDeadlineSeconds ${formatSeconds(podDeadline)} → the pod fails with DeadlineExceeded`);
+    if (typeof podDeadline === 'number') plan.push(`deadline: pod activeDeadlineSeconds ${formatSeconds(podDeadline)} → the kubelet fails the pod (phase Failed, STATUS DeadlineExceeded) and stops its containers; the pod object stays`);
     const jobDeadline = this.input.jobSpec?.activeDeadlineSeconds;
-    if (typeof jobDeadline === 'number') plan.push(`deadline: Job activeDeadlineSeconds ${formatSeconds(jobDeadline)} → the Job fails (DeadlineExceeded) and its pod is deleted`);
+    if (typeof jobDeadline === 'number') plan.push(`deadline: Job activeDeadlineSeconds ${formatSeconds(jobDeadline)} → the Job fails (reason DeadlineExceeded) and the Job controller deletes the pod: STATUS Terminating while its containers stop, then the pod is gone`);
     if (this.input.isJob) plan.push('only this one pod is simulated: Job retries (backoffLimit) are not');
   }
 
@@ -1028,6 +1097,9 @@ class Engine {
     const expectedToComplete = this.input.isJob || this.restartPolicy !== 'Always';
     const nothingLeft = !this.queue.some(ev => ev.progress && ev.alive());
     const stuck = !terminal && nothingLeft && (expectedToComplete || !this.podReady());
+    if (this.deletion && this.removedAt === undefined) {
+      this.notes.push(`${this.deletionCause()}; its containers were still stopping at the horizon (${formatSeconds(this.input.until)}), so it still exists, Terminating`);
+    }
     if (stuck) this.notes.push(`stuck: ${this.stuckReason()}`);
     else if (!terminal && expectedToComplete) this.notes.push(`still not terminal at the horizon (${formatSeconds(this.input.until)})`);
     const containers: Record<string, ContainerTimeline> = {};
@@ -1048,12 +1120,15 @@ class Engine {
       };
     }
     const final: SimulationFinal = {
-      at: last.at,
+      at: this.removedAt ?? last.at,
       phase: phase as SimulatedPodPhase,
       ready: last.ready,
       status: last.status,
       restarts: last.restarts,
       terminal,
+      deleted: this.removedAt !== undefined,
+      reason: this.statusReason,
+      jobFailureReason: this.jobFailureReason,
     };
     return { rows: this.rows, final, stuck, containers, events: this.events, plan: this.plan, notes: this.notes, rejected: this.rejected };
   }

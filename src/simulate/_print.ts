@@ -46,6 +46,9 @@ export interface PrintedPod {
   readonly lastRestartAt?: number;
 }
 
+/** `node.NodeUnreachablePodReason` ([C7] printPod step 4). */
+const NODE_LOST = 'NodeLost';
+
 function terminatedReason(t: NonNullable<ContainerStatusView['terminated']>): string {
   if (t.reason) return t.reason;
   return t.signal ? `Signal:${t.signal}` : `ExitCode:${t.exitCode}`;
@@ -53,6 +56,8 @@ function terminatedReason(t: NonNullable<ContainerStatusView['terminated']>): st
 
 /**
  * `printPod` (sidecar-semantics.md §3.2, [C7] printers.go), step by step.
+ * @param pod the parts of the pod's spec and status that printPod reads
+ * @returns the READY, STATUS and RESTARTS columns
  *
  * One deliberate deviation (documented in docs/simulator.md): when the kubelet failed the pod with `status.reason`
  * `DeadlineExceeded`, the simulator shows that reason (§3.3 table: "`status.reason` set (… activeDeadlineSeconds …)
@@ -125,8 +130,10 @@ export function printPod(pod: PodView): PrintedPod {
   // Deviation, see the function comment.
   if (pod.reason === 'DeadlineExceeded' && pod.phase === 'Failed') reason = pod.reason;
 
-  // §3.2 step 4: a deleted pod that is not terminal shows Terminating (NodeLost → Unknown is not modelled).
-  if (pod.deleting && pod.phase !== 'Succeeded' && pod.phase !== 'Failed') reason = 'Terminating';
+  // §3.2 step 4: a deleted pod shows `Unknown` when its node was lost (status.reason NodeLost, set by the node
+  // lifecycle controller; the simulator itself never produces it), else `Terminating` while its phase is not terminal.
+  if (pod.deleting && pod.reason === NODE_LOST) reason = 'Unknown';
+  else if (pod.deleting && pod.phase !== 'Succeeded' && pod.phase !== 'Failed') reason = 'Terminating';
 
   // §3.2 step 5
   return { ready: `${readyContainers}/${totalContainers}`, status: reason, restarts, lastRestartAt: restarts > 0 ? lastRestartAt : undefined };
@@ -135,6 +142,7 @@ export function printPod(pod: PodView): PrintedPod {
 /**
  * kubectl's AGE column: `HumanDuration` of k8s.io/apimachinery `pkg/util/duration` (not in the reference; ported
  * from that function: seconds below 2 minutes, then `XmYs` below 10 minutes, minutes below 3 hours, ...).
+ * @param seconds a duration in seconds (fractions are truncated)
  */
 export function humanDuration(seconds: number): string {
   const s = Math.floor(seconds + 1e-9);
@@ -159,7 +167,10 @@ export function humanDuration(seconds: number): string {
   return `${Math.floor(hours / 24)}d`;
 }
 
-/** A duration for explanations: `5s`, `1.5s`, `2m`, `2m30s`, `250ms`. */
+/**
+ * A duration for explanations: `5s`, `1.5s`, `2m`, `2m30s`, `250ms`.
+ * @param seconds a duration in seconds
+ */
 export function formatSeconds(seconds: number): string {
   if (!Number.isFinite(seconds)) return 'never';
   const rounded = Math.round(seconds * 1000) / 1000;
@@ -170,7 +181,10 @@ export function formatSeconds(seconds: number): string {
   return s === 0 ? `${m}m` : `${m}m${s}s`;
 }
 
-/** Left-aligned columns separated by three spaces, like kubectl's tabwriter. */
+/**
+ * Left-aligned columns separated by three spaces, like kubectl's tabwriter.
+ * @param rows the cells, row by row (the first row is usually the header)
+ */
 export function formatTable(rows: string[][]): string {
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => { widths[i] = Math.max(widths[i] ?? 0, cell.length); });

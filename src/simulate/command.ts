@@ -1,13 +1,15 @@
 /**
- * `cdk8s-sidecars simulate FILE [--behavior FILE] [--resource KIND/NAME] [--kubernetes-version X.Y] [--until DURATION]
- * [--format text|json]`: predicts what `kubectl get pods -w` prints for the first pod template in FILE.
+ * `cdk8s-sidecars simulate FILE [--behavior FILE] [--resource KIND/NAME] [--kubernetes-version 1.Y]
+ * [--feature-gates G=bool,...] [--until DURATION] [--delete-at DURATION] [--format text|json]`: predicts what
+ * `kubectl get pods -w` prints for the first pod template in FILE.
  * Exit 0 when the simulation ran (whatever the pod does), 2 on bad input.
  */
 import * as fs from 'fs';
 import { CommandIo, parseArgs, readManifestInputs, UsageError } from '../_cli-io';
 import { ManifestError, parseDurationSeconds } from '../_manifest';
+import { MAX_MINOR, parseMinorVersion } from '../_version-facts';
 import { KubernetesVersion } from '../kubernetes-version';
-import { parseBehaviorFile, SimulationInputError } from './_behavior';
+import { kubernetesVersionProblem, parseBehaviorFile, SimulationInputError } from './_behavior';
 import { DEFAULT_SIMULATION_HORIZON, Simulator } from './simulator';
 
 export const SIMULATE_USAGE = `Usage: cdk8s-sidecars simulate FILE [options]
@@ -22,8 +24,9 @@ Options:
                               keys: readyAfter, failsStartup, needs, exitAfter, exitCode, stopAfter, stopExitCode,
                               postStartDuration, postStartFails, preStopDuration, failsLiveness, imagePullFails
   --resource KIND/NAME        simulate this workload (e.g. CronJob/sidecar-cronjob)
-  --kubernetes-version X.Y    target release (default ${KubernetesVersion.DEFAULT.toString()})
-  --sidecar-feature-gate      the SidecarContainers feature gate is on (only matters on 1.28)
+  --kubernetes-version 1.Y    target release, 1.0 to 1.${MAX_MINOR} (default ${KubernetesVersion.DEFAULT.toString()})
+  --feature-gates G=bool,..   feature gates of the target cluster; SidecarContainers=true matters on 1.28
+  --sidecar-feature-gate      deprecated: same as --feature-gates SidecarContainers=true
   --until DURATION            horizon (default ${DEFAULT_SIMULATION_HORIZON / 60}m), e.g. 90s, 10m
   --delete-at DURATION        delete the pod at this time (kubectl delete pod)
   --format text|json          output format (default text)
@@ -32,6 +35,25 @@ Exit codes: 0 simulated, 2 bad input.
 See docs/simulator.md for the model and its limits.
 `;
 
+/**
+ * `--feature-gates Name=true|false[,...]`, with the same syntax and messages as `cdk8s-sidecars lint`: names are
+ * alphanumeric, values true/false in any case, empty items are skipped, other gates are accepted and ignored; the last
+ * `SidecarContainers` wins.
+ * @param text the option's value
+ * @returns the `SidecarContainers` setting, or undefined when the list does not name it
+ */
+function sidecarContainersGate(text: string): boolean | undefined {
+  let gate: boolean | undefined;
+  for (const raw of text.split(',')) {
+    const item = raw.trim();
+    if (item === '') continue;
+    const m = /^([A-Za-z0-9]+)=(true|false)$/i.exec(item);
+    if (!m) throw new UsageError(`--feature-gates: expected Name=true|false[,...], got '${item}'`);
+    if (m[1] === 'SidecarContainers') gate = m[2].toLowerCase() === 'true';
+  }
+  return gate;
+}
+
 function durationOption(flag: string, value: string | boolean | undefined): number | undefined {
   if (value === undefined) return undefined;
   const seconds = parseDurationSeconds(value);
@@ -39,11 +61,19 @@ function durationOption(flag: string, value: string | boolean | undefined): numb
   return seconds;
 }
 
+/**
+ * Run `cdk8s-sidecars simulate` with the arguments after `simulate`.
+ * @param argv the arguments after `simulate`
+ * @param io where to read stdin and write the result and warnings
+ * @returns the exit code: 0 when the simulation ran
+ * @throws UsageError / ManifestError for bad input (exit 2, printed as one line by src/cli.ts)
+ */
 export async function runSimulateCommand(argv: string[], io: CommandIo): Promise<number> {
   const { options, positionals } = parseArgs(argv, {
     'behavior': 'string',
     'resource': 'string',
     'kubernetes-version': 'string',
+    'feature-gates': 'string',
     'sidecar-feature-gate': 'boolean',
     'until': 'string',
     'delete-at': 'string',
@@ -56,11 +86,21 @@ export async function runSimulateCommand(argv: string[], io: CommandIo): Promise
   if (format !== 'text' && format !== 'json') throw new UsageError(`option '--format' must be text or json, got '${format}'`);
   let kubernetesVersion: KubernetesVersion | undefined;
   if (options['kubernetes-version'] !== undefined) {
-    try {
-      kubernetesVersion = KubernetesVersion.parse(options['kubernetes-version'] as string);
-    } catch {
-      throw new UsageError(`option '--kubernetes-version' must look like 1.29 or v1.29.3, got '${options['kubernetes-version']}'`);
+    // parseMinorVersion only accepts 1.0 … 1.MAX_MINOR; kubernetesVersionProblem keeps this check independent of that
+    const text = String(options['kubernetes-version']);
+    const parsed = parseMinorVersion(text);
+    if (!parsed || kubernetesVersionProblem(parsed)) {
+      throw new UsageError(`option '--kubernetes-version' must be a Kubernetes release from 1.0 to 1.${MAX_MINOR}, like 1.29 or v1.29.3, got '${text}'`);
     }
+    kubernetesVersion = KubernetesVersion.of(parsed.minor);
+  }
+  let featureGate = options['feature-gates'] === undefined ? undefined : sidecarContainersGate(String(options['feature-gates']));
+  if (options['sidecar-feature-gate'] === true) {
+    if (featureGate === false) {
+      throw new UsageError("option '--sidecar-feature-gate' contradicts '--feature-gates SidecarContainers=false'");
+    }
+    featureGate = true;
+    io.stderr("cdk8s-sidecars: warning: '--sidecar-feature-gate' is deprecated, use '--feature-gates SidecarContainers=true'\n");
   }
   const until = durationOption('until', options.until);
   if (until === 0) throw new UsageError("option '--until' must be longer than 0s");
@@ -89,7 +129,7 @@ export async function runSimulateCommand(argv: string[], io: CommandIo): Promise
     result = Simulator.simulateManifests(manifests.map(m => m.manifest), {
       behaviors,
       kubernetesVersion,
-      sidecarFeatureGate: options['sidecar-feature-gate'] === true,
+      sidecarContainersFeatureGate: featureGate ?? false,
       until,
       deleteAt,
       resource: options.resource as string | undefined,

@@ -1,6 +1,6 @@
 import { describeObject, podTemplateOf, PodTemplateRef, WORKLOAD_KINDS } from '../_manifest';
 import { DEFAULT_KUBERNETES_VERSION, formatMinorVersion } from '../_version-facts';
-import { normalizeBehaviors, SimulationInputError } from './_behavior';
+import { kubernetesVersionProblem, normalizeBehaviors, SimulationInputError } from './_behavior';
 import { EngineOutput, runEngine } from './_engine';
 import { formatSeconds, formatTable, humanDuration } from './_print';
 import {
@@ -28,8 +28,10 @@ export const DEFAULT_SIMULATION_HORIZON = 600;
 export class Simulator {
   /**
    * Simulate the pod of one workload object (or of a bare pod spec with `containers`).
-   * @param manifest a Kubernetes object with a pod template
-   * @throws when the object has no pod template or a behaviour is invalid
+   * @param manifest a Kubernetes object with a pod template (Pod, Job, CronJob, Deployment, ...), a bare pod spec with
+   *   `containers`, or an array of objects (then the same as `simulateManifests`)
+   * @param options what each container does, the Kubernetes release, the horizon, a deletion
+   * @throws when the object has no pod template, a behaviour is invalid or an option is out of range
    */
   public static simulate(manifest: any, options: SimulateOptions = {}): SimulationResult {
     if (Array.isArray(manifest)) return Simulator.simulateManifests(manifest, options);
@@ -48,8 +50,11 @@ export class Simulator {
   /**
    * Simulate one pod out of several objects (e.g. `Testing.synth(chart)`): the one named by `options.resource`, or
    * else the first object with a pod template. `List` objects are flattened.
-   * @param manifests Kubernetes objects
-   * @throws when no object has a pod template, `resource` matches none, or a behaviour is invalid
+   * @param manifests Kubernetes objects, e.g. `Testing.synth(chart)` or parsed multi-document YAML
+   * @param options what each container does, which workload (`resource`), the Kubernetes release, the horizon, a
+   *   deletion
+   * @throws when no object has a pod template, `resource` matches none, a behaviour is invalid or an option is out of
+   *   range
    */
   public static simulateManifests(manifests: any[], options: SimulateOptions = {}): SimulationResult {
     const objects = flattenObjects(manifests);
@@ -67,7 +72,11 @@ export class Simulator {
   private constructor() {}
 }
 
-/** The outcome of a simulation: `kubectl get pods -w` rows, final state, per-container timelines, plan and notes. */
+/**
+ * The outcome of a simulation: `kubectl get pods -w` rows, final state, per-container timelines, plan and notes.
+ *
+ * The array and record properties return copies: changing them does not change the result.
+ */
 export class SimulationResult {
   /**
    * @internal
@@ -82,59 +91,102 @@ export class SimulationResult {
   public readonly kubernetesVersion: string;
   /** The horizon, in seconds. */
   public readonly horizon: number;
-  /** The rows `kubectl get pods -w` prints: one whenever READY, STATUS or RESTARTS changes. */
-  public readonly rows: SimulationRow[];
-  /** Where the pod ended (written `final` in `toJson()`). */
-  public readonly finalState: SimulationFinal;
   /**
    * The pod is not terminal at the horizon and nothing more will happen to it (e.g. a plain init container that never
    * exits, or a Job pod kept alive by a regular helper container). Pods of Deployments etc. that run and are ready
    * are not stuck.
    */
   public readonly stuck: boolean;
-  /** Per-container timelines, keyed by container name. */
-  public readonly containers: Record<string, ContainerTimeline>;
-  /** What the kubelet and the containers did, in order. */
-  public readonly events: SimulationEvent[];
-  /** The start/stop plan: who waits for which gate, for how long at most, the termination order. */
-  public readonly plan: string[];
-  /** Observations: version caveats, known bugs, containers that needed a sidecar too early, why the pod is stuck. */
-  public readonly notes: string[];
   /** The API server would reject this pod on the simulated release (see `notes`); the simulation ignores the rejected fields. */
   public readonly rejectedByApiServer: boolean;
+
+  private readonly _rows: SimulationRow[];
+  private readonly _final: SimulationFinal;
+  private readonly _containers: Record<string, ContainerTimeline>;
+  private readonly _events: SimulationEvent[];
+  private readonly _plan: string[];
+  private readonly _notes: string[];
 
   private constructor(podName: string, kubernetesVersion: string, horizon: number, out: EngineOutput) {
     this.podName = podName;
     this.kubernetesVersion = kubernetesVersion;
     this.horizon = horizon;
-    this.rows = out.rows;
-    this.finalState = out.final;
+    this._rows = out.rows;
+    this._final = out.final;
     this.stuck = out.stuck;
-    this.containers = out.containers;
-    this.events = out.events;
-    this.plan = out.plan;
-    this.notes = out.notes;
+    this._containers = out.containers;
+    this._events = out.events;
+    this._plan = out.plan;
+    this._notes = out.notes;
     this.rejectedByApiServer = out.rejected;
   }
 
+  /** The rows `kubectl get pods -w` prints: one whenever READY, STATUS or RESTARTS changes (a copy). */
+  public get rows(): SimulationRow[] {
+    return this._rows.map(r => ({ ...r }));
+  }
+
   /**
-   * The timeline of one container.
+   * Where the pod ended (written `final` in `toJson()`), including whether it was deleted and why a deadline ended it
+   * (a copy).
+   */
+  public get finalState(): SimulationFinal {
+    return { ...this._final };
+  }
+
+  /** Per-container timelines, keyed by container name (a copy). */
+  public get containers(): Record<string, ContainerTimeline> {
+    const out: Record<string, ContainerTimeline> = {};
+    for (const name of Object.keys(this._containers)) out[name] = copyTimeline(this._containers[name]);
+    return out;
+  }
+
+  /** What the kubelet and the containers did, in order (a copy). */
+  public get events(): SimulationEvent[] {
+    return this._events.map(e => ({ ...e }));
+  }
+
+  /** The start/stop plan: who waits for which gate, for how long at most, the termination order (a copy). */
+  public get plan(): string[] {
+    return [...this._plan];
+  }
+
+  /**
+   * Observations (a copy): version caveats, known bugs, containers that needed a sidecar too early, why the pod is
+   * stuck, and how a deadline or a deletion ended it.
+   */
+  public get notes(): string[] {
+    return [...this._notes];
+  }
+
+  /**
+   * The timeline of one container (a copy).
+   * @param name the container's name (init or regular container)
    * @throws when the pod has no such container
    */
   public container(name: string): ContainerTimeline {
-    const c = this.containers[name];
-    if (!c) throw new Error(`no container '${name}' in the simulated pod (containers: ${Object.keys(this.containers).join(', ')})`);
-    return c;
+    const c = Object.prototype.hasOwnProperty.call(this._containers, name) ? this._containers[name] : undefined;
+    if (!c) throw new Error(`no container '${name}' in the simulated pod (containers: ${Object.keys(this._containers).join(', ')})`);
+    return copyTimeline(c);
   }
 
   /** The rows as `READY STATUS` strings, e.g. `['0/2 Pending', '0/2 Init:0/1', '1/2 PodInitializing', ...]`. */
   public statusSequence(): string[] {
-    return this.rows.map(r => `${r.ready} ${r.status}`);
+    return this._rows.map(r => `${r.ready} ${r.status}`);
   }
 
   /**
-   * `container` first started no earlier than `dependency` was first reported ready by the kubelet.
-   * False when either never happened.
+   * `container` first started no earlier than the kubelet first reported `dependency` ready (`ready: true`): the
+   * kubelet's view, driven by probes.
+   *
+   * This is weaker than it sounds: a sidecar without a startupProbe and without a readinessProbe is reported ready
+   * the moment its process runs, before it serves, so this passes even when `container` started while `dependency`
+   * could not answer yet (the start-up race). To check that a container started only once its dependency really
+   * served, use `startedAfterServing`.
+   *
+   * @param container the container that depends on the other one, e.g. the app
+   * @param dependency the container it depends on, e.g. a sidecar
+   * @returns false when either never happened
    */
   public startedAfterReady(container: string, dependency: string): boolean {
     const c = this.container(container).startedAt;
@@ -144,8 +196,14 @@ export class SimulationResult {
 
   /**
    * `container` first started no earlier than `dependency` actually served (from its behaviour: start +
-   * `readyAfter`), whatever the probes said. This is the property that avoids the start-up race.
-   * False when either never happened.
+   * `readyAfter`), whatever its probes said.
+   *
+   * This is the property that rules out the start-up race: unlike `startedAfterReady`, it fails when a sidecar without
+   * a startupProbe counts as ready (and lets the app start) as soon as it runs, before it serves.
+   *
+   * @param container the container that depends on the other one, e.g. the app
+   * @param dependency the container it depends on, e.g. a sidecar
+   * @returns false when either never happened
    */
   public startedAfterServing(container: string, dependency: string): boolean {
     const c = this.container(container).startedAt;
@@ -154,12 +212,12 @@ export class SimulationResult {
   }
 
   /**
-   * The result as plain JSON (what `cdk8s-sidecars simulate --format json` prints): `rows`, `final`, `stuck`,
-   * `containers` (absent times are `null`), `plan`, `notes`.
+   * The result as plain JSON (what `cdk8s-sidecars simulate --format json` prints): `rows`, `final` (with `deleted`,
+   * `reason`, `jobFailureReason`), `stuck`, `containers` (absent times and reasons are `null`), `plan`, `notes`.
    */
   public toJson(): any {
     const containers: Record<string, any> = {};
-    for (const [name, c] of Object.entries(this.containers)) {
+    for (const [name, c] of Object.entries(this._containers)) {
       containers[name] = {
         role: c.role,
         startedAt: c.startedAt ?? null,
@@ -172,40 +230,59 @@ export class SimulationResult {
         stateReason: c.stateReason ?? null,
       };
     }
-    const f = this.finalState;
+    const f = this._final;
     return {
       pod: this.podName,
       kubernetesVersion: this.kubernetesVersion,
       horizon: this.horizon,
-      rows: this.rows.map(r => ({ at: r.at, ready: r.ready, status: r.status, restarts: r.restarts })),
-      final: { at: f.at, phase: f.phase, ready: f.ready, status: f.status, restarts: f.restarts },
+      rows: this._rows.map(r => ({ at: r.at, ready: r.ready, status: r.status, restarts: r.restarts })),
+      final: {
+        at: f.at,
+        phase: f.phase,
+        ready: f.ready,
+        status: f.status,
+        restarts: f.restarts,
+        deleted: f.deleted,
+        reason: f.reason ?? null,
+        jobFailureReason: f.jobFailureReason ?? null,
+      },
       stuck: this.stuck,
       rejectedByApiServer: this.rejectedByApiServer,
       containers,
-      plan: [...this.plan],
-      notes: [...this.notes],
+      plan: [...this._plan],
+      notes: [...this._notes],
     };
   }
 
   /** The result as text: a `kubectl get pods -w` table, the plan, notes and the final state. */
   public toText(): string {
     const table = [['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE']];
-    for (const r of this.rows) {
+    for (const r of this._rows) {
       const restarts = r.restarts > 0 && r.lastRestartAt !== undefined ? `${r.restarts} (${humanDuration(r.at - r.lastRestartAt)} ago)` : `${r.restarts}`;
       table.push([this.podName, r.ready, r.status, restarts, humanDuration(r.at)]);
     }
     const lines: string[] = [formatTable(table).trimEnd(), ''];
     lines.push(`Plan (Kubernetes ${this.kubernetesVersion}):`);
-    for (const p of this.plan) lines.push(`  - ${p}`);
-    if (this.notes.length > 0) {
+    for (const p of this._plan) lines.push(`  - ${p}`);
+    if (this._notes.length > 0) {
       lines.push('Notes:');
-      for (const n of this.notes) lines.push(`  - ${n}`);
+      for (const n of this._notes) lines.push(`  - ${n}`);
     }
-    const f = this.finalState;
-    const how = f.terminal ? 'terminal' : this.stuck ? 'stuck' : `not terminal at the horizon (${formatSeconds(this.horizon)})`;
-    lines.push(`Final: phase ${f.phase}, ${f.ready} ${f.status}, ${f.restarts} restart(s), since ${formatSeconds(f.at)} (${how})`);
+    const f = this._final;
+    if (f.deleted) {
+      const by = f.jobFailureReason !== undefined ? `the Job controller deleted it: the Job failed with reason ${f.jobFailureReason}` : 'it was deleted';
+      lines.push(`Final: pod deleted, gone since ${formatSeconds(f.at)} (${by}); last row ${f.ready} ${f.status}, ${f.restarts} restart(s); last phase ${f.phase}`);
+    } else {
+      const how = f.terminal ? 'terminal' : this.stuck ? 'stuck' : `not terminal at the horizon (${formatSeconds(this.horizon)})`;
+      const reason = f.reason !== undefined ? ` (reason ${f.reason})` : '';
+      lines.push(`Final: phase ${f.phase}${reason}, ${f.ready} ${f.status}, ${f.restarts} restart(s), since ${formatSeconds(f.at)} (${how})`);
+    }
     return lines.join('\n') + '\n';
   }
+}
+
+function copyTimeline(c: ContainerTimeline): ContainerTimeline {
+  return { ...c, runs: c.runs.map(r => ({ ...r })) };
 }
 
 function flattenObjects(manifests: any[]): any[] {
@@ -258,6 +335,8 @@ function simulateTemplate(obj: any, ref: PodTemplateRef, options: SimulateOption
   const behaviors = normalizeBehaviors(options.behaviors, names, 'behaviors');
   const v = options.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
   const version = { major: v.major, minor: v.minor };
+  const versionProblem = kubernetesVersionProblem(version);
+  if (versionProblem) throw new SimulationInputError(`'kubernetesVersion' ${versionProblem}, got ${formatMinorVersion(version)}`);
   const podName = options.podName ?? podNameOf(obj);
   const out = runEngine({
     spec,
@@ -266,10 +345,11 @@ function simulateTemplate(obj: any, ref: PodTemplateRef, options: SimulateOption
     podName,
     behaviors,
     version,
-    featureGate: options.sidecarFeatureGate ?? false,
+    featureGate: options.sidecarContainersFeatureGate ?? false,
     until,
     deleteAt: options.deleteAt,
     deletionGracePeriod: options.deletionGracePeriod,
+    finalizers: Array.isArray(ref.metadata?.finalizers) ? ref.metadata.finalizers.filter((f: unknown) => typeof f === 'string') : [],
   });
   return SimulationResult._of(podName, formatMinorVersion(version), until, out);
 }

@@ -120,11 +120,12 @@ export interface SimulateOptions {
   readonly kubernetesVersion?: KubernetesVersion;
 
   /**
-   * The `SidecarContainers` feature gate is enabled (only matters on 1.28, where it is off by default).
+   * Whether the `SidecarContainers` feature gate is enabled on the cluster. Only matters on Kubernetes 1.28, where it
+   * is off by default (the same option as `LintOptions.sidecarContainersFeatureGate`).
    *
    * @default false
    */
-  readonly sidecarFeatureGate?: boolean;
+  readonly sidecarContainersFeatureGate?: boolean;
 
   /**
    * Horizon of the simulation, in seconds: nothing after this time is simulated.
@@ -142,7 +143,9 @@ export interface SimulateOptions {
   readonly resource?: string;
 
   /**
-   * Delete the pod (`kubectl delete pod`) at this time, in seconds.
+   * Delete the pod (`kubectl delete pod`) at this time, in seconds. STATUS shows `Terminating` while its containers
+   * stop; once the last one has stopped the pod object is gone (`SimulationFinal.deleted`). A pod that already
+   * finished is removed at once.
    *
    * @default - the pod is not deleted
    */
@@ -235,10 +238,12 @@ export enum SimulationEventKind {
   POD_KILLING = 'PodKilling',
   /** `activeDeadlineSeconds` passed. */
   DEADLINE_EXCEEDED = 'DeadlineExceeded',
-  /** The pod was deleted. */
+  /** The pod was deleted (`deleteAt`, or by the Job controller when the Job's `activeDeadlineSeconds` passed). */
   POD_DELETED = 'PodDeleted',
   /** The pod reached a terminal phase. */
   POD_TERMINAL = 'PodTerminal',
+  /** Every container of the deleted pod has stopped: the pod object is removed (it no longer exists). */
+  POD_REMOVED = 'PodRemoved',
 }
 
 /** One line of `kubectl get pods -w`: printed whenever READY, STATUS or RESTARTS changes. */
@@ -259,20 +264,57 @@ export interface SimulationRow {
   readonly lastRestartAt?: number;
 }
 
-/** Where the pod ended at the horizon. */
+/**
+ * Where the pod ended at the horizon.
+ *
+ * Two different deadlines can end a pod, and they end it differently:
+ * - the pod's own `spec.activeDeadlineSeconds`: the kubelet fails the pod — `phase` Failed, `reason` and STATUS
+ *   `DeadlineExceeded` — and stops its containers; the pod object stays (`deleted` false);
+ * - a Job's `spec.activeDeadlineSeconds` (our SidecarJob / SidecarCronJob always set one): the Job fails with reason
+ *   `DeadlineExceeded` (`jobFailureReason`) and the Job controller deletes the pod: STATUS stays `Terminating` while its
+ *   containers stop, then the pod object is gone (`deleted` true).
+ */
 export interface SimulationFinal {
-  /** Seconds since creation when the pod reached this state (the time of the last row). */
+  /**
+   * Seconds since creation when the pod reached this state: the time of the last row or, for a deleted pod, the moment
+   * its object was removed (when its last container had stopped).
+   */
   readonly at: number;
-  /** `status.phase`. */
+  /**
+   * `status.phase`. For a deleted pod: the terminal phase the kubelet records once every container has stopped, just
+   * before the object is removed (Succeeded iff every regular container exited 0).
+   */
   readonly phase: SimulatedPodPhase;
-  /** The READY column. */
+  /** The READY column of the last row. */
   readonly ready: string;
-  /** The STATUS column. */
+  /**
+   * The STATUS column of the last row: for a deleted pod `Terminating` (its last row while it still existed), unless
+   * the pod had already failed or finished before the deletion.
+   */
   readonly status: string;
-  /** The RESTARTS column's count. */
+  /** The RESTARTS column's count of the last row. */
   readonly restarts: number;
-  /** The pod is Succeeded or Failed. */
+  /** The pod is Succeeded or Failed (a deleted pod is terminal). */
   readonly terminal: boolean;
+  /**
+   * The pod object no longer exists: it was deleted (`SimulateOptions.deleteAt`, or by the Job controller when the
+   * Job's `activeDeadlineSeconds` passed) and every container has stopped, so the kubelet and the API server removed it.
+   * `kubectl get pods` no longer lists it after `at`.
+   */
+  readonly deleted: boolean;
+  /**
+   * The pod's `status.reason`: `DeadlineExceeded` when the pod's own `activeDeadlineSeconds` passed.
+   *
+   * @default - no reason
+   */
+  readonly reason?: string;
+  /**
+   * Why the pod's Job failed during the simulation: `DeadlineExceeded` when the Job's `activeDeadlineSeconds` passed
+   * (the Job gets condition `Failed` with that reason, and the Job controller deletes the pod: see `deleted`).
+   *
+   * @default - the Job did not fail, or the workload is not a Job
+   */
+  readonly jobFailureReason?: string;
 }
 
 /** One run of a container (one process, between a start and an exit). */

@@ -5,6 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Cron, Testing } from 'cdk8s';
+import * as ts from 'typescript';
 import { ctr, fixture, fixtureAll, pod, sidecar } from './helpers';
 import { Sidecar, SidecarCronJob, StartupGate } from '../../src';
 import { SimulatedContainerRole, SimulatedContainerState, SimulatedPodPhase, SimulationEventKind, Simulator } from '../../src/simulate';
@@ -65,11 +66,34 @@ describe('our constructs, simulated from Testing.synth (docs/simulator.md exampl
         app: { needs: ['proxy'], exitAfter: 30 },
       },
     });
-    expect(result.container('app').startedAt).toBeGreaterThanOrEqual(result.container('proxy').readyAt!);
-    expect(result.startedAfterServing('app', 'proxy')).toBe(true);
-    expect(result.container('app').startedAt! - result.container('proxy').servingAt!).toBeLessThanOrEqual(1);
+    expect(result.startedAfterServing('app', 'proxy')).toBe(true); // no start-up race
     expect(result.finalState).toMatchObject({ phase: SimulatedPodPhase.SUCCEEDED, status: 'Completed' });
     expect(result.stuck).toBe(false);
+    // beyond the docs example
+    expect(result.container('app').startedAt! - result.container('proxy').servingAt!).toBeLessThanOrEqual(1);
+  });
+
+  test('the docs example checks startedAfterServing, not the kubelet\'s readiness', () => {
+    const doc = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'simulator.md'), 'utf8');
+    const example = /## Library API[\s\S]*?```ts\n([\s\S]*?)```/.exec(doc)![1];
+    expect(example).toContain("expect(result.startedAfterServing('app', 'proxy')).toBe(true);");
+    expect(example).not.toMatch(/readyAt|startedAfterReady/);
+  });
+
+  test('SidecarCronJob renders a Job activeDeadlineSeconds: a sidecar that never gets ready ends with the pod deleted, not Init:CrashLoopBackOff', () => {
+    const chart = Testing.chart();
+    new SidecarCronJob(chart, 'report', {
+      schedule: Cron.daily(),
+      containers: [{ name: 'app', image: 'acme/report:1.0.0' }],
+      sidecars: [new Sidecar({ name: 'proxy', image: 'acme/proxy:2.0.1', portNumber: 8081, startupGate: StartupGate.httpGet('/ready') })],
+    });
+    const manifests = Testing.synth(chart);
+    const deadline = manifests.find(m => m.kind === 'CronJob').spec.jobTemplate.spec.activeDeadlineSeconds;
+    expect(typeof deadline).toBe('number');
+    const result = Simulator.simulateManifests(manifests, { behaviors: { proxy: { failsStartup: true } }, until: deadline + 3600 });
+    expect(result.finalState).toMatchObject({ at: deadline, status: 'Terminating', deleted: true, terminal: true, jobFailureReason: 'DeadlineExceeded' });
+    expect(result.statusSequence().filter(x => x.endsWith('Terminating'))).toHaveLength(1);
+    expect(result.rows[result.rows.length - 1].status).toBe('Terminating');
   });
 });
 
@@ -105,7 +129,7 @@ describe('SimulationResult', () => {
   test('toJson() is the CLI JSON shape', () => {
     const json = result.toJson();
     expect(json.rows[0]).toEqual({ at: 0, ready: '0/2', status: 'Pending', restarts: 0 });
-    expect(json.final).toEqual({ at: 6, phase: 'Succeeded', ready: '0/2', status: 'Completed', restarts: 0 });
+    expect(json.final).toEqual({ at: 6, phase: 'Succeeded', ready: '0/2', status: 'Completed', restarts: 0, deleted: false, reason: null, jobFailureReason: null });
     expect(json.stuck).toBe(false);
     expect(json.containers['sidecar-user']).toMatchObject({ startedAt: 5, readyAt: 5, servingAt: 5, exitedAt: 6, exitCode: 0, restarts: 0 });
     expect(JSON.parse(JSON.stringify(json))).toEqual(json);
@@ -138,6 +162,84 @@ describe('SimulationResult', () => {
     });
     expect(r2.stuck).toBe(false);
     expect(r2.finalState.status).toBe('Init:CrashLoopBackOff');
+  });
+});
+
+describe('SimulationResult does not leak its internals (style guide: no mutable public arrays)', () => {
+  test('rows, events, plan, notes, containers, finalState and container() are copies', () => {
+    const r = Simulator.simulate(fixture('seed-fixed.yaml'), { behaviors: { 'sidecar-user': { exitAfter: 1 } } });
+    const snapshot = () => JSON.stringify([r.rows, r.events, r.plan, r.notes, r.containers, r.finalState, r.toJson()]);
+    const before = snapshot();
+    r.rows.push({ at: 99, ready: '9/9', status: 'X', restarts: 9 });
+    (r.rows[0] as any).status = 'X';
+    r.events.length = 0;
+    (r.events[0] as any) = undefined;
+    r.plan.push('x');
+    r.notes.push('x');
+    r.containers['sidecar-user'].runs.push({ startedAt: 99 });
+    delete (r.containers as any)['slow-sidecar'];
+    (r.containers['sidecar-user'] as any).restarts = 9;
+    r.container('sidecar-user').runs.length = 0;
+    (r.finalState as any).status = 'X';
+    expect(snapshot()).toBe(before);
+    expect(r.statusSequence()[0]).toBe('0/2 Pending');
+    expect(r.rows).not.toBe(r.rows);
+  });
+
+  test('the container() lookup does not find inherited properties', () => {
+    const r = Simulator.simulate(pod({ containers: [ctr('a')] }));
+    expect(() => r.container('toString')).toThrow("no container 'toString' in the simulated pod (containers: a)");
+  });
+});
+
+/** Public methods (and constructors) of the exported classes in src/simulate, with their TSDoc @param names. */
+interface MethodDoc {
+  readonly where: string;
+  readonly params: string[];
+  readonly documented: string[];
+  readonly doc: string;
+}
+
+function publicMethodDocs(): MethodDoc[] {
+  const dir = path.join(__dirname, '..', '..', 'src', 'simulate');
+  const out: MethodDoc[] = [];
+  for (const file of fs.readdirSync(dir).filter(f => f.endsWith('.ts') && !f.startsWith('_'))) {
+    const source = ts.createSourceFile(file, fs.readFileSync(path.join(dir, file), 'utf8'), ts.ScriptTarget.Latest, true);
+    for (const stmt of source.statements) {
+      if (!ts.isClassDeclaration(stmt) || !stmt.modifiers?.some(m => m.kind === ts.SyntaxKind.ExportKeyword)) continue;
+      for (const member of stmt.members) {
+        if (!ts.isMethodDeclaration(member) && !ts.isConstructorDeclaration(member)) continue;
+        if (member.modifiers?.some(m => m.kind === ts.SyntaxKind.PrivateKeyword || m.kind === ts.SyntaxKind.ProtectedKeyword)) continue;
+        const doc = ts.getJSDocCommentsAndTags(member).map(d => d.getText()).join('\n');
+        if (doc.includes('@internal')) continue;
+        const name = ts.isConstructorDeclaration(member) ? 'constructor' : member.name.getText();
+        out.push({
+          where: `${file} ${stmt.name?.text}.${name}`,
+          params: member.parameters.map(p => p.name.getText()),
+          documented: ts.getJSDocTags(member).filter(ts.isJSDocParameterTag).filter(t => (ts.getTextOfJSDocComment(t.comment) ?? '').trim() !== '').map(t => t.name.getText()),
+          doc,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+describe('TSDoc of the public API (API.md)', () => {
+  test('every parameter of every public method in src/simulate has a non-empty @param', () => {
+    const methods = publicMethodDocs();
+    expect(methods.map(m => m.where)).toEqual(expect.arrayContaining(['simulator.ts Simulator.simulate', 'simulator.ts SimulationResult.startedAfterServing']));
+    for (const m of methods) {
+      expect({ method: m.where, params: m.params }).toEqual({ method: m.where, params: m.documented });
+    }
+  });
+
+  test('startedAfterReady and startedAfterServing explain how they differ', () => {
+    const docs = Object.fromEntries(publicMethodDocs().map(m => [m.where.split('.').pop(), m.doc]));
+    expect(docs.startedAfterReady).toContain('startedAfterServing');
+    expect(docs.startedAfterReady).toMatch(/without a startupProbe[\s\S]*ready[\s\S]*the moment its process runs/);
+    expect(docs.startedAfterServing).toContain('startedAfterReady');
+    expect(docs.startedAfterServing).toMatch(/without\s+\*?\s*a startupProbe/);
   });
 });
 

@@ -288,7 +288,7 @@ describe(`${E2E}: termination`, () => {
       initContainers: [ctr('init-1'), sidecar('restartable-init-1'), sidecar('restartable-init-2')],
       containers: [ctr('regular-1')],
     }), { behaviors: { 'init-1': { exitAfter: 600, stopAfter: 600 } }, deleteAt: 2, deletionGracePeriod: 3 });
-    expect(result.finalState.terminal).toBe(true);
+    expect(result.finalState).toMatchObject({ terminal: true, deleted: true, status: 'Terminating' });
     expect(result.finalState.at - 2).toBeLessThan(5);
     expect(result.statusSequence()).toContain('0/3 Terminating');
   });
@@ -304,18 +304,33 @@ describe(`${E2E}: termination`, () => {
       containers: [ctr('regular-1')],
     }), { behaviors: { 'init-1': { exitAfter: 1 }, 'restartable-init-2': { failsStartup: true, stopAfter: 1 } }, deleteAt: 10 });
     expect(result.container('restartable-init-3').startedAt).toBeUndefined();
-    expect(result.finalState.terminal).toBe(true);
+    expect(result.finalState).toMatchObject({ terminal: true, deleted: true, status: 'Terminating' });
     expect(result.finalState.at - 10).toBeLessThan(61);
   });
 
+  // The e2e pod has a finalizer so that its terminal status can be read after the deletion: the object stays, and
+  // printPod no longer shows Terminating once the phase is terminal (§3.2 step 4).
   test('§6.20 It("should mark pod as succeeded if any of the restartable init containers have terminated with non-zero exit code")', () => {
-    const result = Simulator.simulate(threeSidecars(), {
+    const manifest = threeSidecars();
+    manifest.metadata.finalizers = ['test/finalizer'];
+    const result = Simulator.simulate(manifest, {
       behaviors: { 'restartable-init-2': { stopExitCode: 1 } },
       deleteAt: 10,
     });
     expect(result.container('regular-1')).toMatchObject({ exitCode: 0, stateReason: 'Completed' });
     expect(result.container('restartable-init-2')).toMatchObject({ exitCode: 1, stateReason: 'Error' });
-    expect(result.finalState).toMatchObject({ phase: SimulatedPodPhase.SUCCEEDED, status: 'Completed' });
+    expect(result.statusSequence().slice(-2)).toEqual(['0/4 Terminating', '0/4 Completed']);
+    expect(result.finalState).toMatchObject({ phase: SimulatedPodPhase.SUCCEEDED, status: 'Completed', deleted: false });
+    expect(result.notes.some(n => n.includes('finalizers (test/finalizer) keep the object'))).toBe(true);
+  });
+
+  test('§6.20 without a finalizer: the same deletion ends with the pod gone, Terminating to the end, phase Succeeded', () => {
+    const result = Simulator.simulate(threeSidecars(), {
+      behaviors: { 'restartable-init-2': { stopExitCode: 1 } },
+      deleteAt: 10,
+    });
+    expect(result.statusSequence().slice(-1)).toEqual(['0/4 Terminating']);
+    expect(result.finalState).toMatchObject({ at: 10, phase: SimulatedPodPhase.SUCCEEDED, status: 'Terminating', deleted: true, terminal: true });
   });
 
   test('§6.21 "... terminated with non-zero exit code by prestop hook": the pod Succeeds, every sidecar 0/Completed', () => {

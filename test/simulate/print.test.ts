@@ -82,6 +82,14 @@ describe('printPod (§3.2)', () => {
     expect(printPod(view({ phase: 'Running', deleting: true, containerStatuses: [running('m')] })).status).toBe('Terminating');
     expect(printPod(view({ phase: 'Succeeded', deleting: true, containerStatuses: [terminated('m', 0)] })).status).toBe('Completed');
     expect(printPod(view({ phase: 'Failed', reason: 'DeadlineExceeded', containerStatuses: [terminated('m', 137)] })).status).toBe('DeadlineExceeded');
+    expect(printPod(view({ phase: 'Pending', deleting: true, initContainerCount: 1, restartableInitContainerCount: 1, initContainerStatuses: [waiting('s', 'CrashLoopBackOff', true)], containerStatuses: [waiting('m')] })).status).toBe('Terminating');
+  });
+
+  test('§3.2 step 4: a deleted pod whose status.reason is NodeLost shows Unknown, whatever its phase; not deleted: the reason (step 1)', () => {
+    expect(printPod(view({ phase: 'Running', reason: 'NodeLost', deleting: true, containerStatuses: [running('m')] })).status).toBe('Unknown');
+    expect(printPod(view({ phase: 'Failed', reason: 'NodeLost', deleting: true, containerStatuses: [terminated('m', 137)] })).status).toBe('Unknown');
+    expect(printPod(view({ phase: 'Running', reason: 'NodeLost', containerStatuses: [running('m')] })).status).toBe('NodeLost');
+    expect(printPod(view({ phase: 'Pending', reason: 'NodeLost' })).status).toBe('NodeLost');
   });
 });
 

@@ -77,7 +77,7 @@ describe('seed variant 4: native sidecar with a startupProbe (the fix)', () => {
       '6 1/2 Completed 0',
       '6 0/2 Completed 0',
     ]);
-    expect(result.finalState).toEqual({ at: 6, phase: SimulatedPodPhase.SUCCEEDED, ready: '0/2', status: 'Completed', restarts: 0, terminal: true });
+    expect(result.finalState).toEqual({ at: 6, phase: SimulatedPodPhase.SUCCEEDED, ready: '0/2', status: 'Completed', restarts: 0, terminal: true, deleted: false });
     expect(result.startedAfterServing('sidecar-user', 'slow-sidecar')).toBe(true);
     expect(result.container('sidecar-user').startedAt).toBeGreaterThanOrEqual(result.container('slow-sidecar').readyAt!);
     // the sidecar is stopped after the app exited

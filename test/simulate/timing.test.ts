@@ -1,6 +1,6 @@
 /**
  * Timing rules: probes (first run at start + initialDelaySeconds, then every periodSeconds, Kubernetes defaults),
- * back-off (§2.6), activeDeadlineSeconds (§2.5, §3.3), the horizon and `stuck`.
+ * back-off (§2.6), activeDeadlineSeconds (§2.5, §3.3, §4.6), deletion (§3.2 step 4), the horizon and `stuck`.
  */
 import { ctr, eventTimes, fixture, job, pod, probe, sidecar, timeline } from './helpers';
 import { SimulatedPodPhase, SimulationEventKind, Simulator } from '../../src/simulate';
@@ -154,9 +154,29 @@ describe('activeDeadlineSeconds', () => {
     });
     const result = Simulator.simulate(manifest, { behaviors: { proxy: { failsStartup: true } } });
     expect(timeline(result)).toEqual(['0 0/2 Pending 0', '0 0/2 Init:0/1 0', '30 0/2 DeadlineExceeded 0']);
-    expect(result.finalState).toMatchObject({ at: 30, phase: SimulatedPodPhase.FAILED, status: 'DeadlineExceeded', terminal: true });
+    expect(result.finalState).toEqual({
+      at: 30,
+      phase: SimulatedPodPhase.FAILED,
+      ready: '0/2',
+      status: 'DeadlineExceeded',
+      restarts: 0,
+      terminal: true,
+      deleted: false,
+      reason: 'DeadlineExceeded',
+      jobFailureReason: undefined,
+    });
     expect(result.container('proxy').exitedAt).toBe(30);
     expect(eventTimes(result, SimulationEventKind.DEADLINE_EXCEEDED)).toEqual([30]);
+    expect(eventTimes(result, SimulationEventKind.POD_REMOVED)).toEqual([]);
+    expect(result.notes).toContain("at 30s the pod's own activeDeadlineSeconds (30s) passed: the kubelet failed the pod (phase Failed, status.reason DeadlineExceeded, STATUS DeadlineExceeded) and stopped its containers; the pod object stays");
+    expect(result.toText()).toContain('Final: phase Failed (reason DeadlineExceeded), 0/2 DeadlineExceeded, 0 restart(s), since 30s (terminal)');
+  });
+
+  test('pod activeDeadlineSeconds in a Job pod: the note tells it apart from the Job\'s own deadline', () => {
+    const result = Simulator.simulate(job({ activeDeadlineSeconds: 30, containers: [ctr('app')] }), { behaviors: { app: { exitAfter: 100 } } });
+    expect(result.finalState).toMatchObject({ phase: SimulatedPodPhase.FAILED, status: 'DeadlineExceeded', reason: 'DeadlineExceeded', deleted: false });
+    expect(result.finalState.jobFailureReason).toBeUndefined();
+    expect(result.notes.some(n => n.includes("the pod object stays. For the Job this is one failed pod (counted against backoffLimit; retries are not simulated), unlike the Job's own activeDeadlineSeconds, which fails the whole Job and deletes its pods"))).toBe(true);
   });
 
   test('pod activeDeadlineSeconds stops a running pod: READY drops while its containers exit', () => {
@@ -165,17 +185,58 @@ describe('activeDeadlineSeconds', () => {
     expect(result.finalState.phase).toBe(SimulatedPodPhase.FAILED);
   });
 
-  // After the deletion the never-started sidecar is Terminated with exit 0, which printPod's init walk counts as done,
-  // so the terminal pod shows the app's default waiting reason (derived from §3.2, not verified on a cluster).
-  test('Job activeDeadlineSeconds: the Job controller deletes the pod (Terminating), the pod ends Failed', () => {
+  // The review's case: before the fix the last row was `0/2 PodInitializing` (the never-started sidecar, Terminated
+  // with exit 0, counts as done in printPod's init walk once the phase is terminal).
+  test('Job activeDeadlineSeconds: the Job controller deletes the pod, Terminating until every container stopped, then the pod is gone', () => {
     const manifest = job({
       initContainers: [sidecar('proxy', { startupProbe: probe({ periodSeconds: 1, failureThreshold: 60 }) })],
       containers: [ctr('app')],
     }, { activeDeadlineSeconds: 20 });
     const result = Simulator.simulate(manifest, { behaviors: { proxy: { failsStartup: true, stopAfter: 1 } } });
-    expect(timeline(result)).toEqual(['0 0/2 Pending 0', '0 0/2 Init:0/1 0', '20 0/2 Terminating 0', '21 0/2 PodInitializing 0']);
-    expect(result.finalState).toMatchObject({ phase: SimulatedPodPhase.FAILED, terminal: true });
-    expect(result.notes.some(n => n.includes("Job's activeDeadlineSeconds passed"))).toBe(true);
+    expect(timeline(result)).toEqual(['0 0/2 Pending 0', '0 0/2 Init:0/1 0', '20 0/2 Terminating 0']);
+    expect(result.finalState).toEqual({
+      at: 21,
+      phase: SimulatedPodPhase.FAILED,
+      ready: '0/2',
+      status: 'Terminating',
+      restarts: 0,
+      terminal: true,
+      deleted: true,
+      reason: undefined,
+      jobFailureReason: 'DeadlineExceeded',
+    });
+    expect(result.container('proxy').exitedAt).toBe(21);
+    expect(eventTimes(result, SimulationEventKind.DEADLINE_EXCEEDED)).toEqual([20]);
+    expect(eventTimes(result, SimulationEventKind.POD_DELETED)).toEqual([20]);
+    expect(eventTimes(result, SimulationEventKind.POD_REMOVED)).toEqual([21]);
+    expect(result.notes).toContain("the Job controller deleted the pod: the Job failed with reason DeadlineExceeded (the Job's activeDeadlineSeconds passed at 20s; grace period 30s); STATUS was Terminating while its containers stopped; by 21s every container had stopped and the kubelet recorded phase Failed, and the pod object was removed");
+    expect(result.toText()).toContain('Final: pod deleted, gone since 21s (the Job controller deleted it: the Job failed with reason DeadlineExceeded); last row 0/2 Terminating, 0 restart(s); last phase Failed');
+    expect(result.toJson().final).toEqual({ at: 21, phase: 'Failed', ready: '0/2', status: 'Terminating', restarts: 0, deleted: true, reason: null, jobFailureReason: 'DeadlineExceeded' });
+  });
+
+  test('the review\'s CronJob: a sidecar that never becomes ready, --until 2h: crash loop, then Terminating at the Job deadline (3600s), then gone', () => {
+    const manifest = fixture('seed-fixed.yaml');
+    manifest.spec.jobTemplate.spec.activeDeadlineSeconds = 3600;
+    const result = Simulator.simulate(manifest, { behaviors: { 'slow-sidecar': { failsStartup: true } }, until: 7200 });
+    const statuses = result.rows.map(r => r.status);
+    expect(statuses.slice(0, 2)).toEqual(['Pending', 'Init:0/1']);
+    expect(statuses).toContain('Init:CrashLoopBackOff');
+    expect(statuses.indexOf('Terminating')).toBe(statuses.length - 1);
+    expect(result.rows[result.rows.length - 1].at).toBe(3600);
+    expect(result.finalState).toMatchObject({ at: 3600, status: 'Terminating', deleted: true, terminal: true, phase: SimulatedPodPhase.FAILED, jobFailureReason: 'DeadlineExceeded' });
+    expect(result.notes.some(n => n.startsWith('the Job controller deleted the pod: the Job failed with reason DeadlineExceeded'))).toBe(true);
+    expect(result.stuck).toBe(false);
+  });
+
+  test('a running Job pod hit by the Job deadline stays Terminating while the app and then the sidecar stop', () => {
+    const manifest = job({ initContainers: [sidecar('proxy')], containers: [ctr('app')] }, { activeDeadlineSeconds: 20 });
+    const result = Simulator.simulate(manifest, { behaviors: { app: { stopAfter: 2 }, proxy: { stopAfter: 1 } } });
+    expect(timeline(result)).toEqual([
+      '0 0/2 Pending 0', '0 0/2 Init:0/1 0', '0 1/2 PodInitializing 0', '0 2/2 Running 0',
+      '20 2/2 Terminating 0', '22 1/2 Terminating 0', '23 0/2 Terminating 0',
+    ]);
+    // the app exited 0 on SIGTERM: the kubelet records Succeeded for the pod, though the Job failed
+    expect(result.finalState).toMatchObject({ at: 23, phase: SimulatedPodPhase.SUCCEEDED, status: 'Terminating', deleted: true, jobFailureReason: 'DeadlineExceeded' });
   });
 
   test('a deadline after the pod finished changes nothing', () => {
@@ -183,6 +244,62 @@ describe('activeDeadlineSeconds', () => {
     manifest.spec.jobTemplate.spec.template.spec.activeDeadlineSeconds = 60;
     const result = Simulator.simulate(manifest, { behaviors: { 'slow-sidecar': { readyAfter: 5 }, 'sidecar-user': { exitAfter: 1 } } });
     expect(result.finalState).toMatchObject({ phase: SimulatedPodPhase.SUCCEEDED, status: 'Completed', at: 6 });
+  });
+});
+
+describe('deleteAt', () => {
+  const failing = () => {
+    const manifest = fixture('seed-fixed.yaml');
+    manifest.spec.jobTemplate.spec.activeDeadlineSeconds = 3600;
+    return manifest;
+  };
+
+  test('the review\'s case: deleted at 3s while the sidecar is not started: 0/2 Terminating, then gone (it ended 0/2 PodInitializing)', () => {
+    const result = Simulator.simulate(failing(), { behaviors: { 'slow-sidecar': { failsStartup: true } }, deleteAt: 3 });
+    expect(timeline(result)).toEqual(['0 0/2 Pending 0', '0 0/2 Init:0/1 0', '3 0/2 Terminating 0']);
+    expect(result.finalState).toEqual({
+      at: 3,
+      phase: SimulatedPodPhase.FAILED,
+      ready: '0/2',
+      status: 'Terminating',
+      restarts: 0,
+      terminal: true,
+      deleted: true,
+      reason: undefined,
+      jobFailureReason: undefined,
+    });
+    expect(result.notes).toContain('the pod was deleted at 3s (kubectl delete pod, grace period 30s); STATUS was Terminating while its containers stopped; by 3s every container had stopped and the kubelet recorded phase Failed, and the pod object was removed');
+    expect(result.toText()).toContain('Final: pod deleted, gone since 3s (it was deleted); last row 0/2 Terminating, 0 restart(s); last phase Failed');
+  });
+
+  test('a slow container keeps the pod Terminating; the pod is gone when it exits', () => {
+    const result = Simulator.simulate(pod({ containers: [ctr('app')] }), { behaviors: { app: { stopAfter: 10 } }, deleteAt: 5 });
+    expect(timeline(result).slice(-2)).toEqual(['5 1/1 Terminating 0', '15 0/1 Terminating 0']);
+    expect(result.finalState).toMatchObject({ at: 15, status: 'Terminating', deleted: true, phase: SimulatedPodPhase.SUCCEEDED });
+  });
+
+  test('a container still stopping at the horizon: the pod still exists, Terminating, not terminal', () => {
+    const result = Simulator.simulate(pod({ containers: [ctr('app')] }), { behaviors: { app: { stopAfter: 20 } }, deleteAt: 5, until: 10 });
+    expect(result.finalState).toMatchObject({ status: 'Terminating', deleted: false, terminal: false, phase: SimulatedPodPhase.RUNNING });
+    expect(result.notes).toContain('the pod was deleted at 5s (kubectl delete pod, grace period 30s); its containers were still stopping at the horizon (10s), so it still exists, Terminating');
+  });
+
+  test('deleting a pod that already finished removes it at once; its last row does not change', () => {
+    const manifest = fixture('seed-fixed.yaml');
+    const result = Simulator.simulate(manifest, { behaviors: { 'slow-sidecar': { readyAfter: 5 }, 'sidecar-user': { exitAfter: 1 } }, deleteAt: 10 });
+    expect(result.statusSequence().slice(-1)).toEqual(['0/2 Completed']);
+    expect(result.finalState).toMatchObject({ at: 10, phase: SimulatedPodPhase.SUCCEEDED, status: 'Completed', deleted: true });
+    expect(eventTimes(result, SimulationEventKind.POD_REMOVED)).toEqual([10]);
+    // after the horizon: not deleted
+    const later = Simulator.simulate(manifest, { behaviors: { 'slow-sidecar': { readyAfter: 5 }, 'sidecar-user': { exitAfter: 1 } }, deleteAt: 700 });
+    expect(later.finalState).toMatchObject({ at: 6, deleted: false });
+  });
+
+  test('deleted while the pod deadline is failing it: STATUS stays DeadlineExceeded (a Failed pod is never Terminating), then gone', () => {
+    const result = Simulator.simulate(pod({ activeDeadlineSeconds: 10, containers: [ctr('app')] }), { behaviors: { app: { stopAfter: 5 } }, deleteAt: 12 });
+    expect(timeline(result).slice(-2)).toEqual(['10 1/1 DeadlineExceeded 0', '15 0/1 DeadlineExceeded 0']);
+    expect(result.finalState).toMatchObject({ at: 15, status: 'DeadlineExceeded', reason: 'DeadlineExceeded', deleted: true });
+    expect(result.notes.some(n => n.includes('the pod had already failed (DeadlineExceeded), so STATUS did not change to Terminating'))).toBe(true);
   });
 });
 

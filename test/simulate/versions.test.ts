@@ -52,7 +52,7 @@ describe('Kubernetes 1.28 (alpha, feature gate SidecarContainers)', () => {
 
   test('with the gate, the seed fix works and the Job completes', () => {
     const result = Simulator.simulate(fixture('seed-fixed.yaml'), {
-      behaviors: SEED_BEHAVIORS, kubernetesVersion: KubernetesVersion.V1_28, sidecarFeatureGate: true,
+      behaviors: SEED_BEHAVIORS, kubernetesVersion: KubernetesVersion.V1_28, sidecarContainersFeatureGate: true,
     });
     expect(result.rejectedByApiServer).toBe(false);
     expect(result.finalState).toMatchObject({ phase: SimulatedPodPhase.SUCCEEDED, status: 'Completed' });
@@ -66,7 +66,7 @@ describe('Kubernetes 1.28 (alpha, feature gate SidecarContainers)', () => {
     }), {
       behaviors: { s1: { stopAfter: 5 }, s2: { stopAfter: 5 }, s3: { stopAfter: 5 }, app: { exitAfter: 5 } },
       kubernetesVersion: KubernetesVersion.V1_28,
-      sidecarFeatureGate: true,
+      sidecarContainersFeatureGate: true,
     });
     expect(eventTimes(result, SimulationEventKind.SIGTERM)).toEqual([5, 5, 5]);
     expect(eventTimes(result, SimulationEventKind.EXITED)).toEqual([5, 10, 10, 10]);
@@ -100,5 +100,18 @@ describe('Kubernetes 1.29+ (beta/GA)', () => {
     expect(on130.notes.some(n => n.includes('kubernetes#125880') && n.includes('early patch releases of 1.30'))).toBe(true);
     const on135 = Simulator.simulate(manifest, { kubernetesVersion: KubernetesVersion.V1_35, behaviors: { app: { exitAfter: 1 } } });
     expect(on135.notes.some(n => n.includes('kubernetes#125880'))).toBe(false);
+  });
+});
+
+describe('out-of-range versions are rejected', () => {
+  // KubernetesVersion itself refuses them; a plain object (JavaScript callers) is checked by the simulator
+  test.each([[2, 0], [0, 5], [1, 100], [1, 1.5]])('{ major: %s, minor: %s } → an error naming the range', (major, minor) => {
+    expect(() => Simulator.simulate(pod({ containers: [ctr('a')] }), { kubernetesVersion: { major, minor } as any }))
+      .toThrow(`'kubernetesVersion' must be a Kubernetes release from 1.0 to 1.99, like 1.29, got ${major}.${minor}`);
+  });
+
+  test('1.0 and 1.99 are accepted', () => {
+    expect(Simulator.simulate(pod({ containers: [ctr('a')] }), { kubernetesVersion: KubernetesVersion.of(0) }).kubernetesVersion).toBe('1.0');
+    expect(Simulator.simulate(pod({ containers: [ctr('a')] }), { kubernetesVersion: KubernetesVersion.of(99) }).kubernetesVersion).toBe('1.99');
   });
 });
