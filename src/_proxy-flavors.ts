@@ -53,6 +53,8 @@ export interface ProxyFlavor {
   readonly containerName: string;
   /** The construct that renders this proxy (for messages pointing users at the right class). */
   readonly constructName: string;
+  /** The database product, for messages (`Use AlloyDbProxySidecar for AlloyDB`). */
+  readonly productName: string;
   /** Config-file / env key of an instance (`instance-connection-name`, `instance-uri`); env: prefix + upper-snake. */
   readonly instanceConfigKey: string;
   /** The proxy only serves PostgreSQL (AlloyDB), so sockets and default ports are PostgreSQL's. */
@@ -87,6 +89,11 @@ export interface ProxyIamRoles {
   readonly connect: readonly string[];
   /** In addition, for automatic IAM database authentication. */
   readonly iamAuthn: readonly string[];
+  /**
+   * In addition, when the proxy impersonates a service account (`--impersonate-service-account`): roles that
+   * account needs on its own project (reference §4, cloud-sql-proxy README § Impersonation).
+   */
+  readonly impersonationTarget: readonly string[];
 }
 
 /** The parts of an instance identifier. */
@@ -170,8 +177,18 @@ export const SHUTDOWN_SUBCOMMAND = 'shutdown';
 /** Subcommands and flags that make the proxy binary do one thing and exit (not serve): both proxies share them. */
 export const ONE_SHOT_SUBCOMMANDS: readonly string[] = ['wait', SHUTDOWN_SUBCOMMAND, 'completion', 'help', '--help', '-h', '--version', '-v'];
 
+/**
+ * Default ports of the database engines: the Cloud SQL proxy gives a listener without `--port`/`?port=` its engine's
+ * port (after an API lookup), the AlloyDB proxy defaults to PostgreSQL's (reference §2.1, §5). The only copy.
+ */
+export const ENGINE_DEFAULT_PORTS = {
+  postgres: 5432,
+  mysql: 3306,
+  sqlServer: 1433,
+} as const;
+
 /** Name of the Postgres socket file inside the per-instance socket directory. */
-export const POSTGRES_SOCKET_FILE = '.s.PGSQL.5432';
+export const POSTGRES_SOCKET_FILE = `.s.PGSQL.${ENGINE_DEFAULT_PORTS.postgres}`;
 
 /** Linux `sun_path` holds 108 bytes including the terminating NUL: longer socket paths cannot be bound. */
 export const MAX_UNIX_SOCKET_PATH = 107;
@@ -192,6 +209,12 @@ export const GCP_ROLES = {
 
 /** The Kubernetes ServiceAccount annotation that maps it to a Google service account (GKE Workload Identity). */
 export const GKE_GSA_ANNOTATION = 'iam.gke.io/gcp-service-account';
+
+/**
+ * Automatic IAM database authentication: the database user of a service account is truncated to this many
+ * characters (PostgreSQL: the email without `.gserviceaccount.com`; MySQL: the part before `@`). Reference §4.
+ */
+export const IAM_DB_USER_MAX_LENGTH = { postgres: 63, mysql: 32 } as const;
 
 /**
  * Our constructs' defaults (not the binaries'). Each has its reason, with sources from
@@ -233,6 +256,41 @@ const DOMAIN_PROJECT = `(?:[a-z][a-z0-9.-]*[a-z0-9]:)?${PROJECT_ID}`;
 
 /** A Google Cloud project id (6-30 characters), optionally legacy domain-scoped (`example.com:project`). */
 export const GCP_PROJECT_ID = new RegExp(`^${DOMAIN_PROJECT}$`);
+
+/** A Google Cloud project id that is not domain-scoped. */
+export const GCP_PLAIN_PROJECT_ID = new RegExp(`^${PROJECT_ID}$`);
+
+const SA_ACCOUNT_ID = '[a-z][a-z0-9-]{4,28}[a-z0-9]';
+const DNS_DOMAIN = '[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+';
+
+/**
+ * A user-managed Google service account email: `NAME@PROJECT.iam.gserviceaccount.com` (account ids have 6-30
+ * characters), or for a legacy domain-scoped project `example.com:project`, `NAME@project.example.com.iam.gserviceaccount.com`:
+ * the domain follows the project. The reference (§3, §4) does not give the domain-scoped form; it is the form of
+ * real accounts such as `status@skia-buildbots.google.com.iam.gserviceaccount.com` (project
+ * `google.com:skia-buildbots`). An email never contains `:`. Groups: account id, project, domain.
+ */
+export const GCP_SERVICE_ACCOUNT_EMAIL = new RegExp(`^(${SA_ACCOUNT_ID})@(${PROJECT_ID})(?:\\.(${DNS_DOMAIN}))?\\.iam\\.gserviceaccount\\.com$`);
+
+/** The parts of a service account email. */
+export interface ParsedServiceAccountEmail {
+  /** The account id, before `@`. */
+  readonly accountId: string;
+  /** The project id, `example.com:project` for a domain-scoped project. */
+  readonly project: string;
+}
+
+/**
+ * The account id and project of a service account email, or undefined when `email` is not one.
+ * @param email any value
+ */
+export function parseServiceAccountEmail(email: unknown): ParsedServiceAccountEmail | undefined {
+  if (typeof email !== 'string') return undefined;
+  const m = GCP_SERVICE_ACCOUNT_EMAIL.exec(email);
+  if (!m) return undefined;
+  return { accountId: m[1], project: m[3] ? `${m[3]}:${m[2]}` : m[2] };
+}
+
 const REGION = '[a-z]+-[a-z]+[0-9]+';
 const RESOURCE_NAME = '[a-z](?:[a-z0-9-]*[a-z0-9])?';
 
@@ -287,6 +345,7 @@ export const CLOUD_SQL_PROXY: ProxyFlavor = {
   shutdownSince: '2.20.0',
   containerName: 'cloud-sql-proxy',
   constructName: 'CloudSqlProxySidecar',
+  productName: 'Cloud SQL',
   instanceConfigKey: 'instance-connection-name',
   postgresOnly: false,
   instanceNoun: 'instance connection name',
@@ -301,7 +360,12 @@ export const CLOUD_SQL_PROXY: ProxyFlavor = {
     shutdown: '2.20.0',
   },
   droppedVariants: { bullseye: '2.22.0', bookworm: '2.24.0' },
-  iamRoles: { connect: ['roles/cloudsql.client'], iamAuthn: ['roles/cloudsql.instanceUser'] },
+  iamRoles: {
+    connect: ['roles/cloudsql.client'],
+    iamAuthn: ['roles/cloudsql.instanceUser'],
+    // "The impersonated service account must have the Service Usage Consumer and Cloud SQL Client permissions" (§4)
+    impersonationTarget: [GCP_ROLES.serviceUsageConsumer],
+  },
   looksLike: /^[^/:?]+(:[^/:?]+)?:[^/:?]+:[^/:?]+$/,
   parseInstance: (id: string) => {
     const m = CLOUD_SQL_CONNECTION_NAME.exec(id);
@@ -322,7 +386,7 @@ export const ALLOYDB_PROXY: ProxyFlavor = {
   imagePathPatterns: [/(^|\/)alloydb-connectors\/alloydb-auth-proxy(:|@|$)/, /(^|\/)alloydb-auth-proxy(:|@|$)/],
   envPrefix: 'ALLOYDB_PROXY_',
   defaultIpType: 'private',
-  defaultPort: 5432,
+  defaultPort: ENGINE_DEFAULT_PORTS.postgres,
   flags: {
     exitZeroOnSigterm: '--exit-zero-sigterm',
     ipTypeFlags: { public: '--public-ip', psc: '--psc' },
@@ -336,6 +400,7 @@ export const ALLOYDB_PROXY: ProxyFlavor = {
   shutdownSince: '1.14.0',
   containerName: 'alloydb-auth-proxy',
   constructName: 'AlloyDbProxySidecar',
+  productName: 'AlloyDB',
   instanceConfigKey: 'instance-uri',
   postgresOnly: true,
   instanceNoun: 'instance URI',
@@ -343,8 +408,10 @@ export const ALLOYDB_PROXY: ProxyFlavor = {
   featureSince: { shutdown: '1.14.0' },
   droppedVariants: { bullseye: '1.14.0', bookworm: '1.15.0' },
   iamRoles: {
-    connect: ['roles/alloydb.client', 'roles/serviceusage.serviceUsageConsumer'],
+    connect: ['roles/alloydb.client', GCP_ROLES.serviceUsageConsumer],
     iamAuthn: ['roles/alloydb.databaseUser'],
+    // every AlloyDB principal needs Service Usage Consumer already (connect)
+    impersonationTarget: [],
   },
   looksLike: /^\/?projects\/[^/]+\/locations\/[^/]+\/clusters\//,
   parseInstance: (id: string) => {
@@ -363,7 +430,10 @@ export const LEGACY_CLOUD_SQL_PROXY_IMAGE = /(^|\/)cloudsql-docker\/gce-proxy(:|
 
 export const PROXY_FLAVORS: readonly ProxyFlavor[] = [CLOUD_SQL_PROXY, ALLOYDB_PROXY];
 
-/** The proxy flavour an image belongs to, or undefined. */
+/**
+ * The proxy flavour an image belongs to, or undefined.
+ * @param image an image reference
+ */
 export function proxyFlavorOfImage(image: string | undefined): ProxyFlavor | undefined {
   if (!image) return undefined;
   return PROXY_FLAVORS.find(f => f.imagePathPatterns.some(p => p.test(image)));

@@ -10,9 +10,9 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { dnsLabelProblem, propError, wholeSeconds } from './_errors';
 import {
-  COMMON_FLAGS, CREDENTIAL_FLAGS, GCP_PROJECT_ID, GCP_ROLES, INSTANCE_QUERY_KEYS, LEGACY_CLOUD_SQL_PROXY_IMAGE, MAX_UNIX_SOCKET_PATH,
-  POSTGRES_SOCKET_FILE, PROXY_BINARY_DEFAULTS, PROXY_CONSTRUCT_DEFAULTS, PROXY_FLAVORS, ProxyFlavor, proxyFlavorOfImage,
-  SHORT_FLAGS, SHUTDOWN_SUBCOMMAND,
+  ALLOYDB_PROXY, CLOUD_SQL_PROXY, COMMON_FLAGS, CREDENTIAL_FLAGS, GCP_PROJECT_ID, GCP_ROLES, GCP_SERVICE_ACCOUNT_EMAIL, INSTANCE_QUERY_KEYS,
+  LEGACY_CLOUD_SQL_PROXY_IMAGE, MAX_UNIX_SOCKET_PATH, parseServiceAccountEmail, POSTGRES_SOCKET_FILE, PROXY_BINARY_DEFAULTS,
+  PROXY_CONSTRUCT_DEFAULTS, PROXY_FLAVORS, ProxyFlavor, proxyFlavorOfImage, SHORT_FLAGS, SHUTDOWN_SUBCOMMAND,
 } from './_proxy-flavors';
 import { sidecarsOf } from './_workload-sidecars';
 import type { AuthProxySidecarOptions, GcpRoleGrant, ProxyEndpoint } from './auth-proxy-sidecar';
@@ -23,7 +23,7 @@ const D = PROXY_CONSTRUCT_DEFAULTS;
 
 /** One instance, as the public class read it from its props. */
 export interface ProxyInstanceInput {
-  /** Prop path of the identifier, for errors (`instanceConnectionName`, `instances[1].connectionName`). */
+  /** Prop path of the identifier, for errors (`instanceConnectionName`, `instances[1].instanceConnectionName`). */
   readonly idProp: string;
   /** Prefix of the instance's other props (`''` for the single-instance props, `instances[1].`). */
   readonly prefix: string;
@@ -65,8 +65,14 @@ export interface InstanceSource {
 
 /**
  * Turn a class's single-instance props or its `instances` entries into `ProxyInstanceInput`s.
- * @param idKey the identifier's key inside an `instances` entry (`connectionName`, `instanceUri`)
+ * @param flavor the proxy
+ * @param options the class's props (for the sidecar-wide defaults)
+ * @param singleProp the single-instance identifier prop (`instanceConnectionName`, `instanceUri`)
+ * @param idKey the identifier's key inside an `instances` entry (the same name as `singleProp`)
+ * @param single the single-instance props, or undefined
+ * @param multi the raw `instances` value
  * @param ipTypeKeyOf the flavour IP type key of a public enum value
+ * @param defaultIpType the sidecar-wide `ipType` (raw)
  */
 export function collectInstances(flavor: ProxyFlavor, options: AuthProxySidecarOptions, singleProp: string, idKey: string,
   single: InstanceSource | undefined, multi: unknown, ipTypeKeyOf: (raw: unknown) => string,
@@ -82,7 +88,7 @@ export function collectInstances(flavor: ProxyFlavor, options: AuthProxySidecarO
       enginePort: src.engine?.port,
       engineLabel: src.engine?.label,
       engineProp: src.engine ? `${prefix}engine` : undefined,
-      postgres: flavor.defaultPort === 5432 && !src.engine ? true : src.engine?.postgres,
+      postgres: flavor.postgresOnly ? true : src.engine?.postgres,
       sqlServer: src.engine?.sqlServer,
       ipType: ipTypeRaw === undefined ? flavor.defaultIpType : ipTypeKeyOf(ipTypeRaw),
       ipTypeProp: src.ipType !== undefined ? `${prefix}ipType` : 'ipType',
@@ -103,9 +109,8 @@ export function collectInstances(flavor: ProxyFlavor, options: AuthProxySidecarO
 
 /** What a public class hands to `planProxy`. */
 export interface ProxyInputs {
+  /** The proxy; its `constructName` names the public class in messages. */
   readonly flavor: ProxyFlavor;
-  /** Public class name, for messages. */
-  readonly className: string;
   readonly options: AuthProxySidecarOptions;
   /** Single-instance identifier prop name and whether it / `instances` were given. */
   readonly singleProp: string;
@@ -141,6 +146,8 @@ export interface ProxyPlan {
   readonly endpoints: ProxyEndpoint[];
   readonly grants: GcpRoleGrant[];
   readonly impersonatedServiceAccount?: string;
+  /** `impersonationChain` as given (first entry: the target). */
+  readonly impersonationChain: string[];
   readonly sidecarProps: SidecarProps;
 }
 
@@ -154,7 +161,10 @@ export const PROXY_RESOURCES_BATCH: kplus.ContainerResources = {
   memory: { request: Size.mebibytes(128), limit: Size.mebibytes(512) },
 };
 
-/** Render a Duration as a Go duration with a unit (`30s`, `2m`, `1500ms`); the proxy flags need units (op#610). */
+/**
+ * Render a Duration as a Go duration with a unit (`30s`, `2m`, `1500ms`); the proxy flags need units (op#610).
+ * @param d the duration
+ */
 export function goDuration(d: Duration): string {
   const ms = d.toMilliseconds();
   if (ms === 0) return '0s';
@@ -166,19 +176,21 @@ export function goDuration(d: Duration): string {
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
-const SERVICE_ACCOUNT_EMAIL = /^[a-z][a-z0-9-]{4,28}[a-z0-9]@[a-z][a-z0-9.:-]*[a-z0-9]\.iam\.gserviceaccount\.com$/;
 const VERSION = /^(\d+)\.(\d+)\.(\d+)(?:-([a-z0-9]+))?(?:@sha256:[a-f0-9]{64})?$/;
 
 function isDuration(d: unknown): d is Duration {
   return typeof d === 'object' && d !== null && typeof (d as Duration).toMilliseconds === 'function';
 }
 
-/** Build the plan. Never throws on bad input (errors are reported with the construct path at attach time). */
+/**
+ * Build the plan. Never throws on bad input (errors are reported with the construct path at attach time).
+ * @param inputs what the public class read from its props
+ */
 export function planProxy(inputs: ProxyInputs): ProxyPlan {
   const o = inputs.options;
   const f = inputs.flavor;
   const name = typeof o.name === 'string' ? o.name : f.containerName;
-  const image = `${o.imageRepository ?? f.imageRepository}${versionSeparator(o.version ?? f.defaultVersion)}${o.version ?? f.defaultVersion}`;
+  const image = `${o.imageRepository ?? f.imageRepository}:${o.version ?? f.defaultVersion}`;
   const healthPort = o.healthPort ?? D.healthPort;
   const unixDir = o.unixSocketDirectory;
   // volumes are values owned by a private root: they are not API objects, the pod adds them through the mounts
@@ -253,7 +265,7 @@ export function planProxy(inputs: ProxyInputs): ProxyPlan {
       timeout: isDuration(o.startupTimeout) ? o.startupTimeout : Duration.seconds(D.startupTimeoutSeconds),
       checkTimeout: probeTimeout,
     }),
-    liveness: (o.livenessProbe ?? true)
+    liveness: (o.enableLivenessProbe ?? true)
       ? kplus.Probe.fromHttpGet(PROXY_BINARY_DEFAULTS.livenessPath, {
         port: healthPort,
         periodSeconds: Duration.seconds(D.livenessPeriodSeconds),
@@ -261,7 +273,7 @@ export function planProxy(inputs: ProxyInputs): ProxyPlan {
         timeoutSeconds: probeTimeout,
       })
       : undefined,
-    readiness: o.readinessProbe
+    readiness: o.enableReadinessProbe
       ? kplus.Probe.fromHttpGet(PROXY_BINARY_DEFAULTS.readinessPath, {
         port: healthPort,
         periodSeconds: Duration.seconds(D.readinessPeriodSeconds),
@@ -287,14 +299,28 @@ export function planProxy(inputs: ProxyInputs): ProxyPlan {
     credentialsVolume,
     endpoints,
     grants: grantsOf(inputs),
-    impersonatedServiceAccount: o.impersonationChain?.[0],
+    impersonatedServiceAccount: Array.isArray(o.impersonationChain) ? o.impersonationChain[0] : undefined,
+    impersonationChain: Array.isArray(o.impersonationChain) ? [...o.impersonationChain] : [],
     sidecarProps,
   };
   return plan;
 }
 
-function versionSeparator(version: string): string {
-  return typeof version === 'string' && version.startsWith('@') ? '' : ':';
+/**
+ * True for 127.0.0.0/8, ::1 and IPv4-mapped loopback (`::ffff:127.0.0.1`).
+ * @param address an IP literal
+ */
+export function isLoopbackAddress(address: string): boolean {
+  const family = isIP(address);
+  if (family === 4) return address.startsWith('127.');
+  if (family !== 6) return false;
+  let normal: string;
+  try {
+    normal = new URL(`http://[${address}]/`).hostname; // normalises `0:0:0:0:0:0:0:1` to `[::1]`
+  } catch {
+    return false; // e.g. a zone id (`fe80::1%eth0`): not loopback
+  }
+  return normal === '[::1]' || /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/.test(normal);
 }
 
 function listenHost(address: string | undefined): string {
@@ -352,7 +378,37 @@ function grantsOf(inputs: ProxyInputs): GcpRoleGrant[] {
     if (!o.disableTraces) add(GCP_ROLES.traceAgent, o.telemetryProject, 'write the proxy traces to Cloud Trace');
   }
   for (const g of inputs.flavorGrants) add(g.role, g.project, g.reason);
+  const target = Array.isArray(o.impersonationChain) ? o.impersonationChain[0] : undefined;
+  const targetProject = parseServiceAccountEmail(target)?.project;
+  if (target !== undefined && targetProject !== undefined) {
+    for (const role of f.iamRoles.impersonationTarget) {
+      add(role, targetProject, `the impersonated service account ${target} must have it ("The impersonated service account must have the Service Usage Consumer and Cloud SQL Client permissions", cloud-sql-proxy README); granted on its own project`);
+    }
+  }
   return out;
+}
+
+/** One `roles/iam.serviceAccountTokenCreator` grant an impersonation chain needs. */
+export interface TokenCreatorHop {
+  /** The service account that gets the role granted on it. */
+  readonly serviceAccount: string;
+  /** Who needs the role: a service account of the chain, or undefined for the pod's own principal. */
+  readonly member?: string;
+}
+
+/**
+ * The token-creator grants of `--impersonate-service-account t,d1,...,dn`. Both proxies take the first entry as the
+ * target and pass the rest as delegates in reverse order ("With sa1,sa2,sa3, sa3 delegates to sa2, which
+ * impersonates the target sa1": `parseImpersonationChain` in cloud-sql-proxy and alloydb-auth-proxy
+ * internal/proxy/proxy.go). The IAM Credentials API then needs each account of the delegation chain to hold
+ * `roles/iam.serviceAccountTokenCreator` on the next one, and the last on the target. So tokens flow
+ * pod principal → dn → ... → d1 → t.
+ * @param chain the `impersonationChain` prop (first entry: the target)
+ */
+export function impersonationHops(chain: readonly string[]): TokenCreatorHop[] {
+  if (chain.length === 0) return [];
+  const path = [...chain.slice(1).reverse(), chain[0]];
+  return path.map((serviceAccount, k) => ({ serviceAccount, member: k === 0 ? undefined : path[k - 1] }));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -388,12 +444,16 @@ function checkEnvName(where: string, subject: string, prop: string, value: unkno
   }
 }
 
-/** Throws the first problem, with the construct path. */
+/**
+ * Throws the first problem, with the construct path.
+ * @param where construct path of the workload
+ * @param plan the proxy's plan
+ */
 export function validateProxy(where: string, plan: ProxyPlan): void {
   const inputs = plan.inputs;
   const o = inputs.options;
   const f = inputs.flavor;
-  const subject = `${inputs.className} '${plan.name}'`;
+  const subject = `${f.constructName} '${plan.name}'`;
   const ipTypeList = Object.values(inputs.ipTypeNames).join(', ');
 
   // container name: volume names derive from it
@@ -418,7 +478,7 @@ export function validateProxy(where: string, plan: ProxyPlan): void {
     const other = proxyFlavorOfImage(`${repo}:x`);
     if (other && other !== f) {
       throw propError(where, subject, 'imageRepository', `is the ${other.displayName} image, not the ${f.displayName}`, repo,
-        `Use '${f.imageRepository}' or a mirror of it${other === PROXY_FLAVORS[1] ? ', or AlloyDbProxySidecar for AlloyDB' : ', or CloudSqlProxySidecar for Cloud SQL'}`);
+        `Use '${f.imageRepository}' or a mirror of it, or ${other.constructName} for ${other.productName}`);
     }
   }
   const version = o.version ?? f.defaultVersion;
@@ -427,7 +487,9 @@ export function validateProxy(where: string, plan: ProxyPlan): void {
       ? `Image tags drop the leading 'v': use '${version.slice(1)}'`
       : typeof version === 'string' && (version === 'latest' || version === '')
         ? `Pin a release, e.g. '${f.defaultVersion}' (upstream: "We recommend pinning to a specific version tag")`
-        : `Use a release tag such as '${f.defaultVersion}' or '${f.defaultVersion}-alpine', optionally with '@sha256:<digest>'`;
+        : typeof version === 'string' && /^@?sha256:/.test(version)
+          ? `Put the release tag before the digest, e.g. '${f.defaultVersion}@${version.replace(/^@/, '')}': the digest pins the image, the tag lets the construct check the features it renders against the version`
+          : `Use a release tag such as '${f.defaultVersion}' or '${f.defaultVersion}-alpine', optionally with '@sha256:<digest>'`;
     throw propError(where, subject, 'version', 'must be a pinned release tag MAJOR.MINOR.PATCH[-variant][@sha256:digest]', version, fix);
   }
   const tuple = versionTuple(version)!;
@@ -466,7 +528,7 @@ export function validateProxy(where: string, plan: ProxyPlan): void {
   }
   if (inputs.instancesGiven && inputs.singleOnlyPropsGiven.length > 0) {
     const p = inputs.singleOnlyPropsGiven[0];
-    throw propError(where, subject, p, "applies to 'instanceConnectionName'/'instanceUri' only and cannot be combined with 'instances'", (o as any)[p],
+    throw propError(where, subject, p, `applies to '${inputs.singleProp}' only and cannot be combined with 'instances'`, (o as any)[p],
       `Set '${p}' on each entry of 'instances' instead`);
   }
   inputs.flavorChecks(where, subject);
@@ -556,6 +618,24 @@ export function validateProxy(where: string, plan: ProxyPlan): void {
       throw propError(where, subject, 'listenAddress', "cannot be combined with 'unixSocketDirectory': the proxy serves either a Unix socket or TCP", o.listenAddress,
         'Remove one of them');
     }
+    if (!isLoopbackAddress(o.listenAddress) && o.allowNonLoopbackListenAddress !== true) {
+      const iam = inputs.instances.some(i => i.autoIamAuthn)
+        ? ", and with 'autoIamAuthn' each of them would be logged in to the database as this workload's IAM principal, without a password"
+        : ' (the proxy authorises the connection to the instance with the workload\'s IAM identity, not the client\'s)';
+      throw propError(where, subject, 'listenAddress',
+        `is not a loopback address: the database listeners would accept connections from every pod that can reach this pod's IP${iam}`,
+        o.listenAddress,
+        `Keep the default '${D.listenAddress}' (every container of the pod can connect), or, if other pods must connect, set 'allowNonLoopbackListenAddress: true' and restrict them with a NetworkPolicy`);
+    }
+  }
+  if (o.allowNonLoopbackListenAddress !== undefined) {
+    if (typeof o.allowNonLoopbackListenAddress !== 'boolean') {
+      throw propError(where, subject, 'allowNonLoopbackListenAddress', 'must be true or false', o.allowNonLoopbackListenAddress, 'Use true to allow a non-loopback listenAddress');
+    }
+    if (o.allowNonLoopbackListenAddress && (typeof o.listenAddress !== 'string' || isLoopbackAddress(o.listenAddress))) {
+      throw propError(where, subject, 'allowNonLoopbackListenAddress', "has no effect without a non-loopback 'listenAddress'", o.allowNonLoopbackListenAddress,
+        'Remove it (the listeners stay on loopback)');
+    }
   }
   if (unix) {
     if (typeof unixDir !== 'string' || !unixDir.startsWith('/') || unixDir === '/' || unixDir.endsWith('/') || /\/\.\.?(\/|$)|\/\//.test(unixDir) || /\s/.test(unixDir)) {
@@ -608,8 +688,9 @@ export function validateProxy(where: string, plan: ProxyPlan): void {
         "Pass ['target@project.iam.gserviceaccount.com'], or remove it to use the pod's own identity");
     }
     chain.forEach((sa: unknown, k: number) => {
-      if (typeof sa !== 'string' || !SERVICE_ACCOUNT_EMAIL.test(sa)) {
-        throw propError(where, subject, `impersonationChain[${k}]`, 'must be a service account email NAME@PROJECT.iam.gserviceaccount.com', sa,
+      if (typeof sa !== 'string' || !GCP_SERVICE_ACCOUNT_EMAIL.test(sa)) {
+        throw propError(where, subject, `impersonationChain[${k}]`,
+          'must be a service account email NAME@PROJECT.iam.gserviceaccount.com (domain-scoped project example.com:project: NAME@project.example.com.iam.gserviceaccount.com)', sa,
           'Use the email shown by `gcloud iam service-accounts list`');
       }
       if (chain.indexOf(sa) !== k) throw propError(where, subject, `impersonationChain[${k}]`, 'repeats an earlier entry', sa, 'List each service account once');
@@ -668,11 +749,11 @@ function instanceIdCheck(where: string, subject: string, f: ProxyFlavor, prop: s
     fix = 'Remove everything from \'?\' and use the typed props (port, ipType, autoIamAuthn)';
   } else if (other) {
     problem = `looks like ${article(other.displayName)} ${other.displayName} ${other.instanceNoun}, not ${article(f.displayName)} ${f.displayName} ${f.instanceNoun}`;
-    fix = other === PROXY_FLAVORS[1] ? 'Use AlloyDbProxySidecar for AlloyDB' : 'Use CloudSqlProxySidecar for Cloud SQL';
+    fix = `Use ${other.constructName} for ${other.productName}`;
   } else if (id !== id.toLowerCase()) {
     problem = `must be lower-case (${f.instanceNoun}s are)`;
     fix = `Use '${id.toLowerCase()}' if that is the instance`;
-  } else if (f === PROXY_FLAVORS[0]) {
+  } else if (f === CLOUD_SQL_PROXY) {
     const parts = id.split(':');
     if (parts.length === 2) {
       problem = 'has two parts; a connection name is PROJECT:REGION:INSTANCE';
@@ -684,7 +765,7 @@ function instanceIdCheck(where: string, subject: string, f: ProxyFlavor, prop: s
       problem = 'is not PROJECT:REGION:INSTANCE (project ids: 6-30 lower-case letters, digits or \'-\'; a legacy domain-scoped project is \'example.com:project\') nor a DNS name';
       fix = "Get it with: gcloud sql instances describe INSTANCE --format='value(connectionName)'";
     }
-  } else {
+  } else if (f === ALLOYDB_PROXY) {
     problem = 'is not projects/PROJECT/locations/REGION/clusters/CLUSTER/instances/INSTANCE';
     fix = 'Get it with: gcloud alloydb instances describe INSTANCE --cluster=CLUSTER --region=REGION --format=\'value(name)\'';
   }
@@ -780,12 +861,22 @@ const BOOLEAN_FLAGS = new Set<string>([
 // ---------------------------------------------------------------------------------------------------------------
 // whole-pod checks (synth time)
 
-/** Checks against the pod: SIGTERM delays vs the grace period, ports used by other containers. */
-export function checkProxyInWorkload(workload: kplus.AbstractPod, container: kplus.Container, plan: ProxyPlan): string[] {
+/**
+ * Checks against the pod: SIGTERM delays vs the grace period, ports used by other containers, app variables set by
+ * another sidecar, and the ServiceAccount of the Workload Identity the proxy runs under.
+ * @param workload the workload the proxy is in
+ * @param container the proxy's container
+ * @param plan the proxy's plan
+ * @param identity the `GkeWorkloadIdentity` the proxy was added to, if any
+ */
+export function checkProxyInWorkload(workload: kplus.AbstractPod, container: kplus.Container, plan: ProxyPlan,
+  identity?: ProxyIdentityLink): string[] {
   const where = workload.node.path;
   const o = plan.inputs.options;
-  const subject = `${plan.inputs.className} '${plan.name}'`;
+  const subject = `${plan.inputs.flavor.constructName} '${plan.name}'`;
   const errors: string[] = [];
+
+  if (identity) errors.push(...identityErrors(workload, plan, identity));
 
   const min = isDuration(o.minSigtermDelay) ? o.minSigtermDelay.toMilliseconds() : 0;
   const max = isDuration(o.maxSigtermDelay) ? o.maxSigtermDelay.toMilliseconds() : 0;
@@ -823,6 +914,93 @@ export function checkProxyInWorkload(workload: kplus.AbstractPod, container: kpl
         `Give '${p.prop}' another port`).message);
     }
   }
+
+  // app variables an earlier sidecar sets too (two proxies both default to DB_HOST/DB_PORT); each pair is reported
+  // once, by the later sidecar. Usually the attach-time wiring fails first; this catches pods wired later.
+  const earlierEnv = new Map<string, string>();
+  for (const s of sidecars.slice(0, Math.max(self, 0))) {
+    const otherPlan = planOf(s);
+    for (const name of Object.keys(s.appEnv)) earlierEnv.set(name, otherPlan ? `proxy sidecar '${otherPlan.name}'` : `sidecar '${s.name}'`);
+  }
+  for (const [name, prop] of envProps(plan)) {
+    const owner = earlierEnv.get(name);
+    if (!owner) continue;
+    const example = prop.endsWith('unixSocketPathEnvName')
+      ? "unixSocketPathEnvName: 'ORDERS_DB_SOCKET_PATH'"
+      : "hostEnvName: 'ORDERS_DB_HOST', portEnvName: 'ORDERS_DB_PORT'";
+    errors.push(propError(where, subject, prop,
+      `sets the app variable '${name}', which ${owner} sets too: two proxies in one pod both default to ${D.hostEnvName}/${D.portEnvName} (${D.unixSocketPathEnvName} for sockets)`, name,
+      `Give one of the two proxies variables of its own, e.g. ${example}${prop.startsWith('instances[') ? ` (on '${prop.replace(/\.[a-zA-Z]+$/, '')}')` : ''}`).message);
+  }
+  return errors;
+}
+
+/** Each app variable of the plan and the prop it comes from (`hostEnvName`, `instances[1].portEnvName`). */
+function envProps(plan: ProxyPlan): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  const unix = plan.unixSocketDirectory !== undefined;
+  for (const i of plan.inputs.instances) {
+    if (!unix && i.hostEnvName) out.push([i.hostEnvName, `${i.prefix}hostEnvName`]);
+    if (!unix && i.portEnvName) out.push([i.portEnvName, `${i.prefix}portEnvName`]);
+    if (unix && i.unixSocketPathEnvName) out.push([i.unixSocketPathEnvName, `${i.prefix}unixSocketPathEnvName`]);
+  }
+  return out;
+}
+
+/** What a proxy knows about the `GkeWorkloadIdentity` it was added to. */
+export interface ProxyIdentityLink {
+  /** The identity construct itself (construct paths can repeat across apps). */
+  readonly owner: object;
+  /** Construct path of the identity, for messages. */
+  readonly path: string;
+  readonly serviceAccountName: string;
+  readonly namespaceName: string;
+}
+
+// Symbol.for: the link survives two copies of this package in one app (style.md §5)
+const IDENTITY_LINK = Symbol.for('cdk8s-sidecars.AuthProxySidecar.identity');
+
+/**
+ * Record that `proxy` runs under a Workload Identity; throws when it already runs under another one.
+ * @param where construct path of the identity, for errors
+ * @param proxy the proxy sidecar
+ * @param link the identity
+ */
+export function linkIdentity(where: string, proxy: object, link: ProxyIdentityLink): void {
+  const current = identityOf(proxy);
+  if (current && current.owner !== link.owner) {
+    throw propError(where, 'GkeWorkloadIdentity', 'proxies',
+      `contains proxy sidecar '${(proxy as { name?: string }).name}', which was already added to GkeWorkloadIdentity '${current.path}'; a pod runs as one ServiceAccount`,
+      (proxy as { name?: string }).name, 'Add each proxy to one identity (create one proxy object per workload if the workloads run as different identities)');
+  }
+  Object.defineProperty(proxy, IDENTITY_LINK, { value: link, configurable: true, enumerable: false });
+}
+
+/**
+ * The Workload Identity `proxy` runs under, if any.
+ * @param proxy the proxy sidecar
+ */
+export function identityOf(proxy: object): ProxyIdentityLink | undefined {
+  return (proxy as { [IDENTITY_LINK]?: ProxyIdentityLink })[IDENTITY_LINK];
+}
+
+function identityErrors(workload: kplus.AbstractPod, plan: ProxyPlan, identity: ProxyIdentityLink): string[] {
+  const where = workload.node.path;
+  const kind = workload.constructor.name;
+  const errors: string[] = [];
+  const sa = workload.serviceAccount?.name;
+  if (sa !== identity.serviceAccountName) {
+    errors.push(propError(where, kind, 'serviceAccount',
+      `must be the ServiceAccount '${identity.serviceAccountName}' of GkeWorkloadIdentity '${identity.path}', which proxy sidecar '${plan.name}' runs under: `
+      + `the proxy gets its Google credentials from the pod's ServiceAccount${sa === undefined ? " (without one the pod runs as 'default')" : ''}`,
+      sa, "Pass serviceAccount: identity.serviceAccount in the workload's props").message);
+  }
+  const ns = workload.metadata.namespace;
+  if (ns !== undefined && ns !== identity.namespaceName) {
+    errors.push(propError(where, kind, 'metadata.namespace',
+      `differs from the namespace '${identity.namespaceName}' of GkeWorkloadIdentity '${identity.path}' (a pod can only use a ServiceAccount of its own namespace)`, ns,
+      'Run the workload in the identity\'s namespace, or create the identity for this namespace').message);
+  }
   return errors;
 }
 
@@ -837,20 +1015,30 @@ function portsOf(plan: ProxyPlan): Array<{ port: number; prop: string }> {
 
 const PLANS = new WeakMap<object, ProxyPlan>();
 
-/** Remember the plan behind a sidecar's props (the base class reads it back in its constructor). */
+/**
+ * Remember the plan behind a sidecar's props (the base class reads it back in its constructor).
+ * @param plan the proxy's plan
+ */
 export function registerPlan(plan: ProxyPlan): SidecarProps {
   PLANS.set(plan.sidecarProps, plan);
   return plan.sidecarProps;
 }
 
-/** The plan registered for `props`, if any. */
+/**
+ * The plan registered for `props`, if any.
+ * @param props sidecar props made by `registerPlan`
+ */
 export function planForProps(props: SidecarProps): ProxyPlan | undefined {
   return PLANS.get(props);
 }
 
 const PLAN_OF_SIDECAR = new WeakMap<object, ProxyPlan>();
 
-/** Link a sidecar object to its plan (for whole-pod checks between proxies). */
+/**
+ * Link a sidecar object to its plan (for whole-pod checks between proxies).
+ * @param sidecar the proxy sidecar
+ * @param plan its plan
+ */
 export function linkPlan(sidecar: object, plan: ProxyPlan): void {
   PLAN_OF_SIDECAR.set(sidecar, plan);
 }

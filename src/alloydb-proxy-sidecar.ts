@@ -66,7 +66,12 @@ export interface AlloyDbInstance {
   readonly unixSocketPathEnvName?: string;
 }
 
-/** Properties of an `AlloyDbProxySidecar`: one instance (`instanceUri`) or several (`instances`). */
+/**
+ * Properties of an `AlloyDbProxySidecar`: one instance (`instanceUri`) or several (`instances`).
+ *
+ * With another proxy in the same pod, give one of them its own `port`, `healthPort` and `hostEnvName`/`portEnvName`:
+ * both listen on loopback, serve health on 9801 and set `DB_HOST`/`DB_PORT` by default.
+ */
 export interface AlloyDbProxySidecarProps extends AuthProxySidecarOptions {
   /**
    * The instance URI `projects/PROJECT/locations/REGION/clusters/CLUSTER/instances/INSTANCE` (`gcloud alloydb
@@ -115,6 +120,9 @@ const IP_TYPE_KEYS: { [ipType: string]: string } = {
  * @see https://github.com/GoogleCloudPlatform/alloydb-auth-proxy
  */
 export class AlloyDbProxySidecar extends AuthProxySidecar {
+  /**
+   * @param props the instance(s) and proxy settings; checked when the sidecar is added to a workload
+   */
   constructor(props: AlloyDbProxySidecarProps) {
     const p: AlloyDbProxySidecarProps = props && typeof props === 'object' ? props : {};
     const ipTypeNames = Object.fromEntries(Object.entries(IP_TYPE_KEYS).map(([member, key]) => [key, `AlloyDbIpType.${member}`]));
@@ -131,7 +139,6 @@ export class AlloyDbProxySidecar extends AuthProxySidecar {
       raw => IP_TYPE_KEYS[String(raw)] ?? `invalid:${String(raw)}`, p.ipType);
     const plan = planProxy({
       flavor: ALLOYDB_PROXY,
-      className: 'AlloyDbProxySidecar',
       options: p,
       singleProp: 'instanceUri',
       singleGiven: p.instanceUri !== undefined,

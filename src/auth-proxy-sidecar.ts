@@ -1,6 +1,8 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { checkProxyInWorkload, linkPlan, planForProps, PROXY_RESOURCES_BATCH, PROXY_RESOURCES_DEFAULT, ProxyPlan, validateProxy } from './_proxy-model';
+import {
+  checkProxyInWorkload, identityOf, linkPlan, planForProps, PROXY_RESOURCES_BATCH, PROXY_RESOURCES_DEFAULT, ProxyPlan, validateProxy,
+} from './_proxy-model';
 import type { SidecarContainerSpec } from './_workload-sidecars';
 import { Sidecar, SidecarProps } from './sidecar';
 
@@ -27,9 +29,11 @@ export interface AuthProxySidecarOptions {
 
   /**
    * Image tag: a pinned release (`2.25.3`), optionally a variant (`2.25.3-alpine`, which has a shell) and a digest
-   * (`2.25.3@sha256:...`). No leading `v`: image tags drop it. Upstream: "We recommend pinning to a specific version
-   * tag" (cloud-sql-proxy README). Features the construct renders are checked against the version (e.g. the
-   * `shutdown` preStop needs Cloud SQL proxy 2.20.0 / AlloyDB proxy 1.14.0).
+   * (`2.25.3@sha256:...`, rendered `image:2.25.3@sha256:...`; the digest decides what is pulled). A digest alone is
+   * rejected: the release tag is what the construct checks its features against. No leading `v`: image tags drop
+   * it. Upstream: "We recommend pinning to a specific version tag" (cloud-sql-proxy README). Features the construct
+   * renders are checked against the version (e.g. the `shutdown` preStop needs Cloud SQL proxy 2.20.0 / AlloyDB
+   * proxy 1.14.0).
    *
    * @default - '2.25.3' (Cloud SQL Auth Proxy) or '1.15.2' (AlloyDB Auth Proxy), the latest releases when written
    */
@@ -63,11 +67,23 @@ export interface AuthProxySidecarOptions {
   /**
    * IP address the database listeners bind (`--address`). An IP literal: the proxy rejects host names, `localhost`
    * included. Loopback is "the most secure configuration" (cloud-sql-proxy README FAQ): only containers of the pod
-   * can connect.
+   * can connect. A non-loopback address (`0.0.0.0`, `::`, the pod IP) is rejected unless
+   * `allowNonLoopbackListenAddress` is set: every pod that can reach this pod's IP could then use the database
+   * through the proxy with this workload's IAM identity, and with `autoIamAuthn` log in as its IAM principal
+   * without a password.
    *
    * @default '127.0.0.1'
    */
   readonly listenAddress?: string;
+
+  /**
+   * Allow a non-loopback `listenAddress`, for proxies other pods must reach (a shared proxy behind a Service).
+   * Anyone who can reach the listener connects with this workload's IAM identity (and, with `autoIamAuthn`, logs in
+   * as its IAM principal), so restrict the clients with a NetworkPolicy.
+   *
+   * @default false
+   */
+  readonly allowNonLoopbackListenAddress?: boolean;
 
   /**
    * Serve Unix sockets in this directory instead of TCP ports (`--unix-socket`). The directory is a shared `emptyDir`
@@ -107,21 +123,21 @@ export interface AuthProxySidecarOptions {
   readonly startupTimeout?: Duration;
 
   /**
-   * Whether the kubelet restarts a hung proxy: a `livenessProbe` on `/liveness` every 10 s, failure threshold 3,
-   * timeout 10 s (operator and upstream example).
+   * Render a `livenessProbe` on `/liveness` (every 10 s, failure threshold 3, timeout 10 s, as the operator and the
+   * upstream example), so the kubelet restarts a hung proxy.
    *
    * @default true
    */
-  readonly livenessProbe?: boolean;
+  readonly enableLivenessProbe?: boolean;
 
   /**
-   * A `readinessProbe` on `/readiness` (every 10 s, failure threshold 6, timeout 10 s). Off by default: "For most
-   * common usage, adding a readiness healthcheck to the proxy sidecar container is unnecessary" (cloud-sql-proxy
+   * Render a `readinessProbe` on `/readiness` (every 10 s, failure threshold 6, timeout 10 s). Off by default: "For
+   * most common usage, adding a readiness healthcheck to the proxy sidecar container is unnecessary" (cloud-sql-proxy
    * k8s-health-check README), and in a Job it changes nothing.
    *
    * @default false
    */
-  readonly readinessProbe?: boolean;
+  readonly enableReadinessProbe?: boolean;
 
   /**
    * JSON logs in the Cloud Logging LogEntry format (`--structured-logs`), which GKE parses into severity and fields.
@@ -175,8 +191,11 @@ export interface AuthProxySidecarOptions {
   /**
    * Dial every instance before `/startup` succeeds (`--run-connection-test`): the app then starts only once IAM,
    * network and instance are known good. Off by default because a failed test exits the proxy, which restarts, and
-   * on Kubernetes < 1.33 a sidecar whose startup probe failed once can leave a `restartPolicy: Never` pod stuck
-   * Initializing (kubernetes#132826), and because the GKE metadata server needs a few seconds on new pods (csp#2361).
+   * because the GKE metadata server needs a few seconds on new pods (csp#2361). A restarted sidecar whose startup
+   * probe failed can leave a `restartPolicy: Never` pod stuck Initializing on Kubernetes 1.28 to 1.32 and on the
+   * 1.33 and 1.34 patch releases before the backported fix (kubernetes#132826: fixed in 1.35, backported to 1.34 in
+   * kubernetes#134800 and to 1.33 in kubernetes#134801; the library's table of known bugs, `KNOWN_BUGS` in
+   * src/_version-facts.ts).
    *
    * @default false
    */
@@ -194,8 +213,11 @@ export interface AuthProxySidecarOptions {
 
   /**
    * Impersonate a service account (`--impersonate-service-account`): the first entry is the target, later entries
-   * are delegates (the proxy's code takes the first as target, although its one-line help says the last). The pod's
-   * principal needs `roles/iam.serviceAccountTokenCreator`; the target needs the database roles.
+   * are delegates (the proxy's code takes the first as target, although its one-line help says the last). The proxy
+   * passes the delegates in reverse order ("With sa1,sa2,sa3, sa3 delegates to sa2, which impersonates the target
+   * sa1"), so `roles/iam.serviceAccountTokenCreator` is needed by the pod's principal on the last entry, by each
+   * entry on the one before it, and by the second entry on the target. The target needs the database roles, plus
+   * Service Usage Consumer for Cloud SQL (`iamRoleGrants`); `GkeWorkloadIdentity` lists every grant.
    *
    * @default - connect as the pod's own principal
    */
@@ -291,14 +313,17 @@ export interface AuthProxySidecarOptions {
   readonly extraArgs?: string[];
 
   /**
-   * Name of the app environment variable with the proxy's host, for a single instance over TCP.
+   * Name of the app environment variable with the proxy's host, for a single instance over TCP. With two proxies in
+   * one pod, set `hostEnvName`/`portEnvName` on at least one: both default to `DB_HOST`/`DB_PORT` (give it its own
+   * `port` and `healthPort` too).
    *
    * @default 'DB_HOST'
    */
   readonly hostEnvName?: string;
 
   /**
-   * Name of the app environment variable with the instance's port, for a single instance over TCP.
+   * Name of the app environment variable with the instance's port, for a single instance over TCP. With two proxies
+   * in one pod, set `hostEnvName`/`portEnvName` on at least one: both default to `DB_HOST`/`DB_PORT`.
    *
    * @default 'DB_PORT'
    */
@@ -306,6 +331,7 @@ export interface AuthProxySidecarOptions {
 
   /**
    * Name of the app environment variable with the instance's socket path, for a single instance in Unix socket mode.
+   * With two proxies in one pod, set it on at least one: both default to `DB_SOCKET_PATH`.
    *
    * @default 'DB_SOCKET_PATH'
    */
@@ -388,12 +414,25 @@ export class ProxyResources {
   private constructor() {}
 }
 
+/** Brand of proxy sidecars: `Symbol.for`, so that two copies of this library recognise each other's proxies. */
+const AUTH_PROXY_SIDECAR_BRAND = Symbol.for('cdk8s-sidecars.AuthProxySidecar');
+
 /**
  * Base of the typed Google Cloud database proxy sidecars (`CloudSqlProxySidecar`, `AlloyDbProxySidecar`): renders
  * the proxy's flags from typed props, a `/startup` gate on the health port, restricted security, and the app's
  * connection environment, and checks it all at synth time. Not meant to be extended outside this library.
  */
 export abstract class AuthProxySidecar extends Sidecar {
+  /**
+   * True when `x` is a `CloudSqlProxySidecar` or `AlloyDbProxySidecar`, also one made by another copy of this
+   * library in the same app (a Symbol brand, not `instanceof`).
+   *
+   * @param x any value
+   */
+  public static isAuthProxySidecar(x: any): x is AuthProxySidecar {
+    return x !== null && typeof x === 'object' && (x as { [AUTH_PROXY_SIDECAR_BRAND]?: boolean })[AUTH_PROXY_SIDECAR_BRAND] === true;
+  }
+
   /** Port of the health server, declared on the container and probed. */
   public readonly healthPort: number;
   /**
@@ -445,6 +484,7 @@ export abstract class AuthProxySidecar extends Sidecar {
       throw new Error('AuthProxySidecar: use CloudSqlProxySidecar or AlloyDbProxySidecar; the base class is not meant to be extended');
     }
     super(props);
+    Object.defineProperty(this, AUTH_PROXY_SIDECAR_BRAND, { value: true, enumerable: false });
     this._plan = plan;
     linkPlan(this, plan);
     this.healthPort = plan.healthPort;
@@ -456,6 +496,13 @@ export abstract class AuthProxySidecar extends Sidecar {
     this.impersonatedServiceAccount = plan.impersonatedServiceAccount;
   }
 
+  /**
+   * The `impersonationChain` as given: first the target, then the delegates (empty: no impersonation).
+   */
+  public get impersonationChain(): string[] {
+    return [...this._plan.impersonationChain];
+  }
+
   /** Where the app reaches each instance, in declaration order. */
   public get endpoints(): ProxyEndpoint[] {
     return this._plan.endpoints.map(e => ({ ...e }));
@@ -463,20 +510,30 @@ export abstract class AuthProxySidecar extends Sidecar {
 
   /**
    * The IAM roles the principal the proxy connects as needs: the pod's Google service account, or the impersonated
-   * one. `GkeWorkloadIdentity` turns them into gcloud commands.
+   * one (then including what §4 requires of an impersonated account). `GkeWorkloadIdentity` turns them, and the
+   * token-creator grants of an impersonation chain, into gcloud commands.
    */
   public get iamRoleGrants(): GcpRoleGrant[] {
     return this._plan.grants.map(g => ({ ...g }));
   }
 
-  /** @internal */
+  /**
+   * Validate the typed props, then resolve the container.
+   * @param where construct path of the workload, for errors
+   * @internal
+   */
   public _toContainerSpec(where: string): SidecarContainerSpec {
     validateProxy(where, this._plan);
     return super._toContainerSpec(where);
   }
 
-  /** @internal */
+  /**
+   * Whole-pod checks: SIGTERM delays, ports, app variables, the Workload Identity's ServiceAccount.
+   * @param workload the workload the proxy is in
+   * @param container the proxy's cdk8s-plus container
+   * @internal
+   */
   public _checkWorkload(workload: kplus.AbstractPod, container: kplus.Container): string[] {
-    return [...super._checkWorkload(workload, container), ...checkProxyInWorkload(workload, container, this._plan)];
+    return [...super._checkWorkload(workload, container), ...checkProxyInWorkload(workload, container, this._plan, identityOf(this))];
   }
 }

@@ -1,5 +1,5 @@
 import { propError } from './_errors';
-import { CLOUD_SQL_PROXY, GCP_PROJECT_ID, GCP_ROLES } from './_proxy-flavors';
+import { CLOUD_SQL_PROXY, ENGINE_DEFAULT_PORTS, GCP_PROJECT_ID, GCP_ROLES } from './_proxy-flavors';
 import { collectInstances, InstanceSource, planProxy, registerPlan } from './_proxy-model';
 import { AuthProxySidecar, AuthProxySidecarOptions, GcpRoleGrant } from './auth-proxy-sidecar';
 
@@ -31,8 +31,9 @@ export interface CloudSqlInstance {
   /**
    * The instance connection name `PROJECT:REGION:INSTANCE` (`gcloud sql instances describe INSTANCE
    * --format='value(connectionName)'`), or a DNS name whose TXT record holds one. No `?query`: use the typed fields.
+   * Same name as the single-instance prop.
    */
-  readonly connectionName: string;
+  readonly instanceConnectionName: string;
 
   /**
    * Local port of this instance's listener. Always rendered (`?port=`), so the proxy makes no API call at start-up.
@@ -84,7 +85,12 @@ export interface CloudSqlInstance {
   readonly unixSocketPathEnvName?: string;
 }
 
-/** Properties of a `CloudSqlProxySidecar`: one instance (`instanceConnectionName`) or several (`instances`). */
+/**
+ * Properties of a `CloudSqlProxySidecar`: one instance (`instanceConnectionName`) or several (`instances`).
+ *
+ * With another proxy in the same pod, give one of them its own `port`, `healthPort` and `hostEnvName`/`portEnvName`:
+ * both listen on loopback, serve health on 9801 and set `DB_HOST`/`DB_PORT` by default.
+ */
 export interface CloudSqlProxySidecarProps extends AuthProxySidecarOptions {
   /**
    * The instance connection name `PROJECT:REGION:INSTANCE`, e.g. `acme-prod:europe-west1:main-db` (legacy
@@ -137,9 +143,9 @@ export interface CloudSqlProxySidecarProps extends AuthProxySidecarOptions {
 }
 
 const ENGINE_PORTS: { [engine: string]: number } = {
-  [DatabaseEngine.POSTGRESQL]: 5432,
-  [DatabaseEngine.MYSQL]: 3306,
-  [DatabaseEngine.SQL_SERVER]: 1433,
+  [DatabaseEngine.POSTGRESQL]: ENGINE_DEFAULT_PORTS.postgres,
+  [DatabaseEngine.MYSQL]: ENGINE_DEFAULT_PORTS.mysql,
+  [DatabaseEngine.SQL_SERVER]: ENGINE_DEFAULT_PORTS.sqlServer,
 };
 
 const IP_TYPE_KEYS: { [ipType: string]: string } = {
@@ -176,6 +182,8 @@ function engineFacts(engine: unknown): InstanceSource['engine'] {
 export class CloudSqlProxySidecar extends AuthProxySidecar {
   /**
    * The default port of an engine: PostgreSQL 5432, MySQL 3306, SQL Server 1433.
+   *
+   * @param engine the database engine
    */
   public static defaultPortFor(engine: DatabaseEngine): number {
     const port = ENGINE_PORTS[engine];
@@ -185,6 +193,9 @@ export class CloudSqlProxySidecar extends AuthProxySidecar {
     return port;
   }
 
+  /**
+   * @param props the instance(s) and proxy settings; checked when the sidecar is added to a workload
+   */
   constructor(props: CloudSqlProxySidecarProps) {
     const p: CloudSqlProxySidecarProps = props && typeof props === 'object' ? props : {};
     const ipTypeNames = Object.fromEntries(Object.entries(IP_TYPE_KEYS).map(([member, key]) => [key, `CloudSqlIpType.${member}`]));
@@ -201,7 +212,7 @@ export class CloudSqlProxySidecar extends AuthProxySidecar {
     const multi = Array.isArray(p.instances)
       ? p.instances.map(i => ({ ...i, engine: engineFacts(i?.engine) }))
       : p.instances;
-    const instances = collectInstances(CLOUD_SQL_PROXY, p, 'instanceConnectionName', 'connectionName', single, multi,
+    const instances = collectInstances(CLOUD_SQL_PROXY, p, 'instanceConnectionName', 'instanceConnectionName', single, multi,
       raw => IP_TYPE_KEYS[String(raw)] ?? `invalid:${String(raw)}`, p.ipType);
     const quotaFlag = CLOUD_SQL_PROXY.flags.quotaProject!;
     const flavorGrants: GcpRoleGrant[] = p.quotaProject !== undefined
@@ -209,7 +220,6 @@ export class CloudSqlProxySidecar extends AuthProxySidecar {
       : [];
     const plan = planProxy({
       flavor: CLOUD_SQL_PROXY,
-      className: 'CloudSqlProxySidecar',
       options: p,
       singleProp: 'instanceConnectionName',
       singleGiven: p.instanceConnectionName !== undefined,

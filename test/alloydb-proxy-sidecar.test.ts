@@ -79,8 +79,8 @@ describe('AlloyDbProxySidecar', () => {
       ],
       healthPort: 9900,
       startupTimeout: Duration.seconds(90),
-      livenessProbe: false,
-      readinessProbe: true,
+      enableLivenessProbe: false,
+      enableReadinessProbe: true,
       structuredLogs: false,
       exitZeroOnSigterm: true,
       quiet: true,
@@ -126,6 +126,7 @@ describe('AlloyDbProxySidecar', () => {
     expect(spec.containers[0].env).toEqual([
       { name: 'PRIMARY_HOST', value: '127.0.0.1' }, { name: 'PRIMARY_PORT', value: '5432' }, { name: 'POOL_PORT', value: '5433' },
     ]);
+    // the impersonated account needs nothing beyond what every AlloyDB principal needs (Service Usage Consumer is in connect)
     expect(proxy.iamRoleGrants.map(g => g.role)).toEqual([
       'roles/alloydb.client', 'roles/serviceusage.serviceUsageConsumer', 'roles/alloydb.databaseUser', 'roles/cloudtrace.agent',
     ]);
@@ -218,6 +219,27 @@ describe('AlloyDbProxySidecar', () => {
 
     test('fails when the listen address is not an IP', () => {
       expect(errorOf({ instanceUri: URI, listenAddress: 'db.local' })).toContain("'listenAddress' must be an IP address");
+    });
+
+    test('fails when the listen address is not loopback, naming the IAM login risk', () => {
+      expect(errorOf({ instanceUri: URI, autoIamAuthn: true, listenAddress: '0.0.0.0' }))
+        .toContain(`${P}: 'listenAddress' is not a loopback address: the database listeners would accept connections from every pod that can reach this pod's IP, and with 'autoIamAuthn' each of them would be logged in to the database as this workload's IAM principal, without a password, got '0.0.0.0'. Keep the default '127.0.0.1' (every container of the pod can connect), or, if other pods must connect, set 'allowNonLoopbackListenAddress: true' and restrict them with a NetworkPolicy`);
+    });
+
+    test('fails when the socket path with the PostgreSQL socket file is too long (AlloyDB is PostgreSQL only)', () => {
+      const dir = `/${'d'.repeat(59)}`;
+      expect(errorOf({ instanceUri: URI, unixSocketDirectory: dir }))
+        .toContain(`${P}: 'unixSocketDirectory' makes the socket path '${dir}/acme-prod.europe-west1.main.main-primary/.s.PGSQL.5432' 115 characters long, more than the 107 Linux allows`);
+    });
+
+    test('fails when a digest is given without a release tag', () => {
+      expect(errorOf({ instanceUri: URI, version: `sha256:${'c'.repeat(64)}` }))
+        .toContain(`Put the release tag before the digest, e.g. '1.15.2@sha256:${'c'.repeat(64)}'`);
+    });
+
+    test('fails when the instance list gets a single-instance prop', () => {
+      expect(errorOf({ port: 5433, instances: [{ instanceUri: URI }] }))
+        .toContain(`${P}: 'port' applies to 'instanceUri' only and cannot be combined with 'instances', got 5433. Set 'port' on each entry of 'instances' instead`);
     });
 
     test('fails when unix socket mode is combined with a port', () => {

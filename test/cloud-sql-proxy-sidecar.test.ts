@@ -4,7 +4,8 @@ import * as path from 'path';
 import { Chart, Cron, Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  CloudSqlIpType, CloudSqlProxySidecar, CloudSqlProxySidecarProps, DatabaseEngine, ProxyResources, Sidecar, SidecarCronJob, SidecarJob,
+  AlloyDbProxySidecar, CloudSqlIpType, CloudSqlProxySidecar, CloudSqlProxySidecarProps, DatabaseEngine, ProxyResources, Sidecar, SidecarCronJob,
+  SidecarJob,
 } from '../src';
 
 const ICN = 'acme-prod:europe-west1:main-db';
@@ -110,14 +111,14 @@ describe('CloudSqlProxySidecar', () => {
       ipType: CloudSqlIpType.PRIVATE,
       autoIamAuthn: true,
       instances: [
-        { connectionName: ICN, engine: DatabaseEngine.POSTGRESQL, hostEnvName: 'MAIN_DB_HOST', portEnvName: 'MAIN_DB_PORT' },
-        { connectionName: 'acme-prod:europe-west1:audit-db', port: 5433, ipType: CloudSqlIpType.PSC, autoIamAuthn: false, portEnvName: 'AUDIT_DB_PORT' },
-        { connectionName: 'example.com:legacy-proj:us-central1:orders', engine: DatabaseEngine.MYSQL },
+        { instanceConnectionName: ICN, engine: DatabaseEngine.POSTGRESQL, hostEnvName: 'MAIN_DB_HOST', portEnvName: 'MAIN_DB_PORT' },
+        { instanceConnectionName: 'acme-prod:europe-west1:audit-db', port: 5433, ipType: CloudSqlIpType.PSC, autoIamAuthn: false, portEnvName: 'AUDIT_DB_PORT' },
+        { instanceConnectionName: 'example.com:legacy-proj:us-central1:orders', engine: DatabaseEngine.MYSQL },
       ],
       healthPort: 9802,
       startupTimeout: Duration.seconds(30),
-      livenessProbe: true,
-      readinessProbe: true,
+      enableLivenessProbe: true,
+      enableReadinessProbe: true,
       structuredLogs: true,
       exitZeroOnSigterm: true,
       quiet: true,
@@ -226,16 +227,22 @@ describe('CloudSqlProxySidecar', () => {
       expect(env).toEqual([{ name: 'PGHOST', value: '127.0.0.1' }, { name: 'PGPORT', value: '5432' }]);
     });
 
-    test('0.0.0.0 listener: the app still connects to loopback', () => {
-      const pod = podOf({ instanceConnectionName: ICN, port: 5432, listenAddress: '0.0.0.0' });
+    test('0.0.0.0 listener with the explicit opt-in: the app still connects to loopback', () => {
+      const pod = podOf({ instanceConnectionName: ICN, port: 5432, listenAddress: '0.0.0.0', allowNonLoopbackListenAddress: true });
       expect(pod.initContainers[0].args).toContain('--address=0.0.0.0');
       expect(pod.containers[0].env[0]).toEqual({ name: 'DB_HOST', value: '127.0.0.1' });
     });
 
-    test('IPv6 listener', () => {
+    test('IPv6 loopback listener needs no opt-in', () => {
       const pod = podOf({ instanceConnectionName: ICN, port: 5432, listenAddress: '::1' });
       expect(pod.initContainers[0].args).toContain('--address=::1');
       expect(pod.containers[0].env[0]).toEqual({ name: 'DB_HOST', value: '::1' });
+    });
+
+    test('any 127.0.0.0/8 address and IPv4-mapped loopback need no opt-in', () => {
+      expect(proxyOf({ instanceConnectionName: ICN, port: 5432, listenAddress: '127.0.0.2' }).args).toContain('--address=127.0.0.2');
+      expect(proxyOf({ instanceConnectionName: ICN, port: 5432, listenAddress: '::ffff:127.0.0.1' }).args).toContain('--address=::ffff:127.0.0.1');
+      expect(proxyOf({ instanceConnectionName: ICN, port: 5432, listenAddress: '0:0:0:0:0:0:0:1' }).args).toContain('--address=0:0:0:0:0:0:0:1');
     });
 
     test('the default listen address is not rendered (it is the proxy default)', () => {
@@ -277,8 +284,8 @@ describe('CloudSqlProxySidecar', () => {
       const pod = podOf({
         unixSocketDirectory: '/sockets',
         instances: [
-          { connectionName: ICN, engine: DatabaseEngine.POSTGRESQL, unixSocketPathEnvName: 'MAIN_SOCKET' },
-          { connectionName: 'acme-prod:europe-west1:other', engine: DatabaseEngine.MYSQL, unixSocketPathEnvName: 'OTHER_SOCKET' },
+          { instanceConnectionName: ICN, engine: DatabaseEngine.POSTGRESQL, unixSocketPathEnvName: 'MAIN_SOCKET' },
+          { instanceConnectionName: 'acme-prod:europe-west1:other', engine: DatabaseEngine.MYSQL, unixSocketPathEnvName: 'OTHER_SOCKET' },
         ],
       });
       expect(pod.containers[0].env).toEqual([
@@ -289,7 +296,12 @@ describe('CloudSqlProxySidecar', () => {
 
   describe('probes, lifecycle, resources, security', () => {
     test('liveness can be turned off', () => {
-      expect(proxyOf({ instanceConnectionName: ICN, port: 5432, livenessProbe: false }).livenessProbe).toBeUndefined();
+      expect(proxyOf({ instanceConnectionName: ICN, port: 5432, enableLivenessProbe: false }).livenessProbe).toBeUndefined();
+    });
+
+    test('readiness can be turned on', () => {
+      expect(proxyOf({ instanceConnectionName: ICN, port: 5432, enableReadinessProbe: true }).readinessProbe)
+        .toEqual({ httpGet: { path: '/readiness', port: 9801, scheme: 'HTTP' }, periodSeconds: 10, failureThreshold: 6, timeoutSeconds: 10 });
     });
 
     test('startup timeout sets the failure threshold', () => {
@@ -328,10 +340,12 @@ describe('CloudSqlProxySidecar', () => {
       expect(c.securityContext).toMatchObject({ runAsUser: 1000, runAsGroup: 3000, runAsNonRoot: true, capabilities: { drop: ['ALL'] } });
     });
 
-    test('version and mirror', () => {
+    test('version and mirror; a digest goes after the release tag', () => {
       expect(proxyOf({ instanceConnectionName: ICN, port: 5432, version: '2.20.0' }).image).toEqual('gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.20.0');
       const digest = `2.25.3@sha256:${'a'.repeat(64)}`;
       expect(proxyOf({ instanceConnectionName: ICN, port: 5432, version: digest }).image).toEqual(`gcr.io/cloud-sql-connectors/cloud-sql-proxy:${digest}`);
+      expect(proxyOf({ instanceConnectionName: ICN, port: 5432, version: `2.25.3-alpine@sha256:${'b'.repeat(64)}` }).image)
+        .toEqual(`gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.25.3-alpine@sha256:${'b'.repeat(64)}`);
     });
 
     test('extra args that the construct does not own pass through', () => {
@@ -343,9 +357,9 @@ describe('CloudSqlProxySidecar', () => {
     test('client role on each instance project, instanceUser with IAM authn, extras for quota and telemetry', () => {
       const p = new CloudSqlProxySidecar({
         instances: [
-          { connectionName: ICN, port: 5432, autoIamAuthn: true },
-          { connectionName: 'other-proj:us-east4:db', port: 5433 },
-          { connectionName: 'db.acme.example', port: 5434 },
+          { instanceConnectionName: ICN, port: 5432, autoIamAuthn: true },
+          { instanceConnectionName: 'other-proj:us-east4:db', port: 5433 },
+          { instanceConnectionName: 'db.acme.example', port: 5434 },
         ],
         quotaProject: 'acme-billing',
         telemetryProject: 'acme-ops',
@@ -360,6 +374,45 @@ describe('CloudSqlProxySidecar', () => {
         ['roles/serviceusage.serviceUsageConsumer', 'acme-billing'],
       ]);
     });
+
+    test('an impersonated account also needs Service Usage Consumer, on its own project (§4)', () => {
+      const p = new CloudSqlProxySidecar({
+        instanceConnectionName: ICN,
+        port: 5432,
+        autoIamAuthn: true,
+        impersonationChain: ['db-user@acme-data.iam.gserviceaccount.com', 'delegate@acme-prod.iam.gserviceaccount.com'],
+      });
+      expect(p.iamRoleGrants.map(g => [g.role, g.project])).toEqual([
+        ['roles/cloudsql.client', 'acme-prod'],
+        ['roles/cloudsql.instanceUser', 'acme-prod'],
+        ['roles/serviceusage.serviceUsageConsumer', 'acme-data'],
+      ]);
+      expect(p.impersonatedServiceAccount).toEqual('db-user@acme-data.iam.gserviceaccount.com');
+      expect(p.impersonationChain).toEqual(['db-user@acme-data.iam.gserviceaccount.com', 'delegate@acme-prod.iam.gserviceaccount.com']);
+    });
+
+    test('impersonation of an account of a domain-scoped project', () => {
+      const p = new CloudSqlProxySidecar({ instanceConnectionName: ICN, port: 5432, impersonationChain: ['db-target@legacy.example.com.iam.gserviceaccount.com'] });
+      expect(proxyOf({ instanceConnectionName: ICN, port: 5432, impersonationChain: ['db-target@legacy.example.com.iam.gserviceaccount.com'] }).args)
+        .toContain('--impersonate-service-account=db-target@legacy.example.com.iam.gserviceaccount.com');
+      expect(p.iamRoleGrants.map(g => [g.role, g.project])).toContainEqual(['roles/serviceusage.serviceUsageConsumer', 'example.com:legacy']);
+    });
+
+    test('no impersonation: an empty chain', () => {
+      expect(new CloudSqlProxySidecar({ instanceConnectionName: ICN, port: 5432 }).impersonationChain).toEqual([]);
+    });
+  });
+
+  describe('brand', () => {
+    test('isAuthProxySidecar recognises proxies by a Symbol brand, not instanceof', () => {
+      const proxy = new CloudSqlProxySidecar({ instanceConnectionName: ICN, port: 5432 });
+      expect(CloudSqlProxySidecar.isAuthProxySidecar(proxy)).toBe(true);
+      expect(CloudSqlProxySidecar.isAuthProxySidecar(new Sidecar({ name: 's', image: 'acme/s:1.0.0', portNumber: 1 }))).toBe(false);
+      expect(CloudSqlProxySidecar.isAuthProxySidecar(undefined)).toBe(false);
+      // what another copy of this library makes: same Symbol.for key, different class
+      const foreign = { [Symbol.for('cdk8s-sidecars.AuthProxySidecar')]: true };
+      expect(CloudSqlProxySidecar.isAuthProxySidecar(foreign)).toBe(true);
+    });
   });
 
   describe('other workloads', () => {
@@ -370,6 +423,28 @@ describe('CloudSqlProxySidecar', () => {
       const spec = Testing.synth(chart)[0].spec.template.spec;
       expect(spec.initContainers[0].args).toContain('--max-sigterm-delay=20s');
       expect(spec.containers[0].env).toEqual([{ name: 'DB_HOST', value: '127.0.0.1' }, { name: 'DB_PORT', value: '5432' }]);
+    });
+
+    test('two proxies in one pod: the second gets its own env names, port and health port', () => {
+      const chart = Testing.chart();
+      new SidecarJob(chart, 'job', {
+        containers: [APP],
+        sidecars: [
+          new CloudSqlProxySidecar({ instanceConnectionName: ICN, engine: DatabaseEngine.POSTGRESQL }),
+          new AlloyDbProxySidecar({
+            instanceUri: 'projects/acme-prod/locations/europe-west1/clusters/main/instances/main-primary',
+            port: 5433,
+            healthPort: 9802,
+            hostEnvName: 'ADB_HOST',
+            portEnvName: 'ADB_PORT',
+          }),
+        ],
+      });
+      const spec = Testing.synth(chart)[0].spec.template.spec;
+      expect(spec.containers[0].env).toEqual([
+        { name: 'DB_HOST', value: '127.0.0.1' }, { name: 'DB_PORT', value: '5432' },
+        { name: 'ADB_HOST', value: '127.0.0.1' }, { name: 'ADB_PORT', value: '5433' },
+      ]);
     });
 
     test('a SidecarJob with two proxies on different ports', () => {
@@ -429,7 +504,7 @@ describe('CloudSqlProxySidecar', () => {
     });
 
     test('fails when both instanceConnectionName and instances are given', () => {
-      expect(errorOf({ instanceConnectionName: ICN, port: 5432, instances: [{ connectionName: ICN, port: 5432 }] }))
+      expect(errorOf({ instanceConnectionName: ICN, port: 5432, instances: [{ instanceConnectionName: ICN, port: 5432 }] }))
         .toContain("'instances' cannot be combined with 'instanceConnectionName'");
     });
 
@@ -438,17 +513,17 @@ describe('CloudSqlProxySidecar', () => {
     });
 
     test('fails when port is given next to instances', () => {
-      expect(errorOf({ port: 5432, instances: [{ connectionName: ICN, port: 5432 }] }))
-        .toContain("'port' applies to 'instanceConnectionName'/'instanceUri' only and cannot be combined with 'instances', got 5432. Set 'port' on each entry of 'instances' instead");
+      expect(errorOf({ port: 5432, instances: [{ instanceConnectionName: ICN, port: 5432 }] }))
+        .toContain("'port' applies to 'instanceConnectionName' only and cannot be combined with 'instances', got 5432. Set 'port' on each entry of 'instances' instead");
     });
 
     test('fails when the same instance is listed twice', () => {
-      expect(errorOf({ instances: [{ connectionName: ICN, port: 5432 }, { connectionName: ICN, port: 5433 }] }))
-        .toContain(`'instances[1].connectionName' names the same instance as 'instances[0].connectionName', got '${ICN}'. List each instance once`);
+      expect(errorOf({ instances: [{ instanceConnectionName: ICN, port: 5432 }, { instanceConnectionName: ICN, port: 5433 }] }))
+        .toContain(`'instances[1].instanceConnectionName' names the same instance as 'instances[0].instanceConnectionName', got '${ICN}'. List each instance once`);
     });
 
     test('fails when two instances get the same port', () => {
-      expect(errorOf({ instances: [{ connectionName: ICN, engine: DatabaseEngine.POSTGRESQL }, { connectionName: 'acme-prod:europe-west1:b', engine: DatabaseEngine.POSTGRESQL }] }))
+      expect(errorOf({ instances: [{ instanceConnectionName: ICN, engine: DatabaseEngine.POSTGRESQL }, { instanceConnectionName: 'acme-prod:europe-west1:b', engine: DatabaseEngine.POSTGRESQL }] }))
         .toContain("'instances[1].engine' gives port 5432, which 'instances[0].engine' already uses, got 5432. Give each instance its own port, e.g. instances[1].port: 5433");
     });
 
@@ -638,7 +713,7 @@ describe('CloudSqlProxySidecar', () => {
     test('fails when an env name is invalid or used twice', () => {
       expect(errorOf({ instanceConnectionName: ICN, port: 5432, portEnvName: 'DB-PORT' }))
         .toContain("'portEnvName' must be an environment variable name (letters, digits and '_', not starting with a digit), got 'DB-PORT'.");
-      expect(errorOf({ instances: [{ connectionName: ICN, port: 5432, hostEnvName: 'H' }, { connectionName: 'acme-prod:europe-west1:b', port: 5433, hostEnvName: 'H' }] }))
+      expect(errorOf({ instances: [{ instanceConnectionName: ICN, port: 5432, hostEnvName: 'H' }, { instanceConnectionName: 'acme-prod:europe-west1:b', port: 5433, hostEnvName: 'H' }] }))
         .toContain("'instances[1].hostEnvName' uses the same variable as 'instances[0].hostEnvName', got 'H'.");
     });
 
@@ -649,7 +724,64 @@ describe('CloudSqlProxySidecar', () => {
 
     test('fails when the impersonation chain has a bad email', () => {
       expect(errorOf({ instanceConnectionName: ICN, port: 5432, impersonationChain: ['db-target'] }))
-        .toContain("'impersonationChain[0]' must be a service account email NAME@PROJECT.iam.gserviceaccount.com, got 'db-target'.");
+        .toContain(`${P}: 'impersonationChain[0]' must be a service account email NAME@PROJECT.iam.gserviceaccount.com (domain-scoped project example.com:project: NAME@project.example.com.iam.gserviceaccount.com), got 'db-target'. Use the email shown by \`gcloud iam service-accounts list\``);
+    });
+
+    test('fails when a service account email carries a project id with a colon (emails never do)', () => {
+      expect(errorOf({ instanceConnectionName: ICN, port: 5432, impersonationChain: ['db-target@example.com:legacy.iam.gserviceaccount.com'] }))
+        .toContain("'impersonationChain[0]' must be a service account email NAME@PROJECT.iam.gserviceaccount.com");
+    });
+
+    test('fails when the listen address is 0.0.0.0 without the opt-in', () => {
+      expect(errorOf({ instanceConnectionName: ICN, port: 5432, listenAddress: '0.0.0.0' }))
+        .toContain(`${P}: 'listenAddress' is not a loopback address: the database listeners would accept connections from every pod that can reach this pod's IP (the proxy authorises the connection to the instance with the workload's IAM identity, not the client's), got '0.0.0.0'. Keep the default '127.0.0.1' (every container of the pod can connect), or, if other pods must connect, set 'allowNonLoopbackListenAddress: true' and restrict them with a NetworkPolicy`);
+    });
+
+    test('fails when the listen address is a pod IP, and says what IAM authn adds', () => {
+      expect(errorOf({ instanceConnectionName: ICN, port: 5432, autoIamAuthn: true, listenAddress: '10.8.0.12' }))
+        .toContain(`${P}: 'listenAddress' is not a loopback address: the database listeners would accept connections from every pod that can reach this pod's IP, and with 'autoIamAuthn' each of them would be logged in to the database as this workload's IAM principal, without a password, got '10.8.0.12'. Keep the default '127.0.0.1'`);
+      expect(errorOf({ instanceConnectionName: ICN, port: 5432, listenAddress: '::' })).toContain("'listenAddress' is not a loopback address");
+    });
+
+    test('a pod IP listener with the opt-in', () => {
+      const pod = podOf({ instanceConnectionName: ICN, port: 5432, listenAddress: '10.8.0.12', allowNonLoopbackListenAddress: true });
+      expect(pod.initContainers[0].args).toContain('--address=10.8.0.12');
+      expect(pod.containers[0].env[0]).toEqual({ name: 'DB_HOST', value: '10.8.0.12' });
+    });
+
+    test('fails when the opt-in is given without a non-loopback listen address', () => {
+      expect(errorOf({ instanceConnectionName: ICN, port: 5432, allowNonLoopbackListenAddress: true }))
+        .toContain(`${P}: 'allowNonLoopbackListenAddress' has no effect without a non-loopback 'listenAddress', got true. Remove it (the listeners stay on loopback)`);
+    });
+
+    test('fails when the version is a digest without a release tag', () => {
+      const digest = `sha256:${'a'.repeat(64)}`;
+      expect(errorOf({ instanceConnectionName: ICN, port: 5432, version: digest }))
+        .toContain(`${P}: 'version' must be a pinned release tag MAJOR.MINOR.PATCH[-variant][@sha256:digest], got '${digest}'. Put the release tag before the digest, e.g. '2.25.3@${digest}': the digest pins the image, the tag lets the construct check the features it renders against the version`);
+      expect(errorOf({ instanceConnectionName: ICN, port: 5432, version: `@${digest}` }))
+        .toContain(`got '@${digest}'. Put the release tag before the digest, e.g. '2.25.3@${digest}'`);
+    });
+
+    test('fails when two proxies in one pod both set DB_HOST/DB_PORT (the wiring names both sidecars and the props)', () => {
+      const chart = Testing.chart();
+      expect(() => cronJob(chart, [
+        new CloudSqlProxySidecar({ instanceConnectionName: ICN, engine: DatabaseEngine.POSTGRESQL }),
+        new AlloyDbProxySidecar({ instanceUri: 'projects/acme-prod/locations/europe-west1/clusters/main/instances/main-primary', port: 5433, healthPort: 9802 }),
+      ])).toThrow("[test/report] Sidecar 'alloydb-auth-proxy': sets the environment variable 'DB_HOST' for the app, but sidecar 'cloud-sql-proxy' already sets 'DB_HOST' for container 'app'. Give one of the two sidecars other variable names (for a database proxy: hostEnvName/portEnvName)");
+    });
+
+    test('fails when two proxies set the same app variables in a pod whose containers were added later', () => {
+      const chart = Testing.chart();
+      const dep = new kplus.Deployment(chart, 'api');
+      new CloudSqlProxySidecar({ instanceConnectionName: ICN, engine: DatabaseEngine.POSTGRESQL }).attachTo(dep);
+      new CloudSqlProxySidecar({
+        name: 'audit-proxy',
+        healthPort: 9802,
+        instances: [{ instanceConnectionName: 'acme-prod:europe-west1:audit', port: 5433, hostEnvName: 'DB_HOST', portEnvName: 'AUDIT_DB_PORT' }],
+      }).attachTo(dep);
+      dep.addContainer({ name: 'api', image: 'ghcr.io/acme/api:1.0.0' });
+      expect(() => Testing.synth(chart))
+        .toThrow("[test/api] CloudSqlProxySidecar 'audit-proxy': 'instances[0].hostEnvName' sets the app variable 'DB_HOST', which proxy sidecar 'cloud-sql-proxy' sets too: two proxies in one pod both default to DB_HOST/DB_PORT (DB_SOCKET_PATH for sockets), got 'DB_HOST'. Give one of the two proxies variables of its own, e.g. hostEnvName: 'ORDERS_DB_HOST', portEnvName: 'ORDERS_DB_PORT' (on 'instances[0]')");
     });
 
     test('fails when telemetry options are given without a telemetry project', () => {

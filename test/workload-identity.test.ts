@@ -1,6 +1,7 @@
 import { Chart, Cron, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import {
-  AlloyDbProxySidecar, CloudSqlProxySidecar, DatabaseEngine, GkeWorkloadIdentity, GkeWorkloadIdentityProps, SidecarCronJob,
+  AlloyDbProxySidecar, CloudSqlProxySidecar, DatabaseEngine, GkeWorkloadIdentity, GkeWorkloadIdentityProps, SidecarCronJob, SidecarJob,
 } from '../src';
 
 const GSA = 'nightly-report@acme-prod.iam.gserviceaccount.com';
@@ -102,18 +103,143 @@ describe('GkeWorkloadIdentity', () => {
     expect(identity.gcloudCommands[1]).toEqual(`kubectl annotate serviceaccount existing --namespace=reports iam.gke.io/gcp-service-account=${GSA}`);
   });
 
-  test('a proxy that impersonates: the GSA needs token creator, the target gets the database roles', () => {
+  test('a proxy that impersonates: the GSA needs token creator, the target gets the database roles and Service Usage Consumer (§4)', () => {
+    const target = 'db-user@acme-data.iam.gserviceaccount.com';
     const identity = new GkeWorkloadIdentity(namespacedChart('reports'), 'identity', {
       gcpServiceAccount: GSA,
       serviceAccountName: 'ksa',
-      proxies: [new CloudSqlProxySidecar({ instanceConnectionName: ICN, port: 5432, impersonationChain: ['db@acme-prod.iam.gserviceaccount.com'] })],
+      proxies: [new CloudSqlProxySidecar({ instanceConnectionName: ICN, port: 5432, autoIamAuthn: true, impersonationChain: [target] })],
     });
     expect(identity.requiredRoles).toEqual(['roles/iam.workloadIdentityUser', 'roles/iam.serviceAccountTokenCreator']);
     expect(identity.roleGrants).toEqual([]);
-    expect(identity.gcloudCommands.slice(1)).toEqual([
-      `gcloud iam service-accounts add-iam-policy-binding db@acme-prod.iam.gserviceaccount.com --role=roles/iam.serviceAccountTokenCreator --member="serviceAccount:${GSA}"`,
-      'gcloud projects add-iam-policy-binding acme-prod --member="serviceAccount:db@acme-prod.iam.gserviceaccount.com" --role=roles/cloudsql.client',
+    expect(identity.serviceAccountGrants.map(g => [g.serviceAccount, g.member, g.role])).toEqual([
+      [GSA, 'serviceAccount:acme-prod.svc.id.goog[reports/ksa]', 'roles/iam.workloadIdentityUser'],
+      [target, `serviceAccount:${GSA}`, 'roles/iam.serviceAccountTokenCreator'],
     ]);
+    expect(identity.gcloudCommands.slice(1)).toEqual([
+      `gcloud iam service-accounts add-iam-policy-binding ${target} --project=acme-data --role=roles/iam.serviceAccountTokenCreator --member="serviceAccount:${GSA}"`,
+      `gcloud projects add-iam-policy-binding acme-prod --member="serviceAccount:${target}" --role=roles/cloudsql.client`,
+      `gcloud projects add-iam-policy-binding acme-prod --member="serviceAccount:${target}" --role=roles/cloudsql.instanceUser`,
+      `gcloud projects add-iam-policy-binding acme-data --member="serviceAccount:${target}" --role=roles/serviceusage.serviceUsageConsumer`,
+    ]);
+  });
+
+  test('a delegation chain: token creator from the pod principal along the chain to the target, as the proxy passes delegates', () => {
+    // --impersonate-service-account=target,d1,d2: the proxy takes target first and passes delegates [d2, d1]
+    // ("With sa1,sa2,sa3, sa3 delegates to sa2, which impersonates the target sa1"), so tokens flow GSA -> d2 -> d1 -> target
+    const [target, d1, d2] = ['db-target@acme-data.iam.gserviceaccount.com', 'delegate-one@acme-hub.iam.gserviceaccount.com', 'delegate-two@acme-hub.iam.gserviceaccount.com'];
+    const identity = new GkeWorkloadIdentity(namespacedChart('reports'), 'identity', {
+      gcpServiceAccount: GSA,
+      serviceAccountName: 'ksa',
+      proxies: [new CloudSqlProxySidecar({ instanceConnectionName: ICN, port: 5432, impersonationChain: [target, d1, d2] })],
+    });
+    expect(identity.serviceAccountGrants.slice(1).map(g => [g.member, g.serviceAccount, g.role])).toEqual([
+      [`serviceAccount:${GSA}`, d2, 'roles/iam.serviceAccountTokenCreator'],
+      [`serviceAccount:${d2}`, d1, 'roles/iam.serviceAccountTokenCreator'],
+      [`serviceAccount:${d1}`, target, 'roles/iam.serviceAccountTokenCreator'],
+    ]);
+    expect(identity.serviceAccountGrants[3].reason).toEqual(`mint tokens for ${target}, which proxy sidecar 'cloud-sql-proxy' impersonates`);
+    expect(identity.gcloudCommands.slice(1, 4)).toEqual([
+      `gcloud iam service-accounts add-iam-policy-binding ${d2} --project=acme-hub --role=roles/iam.serviceAccountTokenCreator --member="serviceAccount:${GSA}"`,
+      `gcloud iam service-accounts add-iam-policy-binding ${d1} --project=acme-hub --role=roles/iam.serviceAccountTokenCreator --member="serviceAccount:${d2}"`,
+      `gcloud iam service-accounts add-iam-policy-binding ${target} --project=acme-data --role=roles/iam.serviceAccountTokenCreator --member="serviceAccount:${d1}"`,
+    ]);
+  });
+
+  test('a Google service account of a legacy domain-scoped project', () => {
+    const gsa = 'nightly-report@legacy-proj.example.com.iam.gserviceaccount.com';
+    const identity = new GkeWorkloadIdentity(namespacedChart('reports'), 'identity', { gcpServiceAccount: gsa, serviceAccountName: 'ksa', clusterProject: 'acme-gke' });
+    expect(identity.gcpServiceAccountProject).toEqual('example.com:legacy-proj');
+    expect(identity.iamMember).toEqual('serviceAccount:acme-gke.svc.id.goog[reports/ksa]');
+    expect(identity.postgresIamUser).toEqual('nightly-report@legacy-proj.example.com.iam');
+    expect(identity.mysqlIamUser).toEqual('nightly-report');
+    expect(identity.gcloudCommands[0]).toContain(`add-iam-policy-binding ${gsa} --project=example.com:legacy-proj`);
+  });
+
+  test('IAM database user names are truncated as §4 says: 63 characters for PostgreSQL, 32 for MySQL', () => {
+    const name = `r${'e'.repeat(28)}t`; // 30, the longest account id
+    const gsa = `${name}@a${'c'.repeat(28)}e.iam.gserviceaccount.com`;
+    const identity = new GkeWorkloadIdentity(namespacedChart('reports'), 'identity', { gcpServiceAccount: gsa });
+    expect(gsa.replace('.gserviceaccount.com', '')).toHaveLength(65);
+    expect(identity.postgresIamUser).toEqual(gsa.replace('.gserviceaccount.com', '').slice(0, 63));
+    expect(identity.postgresIamUser).toHaveLength(63);
+    expect(identity.mysqlIamUser).toEqual(name); // account ids have at most 30 characters, under MySQL's 32
+  });
+
+  test('a proxy made by another copy of this library is recognised by its brand, not instanceof', () => {
+    const identity = new GkeWorkloadIdentity(namespacedChart('reports'), 'identity', { gcpServiceAccount: GSA, serviceAccountName: 'ksa' });
+    const foreign: any = {
+      [Symbol.for('cdk8s-sidecars.AuthProxySidecar')]: true,
+      name: 'cloud-sql-proxy',
+      iamRoleGrants: [{ role: 'roles/cloudsql.client', project: 'acme-prod', reason: 'connect' }],
+      impersonationChain: [],
+    };
+    identity.addProxy(foreign);
+    expect(identity.requiredRoles).toEqual(['roles/iam.workloadIdentityUser', 'roles/cloudsql.client']);
+  });
+
+  describe('the workloads of its proxies must run as its ServiceAccount', () => {
+    function cron(chart: Chart, proxy: CloudSqlProxySidecar, serviceAccount?: kplus.IServiceAccount) {
+      return new SidecarCronJob(chart, 'report', {
+        schedule: Cron.daily(), serviceAccount, sidecars: [proxy], containers: [{ name: 'app', image: 'ghcr.io/acme/report:1.4.2' }],
+      });
+    }
+
+    test('fails when the workload forgot serviceAccount: identity.serviceAccount', () => {
+      const chart = namespacedChart('reports');
+      const proxy = new CloudSqlProxySidecar({ instanceConnectionName: ICN, port: 5432 });
+      new GkeWorkloadIdentity(chart, 'identity', { gcpServiceAccount: GSA, serviceAccountName: 'nightly-report', proxies: [proxy] });
+      cron(chart, proxy);
+      expect(() => Testing.synth(chart)).toThrow(
+        "[reports/report] SidecarCronJob: 'serviceAccount' must be the ServiceAccount 'nightly-report' of GkeWorkloadIdentity 'reports/identity', which proxy sidecar 'cloud-sql-proxy' runs under: "
+        + "the proxy gets its Google credentials from the pod's ServiceAccount (without one the pod runs as 'default'), got nothing. Pass serviceAccount: identity.serviceAccount in the workload's props");
+    });
+
+    test('fails when the workload runs as another ServiceAccount', () => {
+      const chart = namespacedChart('reports');
+      const proxy = new CloudSqlProxySidecar({ instanceConnectionName: ICN, port: 5432 });
+      new GkeWorkloadIdentity(chart, 'identity', { gcpServiceAccount: GSA, serviceAccountName: 'nightly-report', proxies: [proxy] });
+      cron(chart, proxy, kplus.ServiceAccount.fromServiceAccountName(chart, 'other', 'reporting'));
+      expect(() => Testing.synth(chart)).toThrow("'serviceAccount' must be the ServiceAccount 'nightly-report' of GkeWorkloadIdentity 'reports/identity', which proxy sidecar 'cloud-sql-proxy' runs under: the proxy gets its Google credentials from the pod's ServiceAccount, got 'reporting'.");
+    });
+
+    test('fails when the workload is in another namespace than the ServiceAccount', () => {
+      const chart = namespacedChart('reports');
+      const proxy = new CloudSqlProxySidecar({ instanceConnectionName: ICN, port: 5432 });
+      const identity = new GkeWorkloadIdentity(chart, 'identity', { gcpServiceAccount: GSA, serviceAccountName: 'nightly-report', proxies: [proxy] });
+      new SidecarJob(chart, 'job', {
+        metadata: { namespace: 'batch' }, serviceAccount: identity.serviceAccount, sidecars: [proxy], containers: [{ name: 'app', image: 'ghcr.io/acme/report:1.4.2' }],
+      });
+      expect(() => Testing.synth(chart)).toThrow("[reports/job] SidecarJob: 'metadata.namespace' differs from the namespace 'reports' of GkeWorkloadIdentity 'reports/identity' (a pod can only use a ServiceAccount of its own namespace), got 'batch'.");
+    });
+
+    test('also for a proxy attached to a plain cdk8s-plus workload', () => {
+      const chart = namespacedChart('reports');
+      const proxy = new CloudSqlProxySidecar({ instanceConnectionName: ICN, port: 5432 });
+      new GkeWorkloadIdentity(chart, 'identity', { gcpServiceAccount: GSA, serviceAccountName: 'api', proxies: [proxy] });
+      const dep = new kplus.Deployment(chart, 'api', { containers: [{ name: 'api', image: 'ghcr.io/acme/api:1.0.0' }] });
+      proxy.attachTo(dep);
+      expect(() => Testing.synth(chart)).toThrow("[reports/api] Deployment: 'serviceAccount' must be the ServiceAccount 'api'");
+    });
+
+    test('passes with the identity\'s ServiceAccount, created or existing', () => {
+      for (const createServiceAccount of [true, false]) {
+        const chart = namespacedChart('reports');
+        const proxy = new CloudSqlProxySidecar({ instanceConnectionName: ICN, port: 5432 });
+        const identity = new GkeWorkloadIdentity(chart, 'identity', { gcpServiceAccount: GSA, serviceAccountName: 'nightly-report', createServiceAccount, proxies: [proxy] });
+        cron(chart, proxy, identity.serviceAccount);
+        const cj = Testing.synth(chart).find(m => m.kind === 'CronJob')!;
+        expect(cj.spec.jobTemplate.spec.template.spec.serviceAccountName).toEqual('nightly-report');
+      }
+    });
+
+    test('fails when one proxy is added to two identities', () => {
+      const chart = namespacedChart('reports');
+      const proxy = new CloudSqlProxySidecar({ instanceConnectionName: ICN, port: 5432 });
+      new GkeWorkloadIdentity(chart, 'a', { gcpServiceAccount: GSA, serviceAccountName: 'a', proxies: [proxy] });
+      expect(() => new GkeWorkloadIdentity(chart, 'b', { gcpServiceAccount: GSA, serviceAccountName: 'b', proxies: [proxy] }))
+        .toThrow("[reports/b] GkeWorkloadIdentity: 'proxies' contains proxy sidecar 'cloud-sql-proxy', which was already added to GkeWorkloadIdentity 'reports/a'; a pod runs as one ServiceAccount, got 'cloud-sql-proxy'. Add each proxy to one identity");
+    });
   });
 
   test('an instance given by DNS name: the project is a placeholder', () => {
@@ -138,7 +264,17 @@ describe('GkeWorkloadIdentity', () => {
 
     test('fails when the Google service account email is malformed', () => {
       expect(errorOf({ gcpServiceAccount: 'report@acme-prod.gserviceaccount.com' }))
-        .toContain("'gcpServiceAccount' must be a Google service account email NAME@PROJECT.iam.gserviceaccount.com, got 'report@acme-prod.gserviceaccount.com'.");
+        .toContain(`${P}: 'gcpServiceAccount' must be a Google service account email NAME@PROJECT.iam.gserviceaccount.com (domain-scoped project example.com:project: NAME@project.example.com.iam.gserviceaccount.com), got 'report@acme-prod.gserviceaccount.com'. Create one with: gcloud iam service-accounts create NAME --project=PROJECT`);
+    });
+
+    test('fails when the cluster project would be a domain-scoped project (defaulted from the service account)', () => {
+      expect(errorOf({ gcpServiceAccount: 'nightly-report@legacy-proj.example.com.iam.gserviceaccount.com' }))
+        .toContain(`${P}: 'clusterProject' defaults to the project of 'gcpServiceAccount', which is a legacy domain-scoped project, whose workload identity pool name this construct cannot derive (its sources give only '<project>.svc.id.goog'), got 'example.com:legacy-proj'. Set 'clusterProject' to the id of the GKE cluster's project`);
+    });
+
+    test('fails when the cluster project is domain-scoped', () => {
+      expect(errorOf({ gcpServiceAccount: GSA, clusterProject: 'example.com:legacy-gke' }))
+        .toContain(`${P}: 'clusterProject' is a legacy domain-scoped project, whose workload identity pool name this construct cannot derive (its sources give only '<project>.svc.id.goog'), got 'example.com:legacy-gke'. Use the GKE cluster's project;`);
     });
 
     test('fails when neither the prop nor the chart gives a namespace', () => {
@@ -169,7 +305,11 @@ describe('GkeWorkloadIdentity', () => {
     });
 
     test('fails when a proxy is not a proxy sidecar', () => {
-      expect(errorOf({ gcpServiceAccount: GSA, proxies: [{} as any] })).toContain("'proxies' must be proxy sidecars, got {}.");
+      expect(errorOf({ gcpServiceAccount: GSA, proxies: [{} as any] })).toContain(`${P}: 'proxies' must be proxy sidecars, got {}. Pass CloudSqlProxySidecar or AlloyDbProxySidecar objects`);
+    });
+
+    test('fails when proxies is not a list', () => {
+      expect(errorOf({ gcpServiceAccount: GSA, proxies: {} as any })).toContain(`${P}: 'proxies' must be a list of proxy sidecars, got {}. Pass e.g. [proxy]`);
     });
   });
 });
