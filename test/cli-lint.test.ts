@@ -3,8 +3,10 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { pathToFileURL } from 'url';
 import { CommandIo } from '../src/_cli-io';
 import { main } from '../src/cli';
+import { sarifArtifactLocation } from '../src/lint/_format';
 
 const root = path.join(__dirname, '..');
 const fixtures = path.join(__dirname, 'lint', 'fixtures');
@@ -120,12 +122,60 @@ describe('--format sarif', () => {
       expect(rules[res.ruleIndex].id).toBe(res.ruleId);
       expect(res.message.text.length).toBeGreaterThan(0);
       const loc = res.locations[0].physicalLocation;
-      expect(loc.artifactLocation.uri).toBe(BROKEN.split('/').map(encodeURIComponent).join('/'));
+      // below the working directory: relative to %SRCROOT%, not an absolute path
+      expect(loc.artifactLocation).toEqual({ uri: path.relative(process.cwd(), BROKEN).split(path.sep).join('/'), uriBaseId: '%SRCROOT%' });
       expect(Number.isInteger(loc.region.startLine) && loc.region.startLine >= 1).toBe(true);
     }
     expect(errors.map((x: any) => x.locations[0].physicalLocation.region.startLine)).toEqual([3, 29, 50]);
+    expect(run0.originalUriBaseIds).toEqual({ '%SRCROOT%': { uri: `${pathToFileURL(process.cwd()).href}/` } });
+    expectValidSarifLocations(sarif);
+  });
+
+  test('a file outside the working directory gets an absolute file:// URI without uriBaseId', async () => {
+    const outside = write('out side/seed.yaml', fs.readFileSync(BROKEN, 'utf8'));
+    expect(path.relative(process.cwd(), outside).startsWith('..')).toBe(true); // os.tmpdir() is not below the repo
+    const sarif = JSON.parse((await run(['--format', 'sarif', outside])).stdout);
+    const loc = sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation;
+    expect(loc).toEqual({ uri: pathToFileURL(outside).href });
+    expect(loc.uri).toMatch(/^file:\/\/\/.*\/out%20side\/seed\.yaml$/);
+    expect(sarif.runs[0].originalUriBaseIds).toBeUndefined();
+    expectValidSarifLocations(sarif);
+  });
+
+  test('sarifArtifactLocation: relative below cwd (percent-encoded), file:// outside, stdin', () => {
+    const cwd = path.resolve('/repo');
+    expect(sarifArtifactLocation('dist/my app.k8s.yaml', cwd)).toEqual({ uri: 'dist/my%20app.k8s.yaml', uriBaseId: '%SRCROOT%' });
+    expect(sarifArtifactLocation(path.join(cwd, 'sub', 'a:b.yaml'), cwd)).toEqual({ uri: 'sub/a%3Ab.yaml', uriBaseId: '%SRCROOT%' });
+    expect(sarifArtifactLocation('./x.yaml', cwd)).toEqual({ uri: 'x.yaml', uriBaseId: '%SRCROOT%' });
+    expect(sarifArtifactLocation('../other/x.yaml', cwd)).toEqual({ uri: pathToFileURL(path.resolve('/other/x.yaml')).href });
+    expect(sarifArtifactLocation(path.resolve('/repository/x.yaml'), cwd)).toEqual({ uri: pathToFileURL(path.resolve('/repository/x.yaml')).href });
+    expect(sarifArtifactLocation('<stdin>', cwd)).toEqual({ uri: 'stdin' });
   });
 });
+
+/**
+ * The SARIF 2.1.0 rules for locations (§3.4, §3.14.14): a `uriBaseId` must be declared in `originalUriBaseIds`,
+ * whose URIs are absolute and end with a slash; a URI with a `uriBaseId` is a relative reference (no scheme, no
+ * leading slash, no `..`); without one, a real file's URI is an absolute `file://` URI.
+ */
+function expectValidSarifLocations(sarif: any): void {
+  for (const r of sarif.runs) {
+    for (const [id, base] of Object.entries<any>(r.originalUriBaseIds ?? {})) {
+      expect({ id, uri: base.uri }).toEqual({ id, uri: expect.stringMatching(/^file:\/\/\/.*\/$/) });
+    }
+    for (const res of r.results) {
+      const loc = res.locations[0].physicalLocation.artifactLocation;
+      expect(Object.keys(loc).every(k => k === 'uri' || k === 'uriBaseId')).toBe(true);
+      if (loc.uriBaseId !== undefined) {
+        expect(r.originalUriBaseIds?.[loc.uriBaseId]).toBeDefined();
+        expect(loc.uri).not.toMatch(/^[a-z][a-z0-9+.-]*:|^\/|(^|\/)\.\.(\/|$)/i);
+      } else if (loc.uri !== 'stdin') {
+        expect(loc.uri).toMatch(/^file:\/\/\//);
+      }
+      expect(decodeURIComponent(loc.uri)).not.toContain('\\');
+    }
+  }
+}
 
 describe('inputs', () => {
   test('a directory is read recursively, and - reads stdin', async () => {
@@ -184,7 +234,10 @@ describe('errors: one line, exit 2, never a stack trace', () => {
   test('usage errors: bad format, version, severity, rule id, gate, no input', async () => {
     for (const [args, pattern] of [
       [['--format', 'xml', FIXED], /--format must be one of text, json, sarif/],
-      [['--kubernetes-version', 'latest', FIXED], /--kubernetes-version must look like 1\.29/],
+      [['--kubernetes-version', 'latest', FIXED], /--kubernetes-version must be a Kubernetes 1\.x release like '1\.29' or 'v1\.29\.3' \(1\.0 to 1\.99\), got 'latest'$/],
+      [['--kubernetes-version', '2.0', FIXED], /--kubernetes-version must be a Kubernetes 1\.x release .*, got '2\.0': Kubernetes 2\.0 does not exist/],
+      [['--kubernetes-version', '0.5', FIXED], /got '0\.5': Kubernetes 0\.5 does not exist/],
+      [['--kubernetes-version', '1.100', FIXED], /got '1\.100': 1\.100 is not a plausible Kubernetes minor \(expected 1\.0 to 1\.99\)/],
       [['--min-severity', 'fatal', FIXED], /--min-severity must be error, warning or info/],
       [['--ignore', 'no-such-rule', FIXED], /unknown lint rule id 'no-such-rule'/],
       [['--feature-gates', 'SidecarContainers', FIXED], /--feature-gates: expected Name=true\|false/],
@@ -194,7 +247,7 @@ describe('errors: one line, exit 2, never a stack trace', () => {
       const r = await run(args);
       expect(r.code).toBe(2);
       expect(r.stdout).toBe('');
-      expect(r.stderr).toMatch(pattern);
+      expect(r.stderr.split('\n')[0]).toMatch(pattern); // the message is one line, then the --help hint
       expect(r.stderr).toMatch(/Run 'cdk8s-sidecars lint --help' for usage\.\n$/);
       expect(r.stderr).not.toMatch(/\n\s+at /);
     }

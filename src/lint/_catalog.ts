@@ -2,6 +2,7 @@
  * The rule catalog: every rule id with its severity and a one-line summary. Rule ids are stable: renaming one is a
  * breaking change (users suppress them by id). Each id has a `## <id>` section in docs/rules.md (a test checks it).
  */
+import { COMMON_FLAGS, PROXY_FLAVORS } from '../_proxy-flavors';
 import { Severity } from './types';
 
 /** Where `docs/rules.md` is published; each rule links to its section. */
@@ -49,9 +50,9 @@ export const RULE_DEFS: readonly RuleDef[] = [
   { id: 'cloud-sql-proxy-v1-image', severity: W, summary: 'The end-of-life Cloud SQL Proxy v1 image (gce-proxy) is used.' },
   { id: 'proxy-no-explicit-port', severity: W, summary: 'A Cloud SQL Auth Proxy instance has no explicit port: the proxy looks it up with an API call at start-up.' },
   { id: 'proxy-health-check-localhost', severity: E, summary: 'A probe targets the proxy health server, which listens on localhost only: kubelet probes never reach it.' },
-  { id: 'proxy-health-probe-mismatch', severity: E, summary: 'A probe targets the proxy health endpoints, but --health-check is off or the probe port is not --http-port.' },
+  { id: 'proxy-health-probe-mismatch', severity: E, summary: `A probe targets the proxy health endpoints, but ${COMMON_FLAGS.healthCheck} is off or the probe port is not ${COMMON_FLAGS.httpPort}.` },
   { id: 'proxy-flag-of-other-flavor', severity: E, summary: 'A proxy is given a flag that only the other proxy (Cloud SQL vs AlloyDB) knows: it exits at start-up.' },
-  { id: 'proxy-missing-exit-zero-on-sigterm', severity: W, summary: 'A proxy sidecar in a Job exits 143 on SIGTERM (no --exit-zero-on-sigterm / --exit-zero-sigterm).' },
+  { id: 'proxy-missing-exit-zero-on-sigterm', severity: W, summary: `A proxy sidecar in a Job exits 143 on SIGTERM (no ${PROXY_FLAVORS.map(f => f.flags.exitZeroOnSigterm).join(' / ')}).` },
   { id: 'proxy-prestop-http-admin-port', severity: W, summary: 'An httpGet preStop hook targets the proxy admin server, which listens on localhost only.' },
   // target version
   { id: 'known-kubelet-bug', severity: I, summary: 'The pod uses a sidecar pattern hit by a known kubelet bug on the target Kubernetes version.' },

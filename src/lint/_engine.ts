@@ -6,7 +6,7 @@
 import { Manifest, podTemplateOf, PodTemplateRef, SourcedManifest } from '../_manifest';
 import { MinorVersion, nativeSidecarsWork } from '../_version-facts';
 import { RULES_BY_ID, severityRank } from './_catalog';
-import { analyzePod, ContainerInfo } from './_heuristics';
+import { analyzePod, ContainerInfo, HelperEvidence, jobHelpers } from './_heuristics';
 import { checkJob, checkCronJob } from './_rules-job';
 import { checkLifecycle } from './_rules-lifecycle';
 import { checkProxies } from './_rules-proxy';
@@ -39,6 +39,8 @@ export interface PodContext {
   readonly sidecars: readonly ContainerInfo[];
   readonly mains: readonly ContainerInfo[];
   readonly isJob: boolean;
+  /** Regular containers of a Job pod that look like long-running helpers (empty outside Jobs; see `jobHelpers`). */
+  readonly jobHelpers: readonly HelperEvidence[];
   /** The pod's restartPolicy as written, or the API default (`Always`) when unset. */
   readonly restartPolicy: string;
   readonly version: MinorVersion;
@@ -82,6 +84,7 @@ function podContext(obj: Manifest, pod: PodTemplateRef, opts: EngineOptions): Po
     sidecars,
     mains,
     isJob: pod.isJob,
+    jobHelpers: pod.isJob ? jobHelpers(mains) : [],
     restartPolicy: typeof pod.spec.restartPolicy === 'string' ? pod.spec.restartPolicy : 'Always',
     version: opts.version,
     sidecarsWork: nativeSidecarsWork(opts.version, opts.featureGate),
@@ -115,7 +118,7 @@ export function lintSourced(items: readonly SourcedManifest[], opts: EngineOptio
         severity: def.severity,
         kind,
         name,
-        ...(namespace !== undefined ? { namespace } : {}),
+        ...(namespace !== undefined ? { namespaceName: namespace } : {}),
         ...(containerName !== undefined ? { container: containerName } : {}),
         path,
         message,

@@ -2,6 +2,8 @@
  * Output formats of `cdk8s-sidecars lint`: text (one line per finding + fix), JSON and SARIF 2.1.0 (GitHub code
  * scanning).
  */
+import * as path from 'path';
+import { pathToFileURL } from 'url';
 import { docsUrlOf, RULE_DEFS, RULES_BY_ID } from './_catalog';
 import { Finding, Severity } from './types';
 
@@ -34,7 +36,7 @@ export function formatText(findings: readonly Finding[], summary: LintSummary): 
   const lines: string[] = [];
   for (const f of findings) {
     const where = f.file ? `${f.file}${f.line ? `:${f.line}` : ''}: ` : '';
-    const ns = f.namespace ? `${f.namespace}/` : '';
+    const ns = f.namespaceName ? `${f.namespaceName}/` : '';
     const container = f.container ? ` container '${f.container}'` : '';
     lines.push(`${where}${f.kind}/${ns}${f.name}${container}: [${f.severity}] ${f.rule}: ${f.message}`);
     lines.push(`    fix: ${f.fix}`);
@@ -52,7 +54,7 @@ export function formatJson(findings: readonly Finding[], summary: LintSummary): 
       severity: f.severity,
       kind: f.kind,
       name: f.name,
-      namespace: f.namespace ?? null,
+      namespace: f.namespaceName ?? null,
       container: f.container ?? null,
       path: f.path,
       message: f.message,
@@ -71,13 +73,41 @@ const SARIF_LEVEL: Record<Severity, string> = {
   [Severity.INFO]: 'note',
 };
 
-/** A relative, forward-slash URI for SARIF `artifactLocation.uri`. */
-function artifactUri(file: string): string {
-  if (file === '<stdin>') return 'stdin';
-  return file.replace(/\\/g, '/').replace(/^\.\//, '').split('/').map(encodeURIComponent).join('/');
+/** The `uriBaseId` of paths below the directory the linter ran in (GitHub code scanning resolves it to the checkout). */
+export const SARIF_SRCROOT = '%SRCROOT%';
+
+/** A SARIF `artifactLocation`. */
+export interface SarifArtifactLocation {
+  readonly uri: string;
+  readonly uriBaseId?: string;
 }
 
-export function formatSarif(findings: readonly Finding[], toolVersion: string): string {
+/**
+ * Where a finding's file is, for SARIF: a relative, forward-slash, percent-encoded URI with `uriBaseId: %SRCROOT%`
+ * when the file is below `cwd`; an absolute `file://` URI (no `uriBaseId`) when it is not; `stdin` for standard input.
+ */
+export function sarifArtifactLocation(file: string | undefined, cwd: string): SarifArtifactLocation {
+  if (file === undefined || file === '<stdin>') return { uri: file === undefined ? 'manifest.yaml' : 'stdin' };
+  const absolute = path.resolve(cwd, file);
+  const relative = path.relative(path.resolve(cwd), absolute);
+  const outside = relative === '' || relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative);
+  if (outside) return { uri: pathToFileURL(absolute).href };
+  return { uri: relative.split(path.sep).map(encodeURIComponent).join('/'), uriBaseId: SARIF_SRCROOT };
+}
+
+/** `file:///work/repo/` for `/work/repo`: an absolute directory URI ends with a slash (SARIF §3.14.14). */
+function directoryUri(dir: string): string {
+  const href = pathToFileURL(path.resolve(dir)).href;
+  return href.endsWith('/') ? href : `${href}/`;
+}
+
+/**
+ * SARIF 2.1.0: one run, every rule of the catalog, one result per finding located at the start line of its YAML
+ * document. Paths are relative to `cwd` (uriBaseId `%SRCROOT%`, declared in `originalUriBaseIds`) when below it.
+ */
+export function formatSarif(findings: readonly Finding[], toolVersion: string, cwd: string = process.cwd()): string {
+  const locations = findings.map(f => sarifArtifactLocation(f.file, cwd));
+  const usesSrcRoot = locations.some(l => l.uriBaseId === SARIF_SRCROOT);
   const ruleIndex = new Map(RULE_DEFS.map((r, i) => [r.id, i]));
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -98,20 +128,21 @@ export function formatSarif(findings: readonly Finding[], toolVersion: string): 
           })),
         },
       },
-      results: findings.map(f => {
+      ...(usesSrcRoot ? { originalUriBaseIds: { [SARIF_SRCROOT]: { uri: directoryUri(cwd) } } } : {}),
+      results: findings.map((f, i) => {
         const result: any = {
           ruleId: f.rule,
           ruleIndex: ruleIndex.get(f.rule),
           level: SARIF_LEVEL[RULES_BY_ID.get(f.rule)?.severity ?? f.severity],
-          message: { text: `${f.kind}/${f.namespace ? `${f.namespace}/` : ''}${f.name}${f.container ? ` container '${f.container}'` : ''}: ${f.message}. Fix: ${f.fix}` },
+          message: { text: `${f.kind}/${f.namespaceName ? `${f.namespaceName}/` : ''}${f.name}${f.container ? ` container '${f.container}'` : ''}: ${f.message}. Fix: ${f.fix}` },
           locations: [{
             physicalLocation: {
-              artifactLocation: { uri: artifactUri(f.file ?? 'manifest.yaml') },
+              artifactLocation: locations[i],
               region: { startLine: f.line ?? 1 },
             },
             logicalLocations: [{ fullyQualifiedName: `${f.kind}/${f.name}/${f.path}`, kind: 'resource' }],
           }],
-          partialFingerprints: { 'cdk8sSidecarsFinding/v1': `${f.rule}:${f.kind}/${f.namespace ?? ''}/${f.name}:${f.path}` },
+          partialFingerprints: { 'cdk8sSidecarsFinding/v1': `${f.rule}:${f.kind}/${f.namespaceName ?? ''}/${f.name}:${f.path}` },
         };
         return result;
       }),

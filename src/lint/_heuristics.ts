@@ -7,7 +7,7 @@
  * listed here.
  */
 import { isNativeSidecar, Manifest } from '../_manifest';
-import { LEGACY_CLOUD_SQL_PROXY_IMAGE, ProxyFlavor, proxyFlavorOfImage, PROXY_FLAVORS } from '../_proxy-flavors';
+import { LEGACY_CLOUD_SQL_PROXY_IMAGE, ONE_SHOT_SUBCOMMANDS, ProxyFlavor, proxyFlavorOfImage, PROXY_FLAVORS } from '../_proxy-flavors';
 
 export type Role = 'init' | 'sidecar' | 'main' | 'ephemeral';
 
@@ -28,6 +28,11 @@ export interface ContainerInfo {
   /** Dotted path of the container inside the object. */
   readonly path: string;
   readonly ports: PortDecl[];
+  /**
+   * Ports its own probes connect to (`httpGet`, `tcpSocket`, `grpc` of startup/readiness/liveness probes without a
+   * `host`; named ports resolved through `ports`), whether or not they are declared: something listens there.
+   */
+  readonly probePorts: number[];
   /** `command` + `args`, strings only. */
   readonly argv: string[];
   /** Cloud SQL / AlloyDB Auth Proxy v2 running in server mode (not `wait`/`shutdown`). */
@@ -36,7 +41,7 @@ export interface ContainerInfo {
   readonly legacyProxy: boolean;
   /** Why the container looks like a long-running server from its image or command, e.g. `runs the Istio proxy image`. */
   readonly serverReason?: string;
-  /** It accepts connections from other containers: declares ports, or is a proxy / network server image. */
+  /** It accepts connections: declares ports, is probed on a port, or is a proxy / network server image. */
   readonly serves: boolean;
 }
 
@@ -76,8 +81,12 @@ const SERVER_COMMANDS: ReadonlyArray<{ readonly re: RegExp; readonly label: stri
 const ENDLESS_LOOP = /\bwhile\s+(true|:|\[\s*1\s*\])\s*;?\s*do\b/;
 const LOOP_EXIT = /\b(break|exit|return)\b/;
 
-/** Proxy subcommands that run once and exit. */
-const PROXY_ONE_SHOT = new Set(['wait', 'shutdown', 'completion', 'help', '--help', '-h', '--version', '-v']);
+/** Proxy subcommands (`wait`, `shutdown`, ...) and flags (`--version`, `--help`, ...) that run once and exit. */
+const PROXY_ONE_SHOT_SUBCOMMANDS = new Set(ONE_SHOT_SUBCOMMANDS.filter(a => !a.startsWith('-')));
+const PROXY_ONE_SHOT_FLAGS = new Set(ONE_SHOT_SUBCOMMANDS.filter(a => a.startsWith('-')));
+
+const PROBES = ['startupProbe', 'readinessProbe', 'livenessProbe'] as const;
+const PROBE_PORT_HANDLERS = ['httpGet', 'tcpSocket', 'grpc'] as const;
 
 /** Image repository without registry tag/digest, lower-cased (`gcr.io/x/y:1` → `gcr.io/x/y`). */
 export function imageRepository(image: string): string {
@@ -132,6 +141,23 @@ function portsOf(c: Manifest): PortDecl[] {
   return out;
 }
 
+/** Ports the container's own probes connect to (see `ContainerInfo.probePorts`), in probe order, without repeats. */
+function probePortsOf(c: Manifest, ports: readonly PortDecl[]): number[] {
+  const out: number[] = [];
+  for (const probe of PROBES) {
+    const p = c?.[probe];
+    if (!p || typeof p !== 'object') continue;
+    for (const handler of PROBE_PORT_HANDLERS) {
+      const h = p[handler];
+      if (!h || typeof h !== 'object' || h.port === undefined || h.port === null) continue;
+      if (typeof h.host === 'string' && h.host !== '') continue; // probes another host, not this container
+      const port = toPortNumber(h.port) ?? ports.find(d => d.name === h.port)?.port;
+      if (port !== undefined && port > 0 && !out.includes(port)) out.push(port);
+    }
+  }
+  return out;
+}
+
 /** The proxy flavour a container runs in server mode, if any. */
 function proxyOf(image: string, command: string[], args: string[]): ProxyFlavor | undefined {
   const flavor = proxyFlavorOfImage(image);
@@ -144,7 +170,7 @@ function proxyOf(image: string, command: string[], args: string[]): ProxyFlavor 
     rest = [...command.slice(1), ...args];
   }
   const first = rest.find(a => !a.startsWith('-')) ?? '';
-  if (PROXY_ONE_SHOT.has(first) || rest.some(a => a === '--version' || a === '--help' || a === '-h')) return undefined;
+  if (PROXY_ONE_SHOT_SUBCOMMANDS.has(first) || rest.some(a => PROXY_ONE_SHOT_FLAGS.has(a))) return undefined;
   return flavor;
 }
 
@@ -183,6 +209,7 @@ export function analyzeContainer(c: Manifest, role: Role, index: number, path: s
   const proxy = proxyOf(image, command, args);
   const server = serverOf(name, image, command, args, proxy, legacyProxy);
   const ports = portsOf(c);
+  const probePorts = probePortsOf(c, ports);
   return {
     c,
     name,
@@ -190,11 +217,12 @@ export function analyzeContainer(c: Manifest, role: Role, index: number, path: s
     index,
     path,
     ports,
+    probePorts,
     argv: [...command, ...args],
     proxy,
     legacyProxy,
     serverReason: server.reason,
-    serves: ports.length > 0 || server.network,
+    serves: ports.length > 0 || probePorts.length > 0 || server.network,
   };
 }
 
@@ -231,6 +259,54 @@ export function loopbackPortsUsed(info: ContainerInfo): Set<number> {
     if (typeof e?.value !== 'string') continue;
     scan(e.value);
     if (typeof e.name === 'string' && /PORT$/i.test(e.name) && /^\d{1,5}$/.test(e.value)) out.add(Number(e.value));
+  }
+  return out;
+}
+
+/** Ports a container serves on, as far as the manifest tells: declared ports and probed ports. */
+export function servingPorts(info: ContainerInfo): number[] {
+  const out = info.ports.map(p => p.port);
+  for (const p of info.probePorts) if (!out.includes(p)) out.push(p);
+  return out;
+}
+
+/** Why a regular container of a Job pod is taken for a long-running helper. */
+export interface HelperEvidence {
+  readonly container: ContainerInfo;
+  /**
+   * Set when this was the deciding evidence: another regular container connects to one of its ports on the pod's
+   * loopback (`localhost:N` in env/args), and neither a server image/command nor the batch-task heuristic applied.
+   */
+  readonly usedBy?: { readonly client: ContainerInfo; readonly port: number };
+}
+
+/**
+ * The regular containers of a Job pod that look like long-running helpers (they never exit, so the Job never
+ * completes). Never any when the pod has a single regular container: that one is the task.
+ *
+ * - strong: a known proxy/agent/server image or a never-returning command (`serverReason`);
+ * - strong: it serves a port (declared or probed) that another regular container connects to on loopback;
+ * - weak: it serves a port (declared or probed), trusted only when another regular container serves nothing and
+ *   runs no server (that one looks like the batch task), so two containers that both have ports stay unflagged.
+ */
+export function jobHelpers(mains: readonly ContainerInfo[]): HelperEvidence[] {
+  if (mains.length < 2) return [];
+  const used = new Map<ContainerInfo, Set<number>>(mains.map(m => [m, loopbackPortsUsed(m)]));
+  const batchExists = mains.some(m => m.serverReason === undefined && !m.serves);
+  const out: HelperEvidence[] = [];
+  for (const c of mains) {
+    if (c.serverReason !== undefined || (batchExists && c.serves)) {
+      out.push({ container: c });
+      continue;
+    }
+    const served = servingPorts(c);
+    for (const client of mains) {
+      const port = client === c ? undefined : served.find(p => used.get(client)!.has(p));
+      if (port !== undefined) {
+        out.push({ container: c, usedBy: { client, port } });
+        break;
+      }
+    }
   }
   return out;
 }

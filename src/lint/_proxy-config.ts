@@ -4,7 +4,7 @@
  * `envFrom`, env values from Secrets) the config is marked `opaque` and rules that need the absence of a flag stay
  * silent.
  */
-import { COMMON_FLAGS, ProxyFlavor, PROXY_BINARY_DEFAULTS, PROXY_FLAVORS, SHORT_FLAGS } from '../_proxy-flavors';
+import { COMMON_FLAGS, INSTANCE_QUERY_KEYS, ProxyFlavor, PROXY_BINARY_DEFAULTS, PROXY_FLAVORS, SHORT_FLAGS } from '../_proxy-flavors';
 import { ContainerInfo, toPortNumber } from './_heuristics';
 
 export interface ProxyConfig {
@@ -39,6 +39,11 @@ const BOOLEAN_FLAGS = new Set<string>([
 ]);
 /** Known flags that take a value. Other flags take one unless the next token is a flag or an instance. */
 const VALUE_FLAGS = new Set<string>(Object.values(COMMON_FLAGS).filter(f => !BOOLEAN_FLAGS.has(f)));
+
+/** `?port=5432` / `&port=5432` on an instance. */
+const INSTANCE_PORT = new RegExp(`[?&]${INSTANCE_QUERY_KEYS.port}=(\\d{1,5})\\b`);
+/** `?unix-socket=...` / `?unix-socket-path=...` on an instance. */
+const INSTANCE_SOCKET = new RegExp(`[?&](${INSTANCE_QUERY_KEYS.unixSocket}|${INSTANCE_QUERY_KEYS.unixSocketPath})=`);
 
 /** An instance connection name / URI of any flavour (query string ignored). */
 function looksLikeInstance(token: string): boolean {
@@ -102,7 +107,7 @@ function parseProxyConfig(info: ContainerInfo, flavor: ProxyFlavor): ProxyConfig
   const env = new Map<string, string | undefined>();
   let opaque = flags.has(COMMON_FLAGS.configFile) || (Array.isArray(c.envFrom) && c.envFrom.length > 0);
   const instanceEnv: string[] = [];
-  const instanceEnvName = envNameOf(flavor, flavor.envPrefix.startsWith('CSQL') ? 'instance-connection-name' : 'instance-uri');
+  const instanceEnvName = envNameOf(flavor, flavor.instanceConfigKey);
   for (const e of Array.isArray(c.env) ? c.env : []) {
     if (typeof e?.name !== 'string' || !e.name.startsWith(flavor.envPrefix)) continue;
     if (typeof e.value !== 'string') {
@@ -138,10 +143,10 @@ function parseProxyConfig(info: ContainerInfo, flavor: ProxyFlavor): ProxyConfig
   const listenerPorts: number[] = [];
   let next = globalPort ?? (flavor.defaultPort > 0 ? flavor.defaultPort : undefined);
   for (const inst of instances) {
-    const q = /[?&]port=(\d{1,5})\b/.exec(inst);
+    const q = INSTANCE_PORT.exec(inst);
     if (q) {
       listenerPorts.push(Number(q[1]));
-    } else if (!unixSocket && !/[?&]unix-socket(-path)?=/.test(inst) && next !== undefined) {
+    } else if (!unixSocket && !INSTANCE_SOCKET.test(inst) && next !== undefined) {
       listenerPorts.push(next);
       next++;
     }

@@ -5,6 +5,7 @@
  */
 import { Manifest } from '../_manifest';
 import { Emit, PodContext } from './_engine';
+import { ContainerInfo } from './_heuristics';
 
 /** Exit codes of a sidecar stopped at the end of a Job pod: SIGTERM (143), SIGKILL after the grace period (137). */
 const SIDECAR_STOP_EXIT_CODES = [143, 137];
@@ -17,8 +18,13 @@ function restartPolicy(ctx: PodContext, emit: Emit): void {
     'set restartPolicy: Never (required with podFailurePolicy) or OnFailure on the pod template');
 }
 
+/** Sidecars and long-running regular helpers: the containers that do not end with the task. */
+function helpersOf(ctx: PodContext): ContainerInfo[] {
+  return [...ctx.sidecars, ...ctx.jobHelpers.map(h => h.container)];
+}
+
 function activeDeadline(ctx: PodContext, emit: Emit): void {
-  const helpers = [...ctx.sidecars, ...ctx.mains.filter(m => m.serverReason !== undefined)];
+  const helpers = helpersOf(ctx);
   if (helpers.length === 0) return;
   const jobSpec = ctx.pod.jobSpec ?? {};
   if (typeof jobSpec.activeDeadlineSeconds === 'number' || typeof ctx.spec.activeDeadlineSeconds === 'number') return;
@@ -35,7 +41,7 @@ function exitCodeMatches(operator: unknown, values: unknown, code: number): bool
 }
 
 function podFailurePolicy(ctx: PodContext, emit: Emit): void {
-  const helpers = [...ctx.sidecars, ...ctx.mains.filter(m => m.serverReason !== undefined)];
+  const helpers = helpersOf(ctx);
   if (helpers.length === 0) return;
   const rules = ctx.pod.jobSpec?.podFailurePolicy?.rules;
   if (!Array.isArray(rules)) return;
@@ -44,7 +50,7 @@ function podFailurePolicy(ctx: PodContext, emit: Emit): void {
     if (!oc || typeof oc !== 'object' || oc.containerName) return;
     const code = SIDECAR_STOP_EXIT_CODES.find(c => exitCodeMatches(oc.operator, oc.values, c));
     if (code === undefined) return;
-    const main = ctx.mains.find(m => m.serverReason === undefined) ?? ctx.mains[0];
+    const main = ctx.mains.find(m => !helpers.includes(m)) ?? ctx.mains[0];
     emit('pod-failure-policy-matches-sidecar-exit', undefined, `${ctx.jobSpecPath}.podFailurePolicy.rules[${i}].onExitCodes`,
       `podFailurePolicy rule ${i} (action ${r.action}, ${oc.operator} ${JSON.stringify(oc.values)}) has no containerName, so it also matches exit code ${code} of sidecar '${helpers[0].name}' when the kubelet stops it at the end of a failed pod`,
       `set onExitCodes.containerName to the main container${main ? ` ('${main.name}')` : ''}`);

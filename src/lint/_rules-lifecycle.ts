@@ -3,38 +3,68 @@
  * validity, declaration order, port conflicts. Facts: ../shared/reference/sidecar-semantics.md §2 (start-up), §5
  * (API validation), §8 (classic sidecars in Jobs).
  */
-import { atLeast, CONTAINER_RESTART_RULES_BETA_MINOR, formatMinorVersion, unsupportedSidecarConsequence } from '../_version-facts';
+import { COMMON_FLAGS, PROXY_BINARY_DEFAULTS, PROXY_CONSTRUCT_DEFAULTS } from '../_proxy-flavors';
+import {
+  atLeast, CONTAINER_RESTART_RULES_BETA_MINOR, formatMinorVersion, SIDECAR_ALPHA_MINOR, SIDECAR_BETA_MINOR,
+  unsupportedSidecarConsequence,
+} from '../_version-facts';
 import { Emit, PodContext } from './_engine';
-import { ContainerInfo, loopbackPortsUsed, toPortNumber } from './_heuristics';
+import { ContainerInfo, loopbackPortsUsed, servingPorts, toPortNumber } from './_heuristics';
 import { readProxyConfig } from './_proxy-config';
 
 const PROBES = ['startupProbe', 'readinessProbe', 'livenessProbe'] as const;
 
-/** How a container serves, for messages: `declares port 5432`, `runs the Cloud SQL Auth Proxy`. */
+/** `1.29` for minor 29 (every Kubernetes release is 1.x). */
+const k8s = (minor: number): string => formatMinorVersion({ major: 1, minor });
+/** First release with native sidecars on by default. */
+const SIDECARS_ON_BY_DEFAULT = k8s(SIDECAR_BETA_MINOR);
+/** The release where native sidecars need the SidecarContainers feature gate. */
+const SIDECARS_ALPHA = k8s(SIDECAR_ALPHA_MINOR);
+
+function list(ports: readonly number[]): string {
+  return ports.length === 1 ? `port ${ports[0]}` : `ports ${ports.join(', ')}`;
+}
+
+/** The probes of a container that connect to one of `ports`, for messages. */
+function probesOn(c: ContainerInfo, ports: readonly number[]): string[] {
+  return PROBES.filter(probe => {
+    const p = c.c[probe];
+    if (!p || typeof p !== 'object') return false;
+    return ['httpGet', 'tcpSocket', 'grpc'].some(h => {
+      const port = p[h]?.port;
+      const n = toPortNumber(port) ?? c.ports.find(d => d.name === port)?.port;
+      return n !== undefined && ports.includes(n);
+    });
+  });
+}
+
+/**
+ * How a container serves, for messages: `declares port 5432`, `runs the Cloud SQL Auth Proxy`,
+ * `listens on port 8081 (its readinessProbe connects there)`.
+ */
 function servingFact(c: ContainerInfo): string {
-  if (c.serverReason && c.ports.length === 0) return c.serverReason;
-  const ports = c.ports.map(p => p.port);
-  const portText = ports.length === 1 ? `declares port ${ports[0]}` : `declares ports ${ports.join(', ')}`;
-  return c.serverReason ? `${c.serverReason} and ${portText}` : portText;
+  const parts: string[] = [];
+  if (c.serverReason) parts.push(c.serverReason);
+  const declared = c.ports.map(p => p.port);
+  if (declared.length > 0) parts.push(`declares ${list(declared)}`);
+  const probedOnly = c.probePorts.filter(p => !declared.includes(p));
+  if (parts.length === 0 && probedOnly.length > 0) {
+    const probes = probesOn(c, probedOnly);
+    parts.push(`listens on ${list(probedOnly)} (its ${probes.join(' and ')} connect${probes.length === 1 ? 's' : ''} there)`);
+  }
+  return parts.join(' and ');
 }
 
 function helperFix(c: ContainerInfo): string {
-  return `move '${c.name}' from containers to initContainers with restartPolicy: Always and a startupProbe (a native sidecar, Kubernetes >= 1.29): `
+  return `move '${c.name}' from containers to initContainers with restartPolicy: Always and a startupProbe (a native sidecar, Kubernetes >= ${SIDECARS_ON_BY_DEFAULT}): `
     + 'the kubelet stops it after the main containers exit, so the Job completes';
 }
 
 function jobHelperNeverExits(ctx: PodContext, emit: Emit): void {
-  if (!ctx.isJob || ctx.mains.length < 2) return;
-  // strong signal: a known proxy/agent/server image or a command that never returns
-  const strong = ctx.mains.filter(m => m.serverReason !== undefined);
-  // weak signal: declares ports; only trusted when another container looks like the batch task (no ports, no server)
-  const weak = ctx.mains.filter(m => m.serverReason === undefined && m.ports.length > 0);
-  const batch = ctx.mains.filter(m => m.serverReason === undefined && m.ports.length === 0);
-  const helpers = new Set([...strong, ...(batch.length > 0 ? weak : [])]);
-  for (const c of ctx.mains) {
-    if (!helpers.has(c)) continue;
+  for (const { container: c, usedBy } of ctx.jobHelpers) {
+    const dependency = usedBy ? ` ('${usedBy.client.name}' connects to its port ${usedBy.port})` : '';
     emit('job-helper-never-exits', c, c.path,
-      `container '${c.name}' ${servingFact(c)} as a regular container of a ${ctx.kind} pod: it never exits, so the Job never completes (and the other containers race its start-up)`,
+      `container '${c.name}' ${servingFact(c)}${dependency} as a regular container of a ${ctx.kind} pod: it never exits, so the Job never completes (and the other containers race its start-up)`,
       helperFix(c));
   }
 }
@@ -51,9 +81,13 @@ function initContainerNeverExits(ctx: PodContext, emit: Emit): void {
 
 function startupProbeFix(c: ContainerInfo): string {
   if (c.proxy) {
-    return 'add a startupProbe: run the proxy with --health-check --http-address=0.0.0.0 --http-port=9801, declare containerPort 9801 and probe httpGet /startup on 9801 with periodSeconds: 1, initialDelaySeconds: 0, failureThreshold: 60';
+    const d = PROXY_CONSTRUCT_DEFAULTS;
+    const port = d.healthPort;
+    const failureThreshold = Math.ceil(d.startupTimeoutSeconds / d.startupPeriodSeconds);
+    return `add a startupProbe: run the proxy with ${COMMON_FLAGS.healthCheck} ${COMMON_FLAGS.httpAddress}=${d.httpAddress} ${COMMON_FLAGS.httpPort}=${port}, `
+      + `declare containerPort ${port} and probe httpGet ${PROXY_BINARY_DEFAULTS.startupPath} on ${port} with periodSeconds: ${d.startupPeriodSeconds}, initialDelaySeconds: 0, failureThreshold: ${failureThreshold}`;
   }
-  const port = c.ports[0]?.port;
+  const port = servingPorts(c)[0];
   return `add a startupProbe that succeeds once '${c.name}' accepts connections${port !== undefined ? ` (e.g. tcpSocket on port ${port})` : ''}, with periodSeconds: 1, initialDelaySeconds: 0 and a failureThreshold covering its start-up time`;
 }
 
@@ -72,12 +106,12 @@ function nativeSidecarUnsupported(ctx: PodContext, emit: Emit): void {
   for (const c of ctx.sidecars) {
     emit('native-sidecar-unsupported-version', c, `${c.path}.restartPolicy`,
       `sidecar '${c.name}' (an init container with restartPolicy: Always) targets Kubernetes ${formatMinorVersion(ctx.version)}: ${unsupportedSidecarConsequence(ctx.version)}`,
-      'target Kubernetes >= 1.29 (--kubernetes-version), or on 1.28 enable the SidecarContainers feature gate on every component (--feature-gates SidecarContainers=true); otherwise run the helper as a regular container that the app stops when it is done');
+      `target Kubernetes >= ${SIDECARS_ON_BY_DEFAULT} (--kubernetes-version), or on ${SIDECARS_ALPHA} enable the SidecarContainers feature gate on every component (--feature-gates SidecarContainers=true); otherwise run the helper as a regular container that the app stops when it is done`);
   }
 }
 
 function invalidRestartPolicy(ctx: PodContext, emit: Emit): void {
-  const rulesBeta = atLeast(ctx.version, { major: 1, minor: CONTAINER_RESTART_RULES_BETA_MINOR });
+  const rulesBeta = atLeast(ctx.version, { major: ctx.version.major, minor: CONTAINER_RESTART_RULES_BETA_MINOR });
   const valid = ['Always', 'OnFailure', 'Never'];
   const v = formatMinorVersion(ctx.version);
   for (const c of ctx.mains) {
@@ -87,7 +121,7 @@ function invalidRestartPolicy(ctx: PodContext, emit: Emit): void {
     emit('invalid-container-restart-policy', c, `${c.path}.restartPolicy`,
       rulesBeta
         ? `container '${c.name}' sets restartPolicy: ${JSON.stringify(rp)}: supported values are "Always", "OnFailure", "Never"`
-        : `regular container '${c.name}' sets restartPolicy: ${JSON.stringify(rp)}, which the API server of Kubernetes ${v} rejects ("may not be set for non-init containers"; allowed from 1.${CONTAINER_RESTART_RULES_BETA_MINOR} with ContainerRestartRules)`,
+        : `regular container '${c.name}' sets restartPolicy: ${JSON.stringify(rp)}, which the API server of Kubernetes ${v} rejects ("may not be set for non-init containers"; allowed from ${k8s(CONTAINER_RESTART_RULES_BETA_MINOR)} with ContainerRestartRules)`,
       `remove restartPolicy from '${c.name}'; to run it as a sidecar, move it to initContainers with restartPolicy: Always`);
   }
   for (const c of ctx.inits) {
@@ -127,9 +161,9 @@ function startupProbeSlow(ctx: PodContext, emit: Emit): void {
   }
 }
 
-/** TCP/UDP ports a sidecar listens on: declared ports, plus a proxy's database listeners. */
+/** TCP/UDP ports a sidecar listens on: declared and probed ports, plus a proxy's database listeners. */
 function listeningPorts(c: ContainerInfo): Set<number> {
-  const out = new Set(c.ports.map(p => p.port));
+  const out = new Set(servingPorts(c));
   const cfg = readProxyConfig(c);
   for (const p of cfg?.listenerPorts ?? []) out.add(p);
   return out;
@@ -166,7 +200,7 @@ function portConflicts(ctx: PodContext, emit: Emit): void {
           const what = key.startsWith('host ') ? `hostPort ${key.slice(5)}` : `port ${key}`;
           emit('container-port-conflict', c, `${c.path}.ports[${p.index}]`,
             `containers '${other.name}' and '${c.name}' both declare ${what} and run at the same time in one network namespace: the second one cannot bind it`,
-            `give '${c.name}' or '${other.name}' another port${c.proxy || other.proxy ? ' (for a proxy: its --port / --http-port / --admin-port flag)' : ''}`);
+            `give '${c.name}' or '${other.name}' another port${c.proxy || other.proxy ? ` (for a proxy: its ${COMMON_FLAGS.port} / ${COMMON_FLAGS.httpPort} / ${COMMON_FLAGS.adminPort} flag)` : ''}`);
         } else if (register && !other) {
           scope.set(key, c);
         }
@@ -231,12 +265,12 @@ function meshInjection(ctx: PodContext, emit: Emit): void {
   if (istio) {
     emit('job-mesh-sidecar-injected', undefined, `${ctx.metadataPath}.${annotations[ISTIO_INJECT] !== undefined ? 'annotations' : 'labels'}`,
       `the ${ctx.kind} pod template requests Istio injection (${ISTIO_INJECT}: "true"): unless Istio runs in native-sidecar mode, the injected istio-proxy is a regular container that never exits, so the Job never completes`,
-      `enable Istio native sidecars (ENABLE_NATIVE_SIDECARS=true on istiod, Istio >= 1.19, Kubernetes >= 1.29) and suppress this rule with lint.cdk8s-sidecars.io/ignore, or set ${ISTIO_INJECT}: "false" on the Job's pods`);
+      `enable Istio native sidecars (ENABLE_NATIVE_SIDECARS=true on istiod, Istio >= 1.19, Kubernetes >= ${SIDECARS_ON_BY_DEFAULT}) and suppress this rule with lint.cdk8s-sidecars.io/ignore, or set ${ISTIO_INJECT}: "false" on the Job's pods`);
   }
   if (linkerd) {
     emit('job-mesh-sidecar-injected', undefined, `${ctx.metadataPath}.annotations`,
       `the ${ctx.kind} pod template requests Linkerd injection (${LINKERD_INJECT}: ${annotations[LINKERD_INJECT]}) without native-sidecar mode: the injected linkerd-proxy is a regular container that never exits, so the Job never completes`,
-      `add the annotation ${LINKERD_NATIVE}: "true" to the pod template (Kubernetes >= 1.29), or disable injection for the Job`);
+      `add the annotation ${LINKERD_NATIVE}: "true" to the pod template (Kubernetes >= ${SIDECARS_ON_BY_DEFAULT}), or disable injection for the Job`);
   }
 }
 

@@ -3,20 +3,32 @@
  * Facts: ../shared/reference/cloud-sql-proxy.md §2.4 (health, admin, exit codes), §2.1 (ports), §7 (known issues:
  * csp#1555, csp#2361, csp#1803, csp#2269/#2511, op#797).
  */
-import { CLOUD_SQL_PROXY, COMMON_FLAGS, PROXY_BINARY_DEFAULTS } from '../_proxy-flavors';
+import {
+  CLOUD_SQL_PROXY, COMMON_FLAGS, ENGINE_DEFAULT_PORTS, INSTANCE_QUERY_KEYS, PROXY_BINARY_DEFAULTS, PROXY_CONSTRUCT_DEFAULTS, SHUTDOWN_SUBCOMMAND,
+} from '../_proxy-flavors';
 import { Emit, PodContext } from './_engine';
 import { ContainerInfo, toPortNumber } from './_heuristics';
 import { foreignFlags, isLoopback, ProxyConfig, readProxyConfig } from './_proxy-config';
 
 const HEALTH_PATHS = new Set<string>([PROXY_BINARY_DEFAULTS.startupPath, PROXY_BINARY_DEFAULTS.readinessPath, PROXY_BINARY_DEFAULTS.livenessPath]);
 const PROBES = ['startupProbe', 'livenessProbe', 'readinessProbe'] as const;
+/** The port used in examples: PostgreSQL's. */
+const EXAMPLE_PORT = ENGINE_DEFAULT_PORTS.postgres;
+/** The admin server's quit endpoint has the name of the flag that enables it (`--quitquitquit` → `/quitquitquit`). */
+const QUIT_ENDPOINT = COMMON_FLAGS.quitQuitQuit.replace(/^-+/, '');
+/** The `?key=` that sets an instance's port, its Unix socket, or its socket path. */
+const INSTANCE_PORT_OR_SOCKET = new RegExp(`[?&](${[INSTANCE_QUERY_KEYS.port, INSTANCE_QUERY_KEYS.unixSocket, INSTANCE_QUERY_KEYS.unixSocketPath].join('|')})=`);
+/** Flags that make the health server reachable by the kubelet (our constructs' defaults). */
+function healthFlags(port: number): string {
+  return `${COMMON_FLAGS.healthCheck} ${COMMON_FLAGS.httpAddress}=${PROXY_CONSTRUCT_DEFAULTS.httpAddress} ${COMMON_FLAGS.httpPort}=${port}`;
+}
 
 function legacyImage(ctx: PodContext, emit: Emit): void {
   for (const c of ctx.containers) {
     if (!c.legacyProxy) continue;
     emit('cloud-sql-proxy-v1-image', c, `${c.path}.image`,
       `container '${c.name}' runs the end-of-life Cloud SQL Proxy v1 image '${c.c.image}': no health endpoints for probes, no clean exit on SIGTERM, and v1 flags`,
-      `switch to ${CLOUD_SQL_PROXY.imageRepository}:${CLOUD_SQL_PROXY.defaultVersion} with v2 flags ('-instances=P:R:I=tcp:5432' becomes the argument 'P:R:I?port=5432')`);
+      `switch to ${CLOUD_SQL_PROXY.imageRepository}:${CLOUD_SQL_PROXY.defaultVersion} with v2 flags ('-instances=P:R:I=tcp:${EXAMPLE_PORT}' becomes the argument 'P:R:I?${INSTANCE_QUERY_KEYS.port}=${EXAMPLE_PORT}')`);
   }
 }
 
@@ -46,7 +58,7 @@ function healthProbes(c: ContainerInfo, cfg: ProxyConfig, emit: Emit): void {
         mismatchReported = true;
         emit('proxy-health-probe-mismatch', c, path,
           `proxy '${c.name}' ${probe} targets the health endpoint ${handler === 'httpGet' ? h.path : ''} but ${COMMON_FLAGS.healthCheck} is not set: the health server does not run, so the probe always fails`,
-          `add ${COMMON_FLAGS.healthCheck} ${COMMON_FLAGS.httpAddress}=0.0.0.0 ${COMMON_FLAGS.httpPort}=${port ?? 9801} to the proxy arguments`);
+          `add ${healthFlags(port ?? PROXY_CONSTRUCT_DEFAULTS.healthPort)} to the proxy arguments`);
       }
       continue;
     }
@@ -54,7 +66,7 @@ function healthProbes(c: ContainerInfo, cfg: ProxyConfig, emit: Emit): void {
       localhostReported = true;
       emit('proxy-health-check-localhost', c, path,
         `proxy '${c.name}' health server listens on ${cfg.httpAddress} (${COMMON_FLAGS.httpAddress} ${cfg.httpAddress === PROXY_BINARY_DEFAULTS.httpAddress ? 'default' : 'setting'}), but the kubelet sends the ${probe} to the pod IP: the probe always fails${probe === 'startupProbe' ? ' and the pod never gets past the sidecar' : ''}`,
-        `add ${COMMON_FLAGS.httpAddress}=0.0.0.0 to the proxy arguments (csp#1555)`);
+        `add ${COMMON_FLAGS.httpAddress}=${PROXY_CONSTRUCT_DEFAULTS.httpAddress} to the proxy arguments (csp#1555)`);
     }
     if (port !== undefined && cfg.httpPort !== undefined && port !== cfg.httpPort && !mismatchReported) {
       mismatchReported = true;
@@ -67,11 +79,11 @@ function healthProbes(c: ContainerInfo, cfg: ProxyConfig, emit: Emit): void {
 
 function noExplicitPort(c: ContainerInfo, cfg: ProxyConfig, emit: Emit): void {
   if (cfg.flavor.defaultPort !== 0 || cfg.opaque || cfg.globalPort !== undefined || cfg.unixSocket) return;
-  const missing = cfg.instances.filter(i => !/[?&](port|unix-socket|unix-socket-path)=/.test(i));
+  const missing = cfg.instances.filter(i => !INSTANCE_PORT_OR_SOCKET.test(i));
   if (missing.length === 0) return;
   emit('proxy-no-explicit-port', c, c.path,
-    `proxy '${c.name}' has no ${COMMON_FLAGS.port} and instance '${missing[0]}' has no ?port=: at start-up the proxy calls the SQL Admin API to pick the engine's default port, which is slower and fails while the GKE metadata server is not ready (csp#2361)`,
-    `add ${COMMON_FLAGS.port}=<port> (e.g. 5432), or append ?port=<port> to each instance`);
+    `proxy '${c.name}' has no ${COMMON_FLAGS.port} and instance '${missing[0]}' has no ?${INSTANCE_QUERY_KEYS.port}=: at start-up the proxy calls the SQL Admin API to pick the engine's default port, which is slower and fails while the GKE metadata server is not ready (csp#2361)`,
+    `add ${COMMON_FLAGS.port}=<port> (e.g. ${EXAMPLE_PORT}), or append ?${INSTANCE_QUERY_KEYS.port}=<port> to each instance`);
 }
 
 function otherFlavorFlags(c: ContainerInfo, cfg: ProxyConfig, emit: Emit): void {
@@ -87,7 +99,7 @@ function otherFlavorFlags(c: ContainerInfo, cfg: ProxyConfig, emit: Emit): void 
 function exitZero(ctx: PodContext, c: ContainerInfo, cfg: ProxyConfig, emit: Emit): void {
   if (!ctx.isJob || c.role !== 'sidecar' || cfg.opaque || cfg.exitZeroOnSigterm) return;
   emit('proxy-missing-exit-zero-on-sigterm', c, c.path,
-    `proxy sidecar '${c.name}' has no ${cfg.flavor.flags.exitZeroOnSigterm}: when the Job's main container ends, the kubelet sends it SIGTERM and it exits 143, which shows as Error in the pod status and confuses tools and podFailurePolicy rules (csp#1803)`,
+    `proxy sidecar '${c.name}' has no ${cfg.flavor.flags.exitZeroOnSigterm}: when the Job's main container ends, the kubelet sends it SIGTERM and it exits 143. The pod still ends Completed (sidecar exit codes do not count), but the sidecar's container status shows Error with exit code 143, which confuses tools that read container statuses, such as Airflow's KubernetesPodOperator (csp#1803, op#355), and podFailurePolicy exit-code rules without containerName`,
     `add ${cfg.flavor.flags.exitZeroOnSigterm} to the proxy arguments`);
 }
 
@@ -95,12 +107,12 @@ function preStopAdmin(c: ContainerInfo, cfg: ProxyConfig, emit: Emit): void {
   const h = c.c.lifecycle?.preStop?.httpGet;
   if (!h || typeof h !== 'object') return;
   const port = resolvePort(c, h.port);
-  const hitsAdmin = (port !== undefined && port === cfg.adminPort) || (typeof h.path === 'string' && h.path.includes('quitquitquit'));
+  const hitsAdmin = (port !== undefined && port === cfg.adminPort) || (typeof h.path === 'string' && h.path.includes(QUIT_ENDPOINT));
   if (!hitsAdmin || (h.host && !isLoopback(String(h.host)))) return;
   const adminPort = cfg.adminPort ?? PROXY_BINARY_DEFAULTS.adminPort;
   emit('proxy-prestop-http-admin-port', c, `${c.path}.lifecycle.preStop.httpGet`,
     `proxy '${c.name}' preStop sends an httpGet to ${h.path ?? '/'} on port ${port ?? h.port}, but the proxy admin server always listens on localhost only and the kubelet sends the request from outside the pod: the hook always fails (FailedPreStopHook, op#797)`,
-    `use an exec preStop: ["${cfg.flavor.binary}", "shutdown", "${COMMON_FLAGS.adminPort}", "${adminPort}"] (${cfg.flavor.displayName} >= ${cfg.flavor.shutdownSince}); a native sidecar in a Job needs no preStop at all`);
+    `use an exec preStop: ["${cfg.flavor.binary}", "${SHUTDOWN_SUBCOMMAND}", "${COMMON_FLAGS.adminPort}", "${adminPort}"] (${cfg.flavor.displayName} >= ${cfg.flavor.shutdownSince}); a native sidecar in a Job needs no preStop at all`);
 }
 
 export function checkProxies(ctx: PodContext, emit: Emit): void {

@@ -23,9 +23,14 @@ function triggeredBy(ctx: PodContext, bug: KnownBug): ContainerInfo | undefined 
   }
 }
 
-function fixedIn(bug: KnownBug): string {
-  const backports = bug.backportedTo.length > 0 ? `, backported to patch releases of ${bug.backportedTo.map(m => `1.${m}`).join(' and ')}` : '';
-  return `fixed in 1.${bug.fixedMinor}${backports}`;
+/** `1.35` for minor 35 of the target's major. */
+function release(ctx: PodContext, minor: number): string {
+  return formatMinorVersion({ major: ctx.version.major, minor });
+}
+
+function fixedIn(ctx: PodContext, bug: KnownBug): string {
+  const backports = bug.backportedTo.length > 0 ? `, backported to patch releases of ${bug.backportedTo.map(m => release(ctx, m)).join(' and ')}` : '';
+  return `fixed in ${release(ctx, bug.fixedMinor)}${backports}`;
 }
 
 export function checkKnownBugs(ctx: PodContext, emit: Emit): void {
@@ -40,9 +45,9 @@ export function checkKnownBugs(ctx: PodContext, emit: Emit): void {
       ? `every Kubernetes ${v} release has`
       : `early patch releases of Kubernetes ${v} have`;
     emit('known-kubelet-bug', c, c.path,
-      `sidecar '${c.name}' (pod restartPolicy: ${ctx.restartPolicy}) meets the trigger of ${bug.id}, which ${where}: ${bug.summary}; ${fixedIn(bug)}`,
+      `sidecar '${c.name}' (pod restartPolicy: ${ctx.restartPolicy}) meets the trigger of ${bug.id}, which ${where}: ${bug.summary}; ${fixedIn(ctx, bug)}`,
       status === 'unfixed'
-        ? `run Kubernetes 1.${bug.fixedMinor} or later${bug.backportedTo.length ? ` (or a fixed patch of 1.${bug.backportedTo.join(', 1.')})` : ''} on the nodes; meanwhile set activeDeadlineSeconds so a stuck pod ends (${bug.url})`
-        : `make sure the nodes run a recent 1.${ctx.version.minor} patch release (${bug.url})`);
+        ? `run Kubernetes ${release(ctx, bug.fixedMinor)} or later${bug.backportedTo.length ? ` (or a fixed patch of ${bug.backportedTo.map(m => release(ctx, m)).join(', ')})` : ''} on the nodes; meanwhile set activeDeadlineSeconds so a stuck pod ends (${bug.url})`
+        : `make sure the nodes run a recent ${v} patch release (${bug.url})`);
   }
 }

@@ -6,12 +6,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { CommandIo, parseArgs, readManifestInputs, UsageError } from '../_cli-io';
-import { parseMinorVersion } from '../_version-facts';
+import { formatMinorVersion, SIDECAR_ALPHA_MINOR } from '../_version-facts';
 import { KubernetesVersion } from '../kubernetes-version';
 import { parseSeverity, RULE_DEFS } from './_catalog';
 import { lintSourced } from './_engine';
 import { formatJson, formatSarif, formatText, summarize } from './_format';
-import { engineOptions } from './_options';
+import { engineOptions, MAX_TARGET_MINOR, parseTargetVersion } from './_options';
 import { Severity } from './types';
 
 export const LINT_USAGE = `Usage: cdk8s-sidecars lint [options] [FILE|DIR|-]...
@@ -20,8 +20,8 @@ Check Kubernetes manifests (multi-document YAML or JSON; directories are read re
 broken sidecar patterns, e.g.  helm template x | cdk8s-sidecars lint -
 
 Options:
-  --kubernetes-version X.Y   target Kubernetes release (default ${KubernetesVersion.DEFAULT.toString()})
-  --feature-gates G=bool,..  feature gates of the target cluster; SidecarContainers=true matters on 1.28
+  --kubernetes-version 1.Y   target Kubernetes release, 1.0 to 1.${MAX_TARGET_MINOR} (default ${KubernetesVersion.DEFAULT.toString()})
+  --feature-gates G=bool,..  feature gates of the target cluster; SidecarContainers=true matters on ${formatMinorVersion({ major: 1, minor: SIDECAR_ALPHA_MINOR })}
   --format text|json|sarif   output format (default text); sarif is SARIF 2.1.0 for GitHub code scanning
   --min-severity LEVEL       report only error, warning or info (default info) findings and above
   --ignore RULE[,RULE...]    never report these rule ids (per object: annotation lint.cdk8s-sidecars.io/ignore)
@@ -73,9 +73,9 @@ export async function runLintCommand(argv: string[], io: CommandIo): Promise<num
 
   let version = KubernetesVersion.DEFAULT;
   if (options['kubernetes-version'] !== undefined) {
-    const text = String(options['kubernetes-version']);
-    if (!parseMinorVersion(text)) throw new UsageError(`--kubernetes-version must look like 1.29 or v1.29.3, got '${text}'`);
-    version = KubernetesVersion.parse(text);
+    const parsed = parseTargetVersion(String(options['kubernetes-version']));
+    if ('error' in parsed) throw new UsageError(`--kubernetes-version ${parsed.error}`);
+    version = parsed.version;
   }
 
   let minSeverity = Severity.INFO;

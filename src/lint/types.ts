@@ -31,11 +31,12 @@ export interface Finding {
   readonly name: string;
 
   /**
-   * `metadata.namespace` of the object.
+   * `metadata.namespace` of the object. Named `namespaceName` (like `GkeWorkloadIdentityProps.namespaceName`) because
+   * `namespace` is a reserved word in C#; the JSON and SARIF output of the CLI still call it `namespace`.
    *
    * @default - the object sets no namespace
    */
-  readonly namespace?: string;
+  readonly namespaceName?: string;
 
   /**
    * Name of the container the finding is about.

@@ -3,22 +3,27 @@ import { ManifestError, parseManifests, SourcedManifest } from '../_manifest';
 import { KubernetesVersion } from '../kubernetes-version';
 import { parseSeverity, severityRank } from './_catalog';
 import { EngineOptions, lintSourced } from './_engine';
-import { engineOptions } from './_options';
+import { engineOptions, parseTargetVersion } from './_options';
 import { Finding, Severity } from './types';
 
 /**
  * Options of the cdk8s validation plugin, given as `properties:` in `cdk8s.yaml`.
+ *
+ * An invalid property does not throw: the plugin reports it as a failed validation (rule
+ * `invalid-plugin-properties`), so `cdk8s synth` shows it in its report and exits 2 instead of printing a stack trace.
  */
 export interface SidecarLintValidationProps {
   /**
-   * The Kubernetes release the manifests target, e.g. `1.29` or `v1.30.2`.
+   * The Kubernetes release the manifests target, as a string, e.g. `"1.29"` or `"v1.30.2"`: quote it in
+   * `cdk8s.yaml`. An unquoted `1.30` is the YAML number 1.3, so numbers are rejected rather than guessed.
    *
    * @default "1.29"
    */
   readonly kubernetesVersion?: string;
 
   /**
-   * Whether the `SidecarContainers` feature gate is on (only matters on Kubernetes 1.28).
+   * Whether the `SidecarContainers` feature gate is on (only matters on Kubernetes 1.28). `true`/`false`, or the
+   * strings `"true"`/`"false"`.
    *
    * @default false
    */
@@ -33,9 +38,18 @@ export interface SidecarLintValidationProps {
   readonly minSeverity?: Severity;
 
   /**
+   * Rule ids never to report (a list, or one comma-separated string), like `LintOptions.ignoreRules`.
+   *
+   * @default - no rule is ignored
+   */
+  readonly ignoreRules?: string[];
+
+  /**
    * Rule ids never to report.
    *
-   * @default - none
+   * @default - no rule is ignored
+   * @deprecated use `ignoreRules`. Still accepted (merged with `ignoreRules`) so existing `cdk8s.yaml` files keep
+   * working; the plugin logs a deprecation notice.
    */
   readonly ignore?: string[];
 }
@@ -122,11 +136,18 @@ export interface IValidationContext {
   readonly logger?: IValidationLogger;
 }
 
+/** Property names the plugin knows (others are reported, to catch typos such as `ignoreRule`). */
+const KNOWN_PROPERTIES = ['kubernetesVersion', 'sidecarContainersFeatureGate', 'minSeverity', 'ignoreRules', 'ignore'];
+
+/** Rule name of the violation that reports invalid plugin properties. */
+const INVALID_PROPERTIES_RULE = 'invalid-plugin-properties';
+
 /**
  * A cdk8s validation plugin that runs the sidecar linter on the synthesized manifests during `cdk8s synth`.
  *
  * Every finding becomes a violation (rule id, `[severity] message`, fix, resource name, field path, manifest);
- * synthesis fails (exit code 2) when any finding has `error` severity. Add to `cdk8s.yaml`:
+ * synthesis fails (exit code 2) when any finding has `error` severity, when a manifest cannot be read, or when a
+ * property is invalid (reported as the violation `invalid-plugin-properties`, without linting). Add to `cdk8s.yaml`:
  *
  * ```yaml
  * validations:
@@ -134,48 +155,88 @@ export interface IValidationContext {
  *     version: 0.0.0          # any exact version: local packages are not installed
  *     class: SidecarLintValidation
  *     properties:
- *       kubernetesVersion: "1.29"
+ *       kubernetesVersion: "1.29"   # quoted: an unquoted 1.30 would be the number 1.3
  * ```
  */
 export class SidecarLintValidation {
-  private readonly options: EngineOptions;
+  private readonly options?: EngineOptions;
   private readonly versionText: string;
+  private readonly propertyErrors: string[] = [];
+  private readonly notices: string[] = [];
 
   /**
+   * Invalid properties are not thrown: `validate()` reports them as a failed validation.
+   *
    * @param props plugin options (`properties:` in cdk8s.yaml)
-   * @throws Error for an invalid version, severity or rule id
    */
   constructor(props: SidecarLintValidationProps = {}) {
+    const raw: Record<string, unknown> = props && typeof props === 'object' ? { ...props } : {};
+    const error = (message: string) => this.propertyErrors.push(`SidecarLintValidation: ${message}`);
+
+    const unknownKeys = Object.keys(raw).filter(k => !KNOWN_PROPERTIES.includes(k));
+    for (const k of unknownKeys) error(`unknown property '${k}' (known: ${KNOWN_PROPERTIES.filter(p => p !== 'ignore').join(', ')})`);
+
     let version = KubernetesVersion.DEFAULT;
-    if (props.kubernetesVersion !== undefined) {
-      version = KubernetesVersion.parse(String(props.kubernetesVersion));
+    const v = raw.kubernetesVersion;
+    if (typeof v === 'number') {
+      error(`properties.kubernetesVersion must be a version string like '1.30' (a number such as 1.30 would read as 1.3); got the number ${v}. Quote it in cdk8s.yaml: kubernetesVersion: "1.30"`);
+    } else if (v !== undefined && v !== null) {
+      const parsed = parseTargetVersion(String(v));
+      if ('error' in parsed) error(`properties.kubernetesVersion ${parsed.error}`);
+      else version = parsed.version;
     }
+
     let minSeverity = Severity.INFO;
-    if (props.minSeverity !== undefined) {
-      const s = parseSeverity(props.minSeverity);
-      if (!s) throw new Error(`SidecarLintValidation: minSeverity must be error, warning or info, got '${props.minSeverity}'`);
-      minSeverity = s;
+    if (raw.minSeverity !== undefined && raw.minSeverity !== null) {
+      const s = parseSeverity(raw.minSeverity);
+      if (s) minSeverity = s;
+      else error(`properties.minSeverity must be error, warning or info, got ${JSON.stringify(raw.minSeverity)}`);
     }
-    const ignore = props.ignore === undefined ? [] : Array.isArray(props.ignore) ? props.ignore.map(String) : String(props.ignore).split(/[\s,]+/).filter(Boolean);
-    try {
-      this.options = engineOptions({
-        kubernetesVersion: version,
-        minSeverity,
-        ignoreRules: ignore,
-        sidecarContainersFeatureGate: props.sidecarContainersFeatureGate === true || String(props.sidecarContainersFeatureGate) === 'true',
-      });
-    } catch (e: any) {
-      throw new Error(`SidecarLintValidation: ${e.message}`);
+
+    let featureGate = false;
+    const gate = raw.sidecarContainersFeatureGate;
+    if (gate === true || gate === 'true') {
+      featureGate = true;
+    } else if (gate !== undefined && gate !== null && gate !== false && gate !== 'false') {
+      error(`properties.sidecarContainersFeatureGate must be true or false, got ${JSON.stringify(gate)}`);
+    }
+
+    if (raw.ignore !== undefined) {
+      this.notices.push("SidecarLintValidation: properties.ignore is deprecated, use 'ignoreRules' (same values)");
+    }
+    const ignoreRules = [...ruleList(raw.ignoreRules), ...ruleList(raw.ignore)];
+
+    if (this.propertyErrors.length === 0) {
+      try {
+        this.options = engineOptions({ kubernetesVersion: version, minSeverity, ignoreRules, sidecarContainersFeatureGate: featureGate });
+      } catch (e: any) {
+        error(`properties: ${e.message}`);
+      }
     }
     this.versionText = version.toString();
   }
 
   /**
-   * Lint the manifests of `context` and submit the report: `failure` when there is an error finding.
+   * Lint the manifests of `context` and submit the report: `failure` when there is an error finding, an unreadable
+   * manifest or an invalid property.
    *
    * @param context the cdk8s CLI validation context
    */
   public async validate(context: IValidationContext): Promise<void> {
+    for (const n of this.notices) context.logger?.log(n);
+    if (!this.options) {
+      for (const message of this.propertyErrors) {
+        context.report.addViolation({
+          ruleName: INVALID_PROPERTIES_RULE,
+          recommendation: `[error] ${message}`,
+          fix: 'fix the properties of SidecarLintValidation under validations: in cdk8s.yaml',
+          violatingResources: [],
+        });
+      }
+      context.logger?.log(`cdk8s-sidecars lint: not run, ${this.propertyErrors.length} invalid propert${this.propertyErrors.length === 1 ? 'y' : 'ies'}`);
+      context.report.submit('failure', { invalidProperties: String(this.propertyErrors.length) });
+      return;
+    }
     const items: SourcedManifest[] = [];
     const unreadable: string[] = [];
     for (const file of context.manifests) {
@@ -201,6 +262,13 @@ export class SidecarLintValidation {
       infos: String(counts.info),
     });
   }
+}
+
+/** Rule ids from a YAML list or a comma/space-separated string. */
+function ruleList(value: unknown): string[] {
+  if (value === undefined || value === null) return [];
+  if (Array.isArray(value)) return value.map(v => String(v).trim()).filter(Boolean);
+  return String(value).split(/[\s,]+/).filter(Boolean);
 }
 
 /** `spec.template.spec.initContainers[0].startupProbe` → `spec/template/spec/initContainers/0/startupProbe`. */

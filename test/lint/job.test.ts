@@ -32,6 +32,13 @@ describe('job-sidecar-no-active-deadline', () => {
     expect(f[0].message).toContain("sidecar 'proxy'");
   });
 
+  test('counts a regular helper that job-helper-never-exits flags (here: only probed) as a sidecar', () => {
+    const helper = task('agent', { command: ['/agent'], readinessProbe: { httpGet: { port: 8081 } } });
+    const f = ofRule(lint([job({ containers: [task(), helper] }, { activeDeadlineSeconds: undefined })]), 'job-sidecar-no-active-deadline');
+    expect(f).toHaveLength(1);
+    expect(f[0].message).toContain("sidecar 'agent'");
+  });
+
   test('does not fire with a deadline (Job or pod level) or without sidecars', () => {
     const podLevel = job({ initContainers: [sidecar()], activeDeadlineSeconds: 900 }, { activeDeadlineSeconds: undefined });
     const noSidecar = job({}, { activeDeadlineSeconds: undefined });
@@ -53,6 +60,13 @@ describe('pod-failure-policy-matches-sidecar-exit', () => {
     ]);
     expect(f[0].message).toContain("matches exit code 143 of sidecar 'proxy'");
     expect(f[0].fix).toContain("('task')");
+  });
+
+  test('with a regular helper listed first, the fix names the task, not the helper', () => {
+    const helper = task('agent', { command: ['/agent'], readinessProbe: { httpGet: { port: 8081 } } });
+    const f = ofRule(lint([job({ containers: [helper, task('work')] }, policy({ operator: 'In', values: [143] }))]), 'pod-failure-policy-matches-sidecar-exit');
+    expect(f[0].message).toContain("sidecar 'agent'");
+    expect(f[0].fix).toContain("('work')");
   });
 
   test('does not fire with containerName, with codes that sidecars do not use, or without sidecars', () => {

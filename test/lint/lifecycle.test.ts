@@ -50,6 +50,34 @@ describe('job-helper-never-exits', () => {
     expect(ofRule(lint([job({ containers: [task('a', { ports: [{ containerPort: 1 }] }), task('b', { ports: [{ containerPort: 2 }] })] })]), 'job-helper-never-exits')).toEqual([]);
   });
 
+  test('fires on a helper that declares no port but is probed (readinessProbe only), next to the task', () => {
+    const helper = task('metrics', { command: ['/agent'], readinessProbe: { httpGet: { path: '/ready', port: 8081 } } });
+    const f = ofRule(lint([job({ containers: [task(), helper] })]), 'job-helper-never-exits');
+    expect(f.map(x => [x.container, x.path])).toEqual([['metrics', `${POD}.containers[1]`]]);
+    expect(f[0].message).toMatch(/^container 'metrics' listens on port 8081 \(its readinessProbe connects there\) as a regular container of a Job pod/);
+    // a named probe port resolves through ports; a tcpSocket or grpc probe counts as well
+    const grpc = task('grpc-helper', { command: ['/helper'], livenessProbe: { grpc: { port: 9000 } } });
+    expect(ofRule(lint([cronJob({ containers: [task(), grpc] })]), 'job-helper-never-exits').map(x => x.container)).toEqual(['grpc-helper']);
+  });
+
+  test('a probed port that another container connects to on localhost decides when both containers are probed', () => {
+    const helper = task('cache', { command: ['/cache'], readinessProbe: { tcpSocket: { port: 6380 } } });
+    const client = task('task', { readinessProbe: { exec: { command: ['true'] } }, livenessProbe: { httpGet: { port: 8080 } }, env: [{ name: 'CACHE_URL', value: 'redis://localhost:6380/0' }] });
+    const f = ofRule(lint([job({ containers: [client, helper] })]), 'job-helper-never-exits');
+    expect(f.map(x => x.container)).toEqual(['cache']);
+    expect(f[0].message).toContain("listens on port 6380 (its readinessProbe connects there) ('task' connects to its port 6380) as a regular container");
+    // without the loopback use, two probed containers are ambiguous: nothing is flagged
+    const noUse = task('task', { livenessProbe: { httpGet: { port: 8080 } } });
+    expect(ofRule(lint([job({ containers: [noUse, helper] })]), 'job-helper-never-exits')).toEqual([]);
+  });
+
+  test('never fires on a single-container Job, whatever it declares or probes; a probe on another host does not count', () => {
+    const probed = task('app', { readinessProbe: { httpGet: { port: 8080 } }, livenessProbe: { tcpSocket: { port: 8080 } }, ports: [{ containerPort: 8080 }] });
+    expect(ofRule(lint([job({ containers: [probed] }), cronJob({ containers: [probed] })]), 'job-helper-never-exits')).toEqual([]);
+    const remote = task('watcher', { readinessProbe: { httpGet: { host: 'db.internal', port: 5432 } } });
+    expect(ofRule(lint([job({ containers: [task(), remote] })]), 'job-helper-never-exits')).toEqual([]);
+  });
+
   test('does not fire outside Jobs, nor on the fixed version (native sidecar)', () => {
     const containers = [task(), { ...task('tunnel'), ports: [{ containerPort: 5432 }] }];
     expect(ofRule(lint([deployment({ containers }), pod({ containers })]), 'job-helper-never-exits')).toEqual([]);
@@ -97,6 +125,14 @@ describe('sidecar-missing-startup-probe', () => {
     const f = ofRule(lint([job({ initContainers: [proxy] })]), 'sidecar-missing-startup-probe');
     expect(f.map(x => x.container)).toEqual(['proxy']);
     expect(f[0].fix).toContain('httpGet /startup');
+  });
+
+  test('fires on a sidecar that declares no port but has a readiness/liveness probe on one', () => {
+    const s = { name: 'helper', image: 'ghcr.io/example/helper:2.0.0', restartPolicy: 'Always', readinessProbe: { httpGet: { path: '/ready', port: 8081 } }, livenessProbe: { tcpSocket: { port: 8081 } } };
+    const f = ofRule(lint([job({ initContainers: [s] })]), 'sidecar-missing-startup-probe');
+    expect(f.map(x => [x.severity, x.container, x.path])).toEqual([[Severity.ERROR, 'helper', `${POD}.initContainers[0].startupProbe`]]);
+    expect(f[0].message).toMatch(/^sidecar 'helper' listens on port 8081 \(its readinessProbe and livenessProbe connect there\) but has no startupProbe \(its readinessProbe does not delay/);
+    expect(f[0].fix).toContain('tcpSocket on port 8081');
   });
 
   test('does not fire on a sidecar that serves nothing (log shipper) or on one with a startupProbe', () => {
@@ -184,6 +220,12 @@ describe('sidecar-declared-after-dependent-init', () => {
     expect(f).toHaveLength(1);
     expect(f[0]).toMatchObject({ severity: Severity.WARNING, container: 'proxy', path: `${POD}.initContainers[1]` });
     expect(f[0].message).toContain("declared after init container 'migrate', which connects to its port 5432");
+  });
+
+  test('uses a port the sidecar is probed on even when it declares none', () => {
+    const migrate = initTask('migrate', { args: ['--db', 'localhost:6432'] });
+    const probed = { ...sidecar('pooler', 6432), ports: undefined, startupProbe: { tcpSocket: { port: 6432 }, periodSeconds: 1 } };
+    expect(ofRule(lint([job({ initContainers: [migrate, probed] })]), 'sidecar-declared-after-dependent-init').map(x => x.container)).toEqual(['pooler']);
   });
 
   test('uses a proxy listener port from its flags and a *_PORT env var', () => {

@@ -1,6 +1,7 @@
 // Cloud SQL / AlloyDB Auth Proxy rules.
-import { deployment, job, lint, ofRule, problems, RESTRICTED } from './_helpers';
+import { deployment, initTask, job, lint, ofRule, problems, RESTRICTED } from './_helpers';
 import { Severity } from '../../src';
+import { ALLOYDB_PROXY, CLOUD_SQL_PROXY, COMMON_FLAGS, ONE_SHOT_SUBCOMMANDS, PROXY_BINARY_DEFAULTS, PROXY_CONSTRUCT_DEFAULTS } from '../../src/_proxy-flavors';
 
 const CSP_IMAGE = 'gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.25.3';
 const ADB_IMAGE = 'gcr.io/alloydb-connectors/alloydb-auth-proxy:1.15.2';
@@ -41,6 +42,37 @@ test('flags may come from CSQL_PROXY_* env instead of the command line', () => {
     { name: 'CSQL_PROXY_PORT', value: '5432' },
   ];
   expect(problems(lint([job({ initContainers: [cspSidecar(['p:r:i'], { env })] })]))).toEqual([]);
+});
+
+describe('proxy recognition and fixes come from the flavour table (src/_proxy-flavors.ts)', () => {
+  test('a sidecar-missing-startup-probe fix for a proxy uses COMMON_FLAGS and PROXY_CONSTRUCT_DEFAULTS', () => {
+    const proxy = { name: 'proxy', image: CLOUD_SQL_PROXY.imageRepository + ':' + CLOUD_SQL_PROXY.defaultVersion, restartPolicy: 'Always', args: ['--port=5432', 'p:r:i'] };
+    const [f] = ofRule(lint([job({ initContainers: [proxy] })]), 'sidecar-missing-startup-probe');
+    const d = PROXY_CONSTRUCT_DEFAULTS;
+    expect(f.fix).toBe(`add a startupProbe: run the proxy with ${COMMON_FLAGS.healthCheck} ${COMMON_FLAGS.httpAddress}=${d.httpAddress} ${COMMON_FLAGS.httpPort}=${d.healthPort}, `
+      + `declare containerPort ${d.healthPort} and probe httpGet ${PROXY_BINARY_DEFAULTS.startupPath} on ${d.healthPort} with periodSeconds: ${d.startupPeriodSeconds}, initialDelaySeconds: 0, failureThreshold: ${d.startupTimeoutSeconds / d.startupPeriodSeconds}`);
+  });
+
+  test('every one-shot subcommand or flag (ONE_SHOT_SUBCOMMANDS) makes a proxy image a run-once init container', () => {
+    for (const arg of ONE_SHOT_SUBCOMMANDS) {
+      const once = initTask('once', { image: CSP_IMAGE, command: undefined, args: arg.startsWith('-') ? ['p:r:i', arg] : [arg] });
+      expect({ arg, f: ofRule(lint([job({ initContainers: [once] })]), 'init-container-never-exits') }).toEqual({ arg, f: [] });
+    }
+    const serving = initTask('server', { image: CSP_IMAGE, command: undefined, args: ['p:r:i?port=5432'] });
+    expect(ofRule(lint([job({ initContainers: [serving] })]), 'init-container-never-exits')).toHaveLength(1);
+  });
+
+  test('instances given through the env key of each flavour (instanceConfigKey) are read', () => {
+    for (const flavor of [CLOUD_SQL_PROXY, ALLOYDB_PROXY]) {
+      const envName = flavor.envPrefix + flavor.instanceConfigKey.replace(/-/g, '_').toUpperCase();
+      const instance = flavor === CLOUD_SQL_PROXY ? 'p:r:i?port=6000' : `${ADB_INSTANCE}?port=6000`;
+      const proxy = { ...cspSidecar([]), image: `${flavor.imageRepository}:${flavor.defaultVersion}`, env: [{ name: envName, value: instance }] };
+      const migrate = initTask('migrate', { env: [{ name: 'DB_PORT', value: '6000' }] });
+      // the listener port 6000 is known only from the env instance
+      expect({ envName, f: ofRule(lint([job({ initContainers: [migrate, proxy] })]), 'sidecar-declared-after-dependent-init').map(x => x.container) })
+        .toEqual({ envName, f: ['cloud-sql-proxy'] });
+    }
+  });
 });
 
 describe('cloud-sql-proxy-v1-image', () => {
@@ -147,6 +179,14 @@ describe('proxy-missing-exit-zero-on-sigterm', () => {
     expect(f.map(x => [x.severity, x.container, x.path])).toEqual([[Severity.WARNING, 'cloud-sql-proxy', SIDE], [Severity.WARNING, 'alloydb-proxy', SIDE]]);
     expect(f[0].fix).toBe('add --exit-zero-on-sigterm to the proxy arguments');
     expect(f[1].fix).toBe('add --exit-zero-sigterm to the proxy arguments');
+  });
+
+  test('says what 143 really does for a native sidecar: the pod ends Completed, the container status shows it (kubectl#1739)', () => {
+    const f = ofRule(lint([job({ initContainers: [cspSidecar(['--health-check', '--http-address=0.0.0.0', '--http-port=9801', 'p:r:i?port=5432'])] })]), 'proxy-missing-exit-zero-on-sigterm');
+    expect(f[0].message).toContain('exits 143. The pod still ends Completed');
+    expect(f[0].message).toContain("the sidecar's container status shows Error with exit code 143");
+    expect(f[0].message).toContain('(csp#1803, op#355)');
+    expect(f[0].message).not.toMatch(/pod status/);
   });
 
   test('does not fire with the flag, or in a Deployment', () => {

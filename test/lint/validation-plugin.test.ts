@@ -40,15 +40,28 @@ describe('SidecarLintValidation (in-process)', () => {
     expect(logs[0]).toMatch(/3 error\(s\)/);
   });
 
-  test('succeeds when there are only warnings and infos; honours minSeverity and ignore', async () => {
+  test('succeeds when there are only warnings and infos; honours minSeverity and ignoreRules', async () => {
     const { context, report } = fakeContext([path.join(fixtures, 'seed-fixed.yaml')]);
     await new SidecarLintValidation({ minSeverity: Severity.WARNING }).validate(context);
     expect(report.status).toBe('success');
     expect(report.violations).toEqual([]);
 
     const broken = fakeContext([path.join(fixtures, 'seed-broken.yaml')]);
-    await new SidecarLintValidation({ ignore: ['job-helper-never-exits', 'init-container-never-exits', 'sidecar-missing-startup-probe'] }).validate(broken.context);
+    await new SidecarLintValidation({ ignoreRules: ['job-helper-never-exits', 'init-container-never-exits', 'sidecar-missing-startup-probe'] }).validate(broken.context);
     expect(broken.report.status).toBe('success');
+  });
+
+  test('the deprecated `ignore` property still works, is merged with ignoreRules, and logs a deprecation notice', async () => {
+    const { context, report, logs } = fakeContext([path.join(fixtures, 'seed-broken.yaml')]);
+    await new SidecarLintValidation({ ignore: ['job-helper-never-exits', 'init-container-never-exits'], ignoreRules: ['sidecar-missing-startup-probe'] }).validate(context);
+    expect(report.status).toBe('success');
+    const rules = report.violations.map(v => v.ruleName);
+    for (const r of ['job-helper-never-exits', 'init-container-never-exits', 'sidecar-missing-startup-probe']) expect(rules).not.toContain(r);
+    expect(logs[0]).toMatch(/properties\.ignore is deprecated, use 'ignoreRules'/);
+    // a comma-separated string, as a YAML scalar
+    const csv = fakeContext([path.join(fixtures, 'seed-broken.yaml')]);
+    await new SidecarLintValidation({ ignoreRules: 'job-helper-never-exits, init-container-never-exits,sidecar-missing-startup-probe' as any }).validate(csv.context);
+    expect(csv.report.status).toBe('success');
   });
 
   test('properties come from YAML as strings: version, severity, feature gate', async () => {
@@ -59,12 +72,48 @@ describe('SidecarLintValidation (in-process)', () => {
     const gated = fakeContext([path.join(fixtures, 'seed-fixed.yaml')]);
     await new SidecarLintValidation({ kubernetesVersion: '1.28', sidecarContainersFeatureGate: 'true' as any }).validate(gated.context);
     expect(gated.report.status).toBe('success');
+    const full = fakeContext([path.join(fixtures, 'seed-fixed.yaml')]);
+    await new SidecarLintValidation({ kubernetesVersion: 'v1.30.2-gke.100' }).validate(full.context);
+    expect(full.report).toMatchObject({ status: 'success', metadata: { kubernetesVersion: '1.30' } });
   });
 
-  test('invalid properties fail at construction with a clear message', () => {
-    expect(() => new SidecarLintValidation({ kubernetesVersion: 'latest' })).toThrow(/expected a Kubernetes version/);
-    expect(() => new SidecarLintValidation({ minSeverity: 'fatal' as Severity })).toThrow(/SidecarLintValidation: minSeverity must be error, warning or info/);
-    expect(() => new SidecarLintValidation({ ignore: ['nope'] })).toThrow(/SidecarLintValidation: unknown lint rule id 'nope'/);
+  /** Construct (never throws) and validate: the failure's invalid-plugin-properties messages. */
+  async function propertyErrors(props: Record<string, unknown>): Promise<string[]> {
+    const plugin = new SidecarLintValidation(props as any);
+    const { context, report } = fakeContext([path.join(fixtures, 'seed-fixed.yaml')]);
+    await plugin.validate(context);
+    expect(report.status).toBe('failure');
+    for (const v of report.violations) {
+      expect(v.ruleName).toBe('invalid-plugin-properties');
+      expect(v.violatingResources).toEqual([]);
+    }
+    return report.violations.map(v => v.recommendation);
+  }
+
+  test('an unquoted kubernetesVersion (the YAML number 1.30 is 1.3) is a failed validation, not a silent 1.3', async () => {
+    const [message, ...rest] = await propertyErrors({ kubernetesVersion: 1.3 });
+    expect(rest).toEqual([]);
+    expect(message).toBe("[error] SidecarLintValidation: properties.kubernetesVersion must be a version string like '1.30' (a number such as 1.30 would read as 1.3); got the number 1.3. Quote it in cdk8s.yaml: kubernetesVersion: \"1.30\"");
+    // even a number that would read right is rejected: the next upgrade to 1.30 would silently break
+    expect((await propertyErrors({ kubernetesVersion: 1.29 }))[0]).toMatch(/must be a version string like '1\.30'.*got the number 1\.29/);
+  });
+
+  test('impossible versions are rejected: 2.0, 0.5, 1.100, text', async () => {
+    for (const [v, why] of [['2.0', /Kubernetes 2\.0 does not exist/], ['0.5', /Kubernetes 0\.5 does not exist/], ['1.100', /1\.100 is not a plausible Kubernetes minor/], ['latest', /got 'latest'$/]] as Array<[string, RegExp]>) {
+      const [message] = await propertyErrors({ kubernetesVersion: v });
+      expect(message).toMatch(/^\[error\] SidecarLintValidation: properties\.kubernetesVersion must be a Kubernetes 1\.x release like '1\.29'/);
+      expect(message).toMatch(why);
+    }
+  });
+
+  test('other invalid properties are failed validations too, all reported at once, and nothing is linted', async () => {
+    const messages = await propertyErrors({ minSeverity: 'fatal', sidecarContainersFeatureGate: 'yes', ignoreRule: ['x'] });
+    expect(messages).toEqual([
+      expect.stringMatching(/unknown property 'ignoreRule' \(known: kubernetesVersion, sidecarContainersFeatureGate, minSeverity, ignoreRules\)/),
+      expect.stringMatching(/properties\.minSeverity must be error, warning or info, got "fatal"/),
+      expect.stringMatching(/properties\.sidecarContainersFeatureGate must be true or false, got "yes"/),
+    ]);
+    expect(await propertyErrors({ ignoreRules: ['nope'] })).toEqual([expect.stringMatching(/SidecarLintValidation: properties: unknown lint rule id 'nope'/)]);
   });
 
   test('an unreadable manifest fails the report', async () => {
@@ -122,8 +171,9 @@ validations:
   });
   afterAll(() => fs.rmSync(app, { recursive: true, force: true }));
 
-  function synth(variant: string) {
+  function synth(variant: string, cdk8sYaml = CDK8S_YAML) {
     expect(fs.existsSync(path.join(root, 'lib', 'index.js'))).toBe(true); // run `npx projen compile` first
+    fs.writeFileSync(path.join(app, 'cdk8s.yaml'), cdk8sYaml);
     return spawnSync(path.join(root, 'node_modules', '.bin', 'cdk8s'), ['synth', '--no-check-upgrade'], {
       cwd: app,
       encoding: 'utf8',
@@ -150,5 +200,16 @@ validations:
     expect(out).toContain('Validations ended succesfully');
     expect(out).not.toContain('job-helper-never-exits');
     expect(fs.readFileSync(path.join(app, 'dist', 'nightly.k8s.yaml'), 'utf8')).toContain('restartPolicy: Always');
+  }, 60_000);
+
+  test('an unquoted kubernetesVersion in cdk8s.yaml fails `cdk8s synth` with the reason, not a stack trace or a silent 1.3', () => {
+    const r = synth('fixed', CDK8S_YAML.replace('kubernetesVersion: "1.29"', 'kubernetesVersion: 1.30\n      ignore: [cronjob-missing-time-zone]'));
+    const out = `${r.stdout}${r.stderr}`;
+    expect(r.status).toBe(2);
+    expect(out).toContain('invalid-plugin-properties');
+    expect(out).toContain("must be a version string like '1.30' (a number such as 1.30 would read as 1.3)");
+    expect(out).toContain('Validation failed');
+    expect(out).not.toMatch(/\n\s+at /);
+    expect(out).not.toContain('native-sidecar-unsupported-version');
   }, 60_000);
 });
