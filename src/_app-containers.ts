@@ -5,9 +5,9 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { constructError, dnsLabelProblem, propError, wholeSeconds } from './_errors';
+import { dnsLabelProblem, propError, wholeSeconds } from './_errors';
 import { withContainerDefaults } from './_pod-defaults';
-import { attachSidecar, configureSidecarWorkload, pinBeforeSidecars, wireLaterContainer } from './_workload-sidecars';
+import { attachSidecar, configureSidecarWorkload, NameLimit, pinBeforeSidecars, wireLaterContainer } from './_workload-sidecars';
 import { Sidecar } from './sidecar';
 import { SidecarWorkloadOptions } from './sidecar-workload-options';
 
@@ -83,9 +83,9 @@ export function setUpSidecarWorkload(pod: SidecarWorkload,
   for (const c of options.initContainersBeforeSidecars ?? []) pod.addInitContainerBeforeSidecars(c);
 }
 
-/** Record the target version and the workload's own whole-pod checks (run with the sidecar checks, once). */
-export function settingsFrom(pod: kplus.AbstractPod, options: SidecarWorkloadOptions, extraChecks: () => string[]): void {
-  configureSidecarWorkload(pod, options.kubernetesVersion, options.sidecarContainersFeatureGate, extraChecks);
+/** Record the target version and the name limit of the workload's kind (checked with the sidecar checks, once). */
+export function settingsFrom(pod: kplus.AbstractPod, options: SidecarWorkloadOptions, nameLimit: NameLimit): void {
+  configureSidecarWorkload(pod, options.kubernetesVersion, options.sidecarContainersFeatureGate, nameLimit);
 }
 
 /** Implementation of `addContainer` for our workloads (called from the subclass with cdk8s-plus's own method). */
@@ -111,10 +111,3 @@ export { attachSidecar };
 
 /** Default `activeDeadline` of SidecarJob/SidecarCronJob pods that have sidecars. */
 export const DEFAULT_ACTIVE_DEADLINE = Duration.hours(1);
-
-/** The resource name must fit: CronJob ≤ 52 (the controller appends an 11-character suffix), Job ≤ 63. */
-export function nameLengthErrors(where: string, kind: string, name: string, max: number): string[] {
-  if (name.length <= max) return [];
-  return [constructError(where, kind, `the resource name '${name}' has ${name.length} characters, more than the ${max} Kubernetes allows for a ${kind}`,
-    'Set a shorter \'metadata.name\' or use shorter construct ids').message];
-}

@@ -29,8 +29,8 @@ interface WorkloadState {
   readonly sidecars: Attached[];
   /** Regular init containers the user put before the sidecars (created on first use). */
   pinnedFirst?: Set<kplus.Container>;
-  /** Extra whole-pod checks registered by the workload construct (e.g. name length). */
-  extraChecks?: () => string[];
+  /** The longest resource name the workload's kind allows (SidecarJob/SidecarCronJob); shared constant objects. */
+  nameLimit?: NameLimit;
   version?: KubernetesVersion;
   featureGate?: boolean;
   /** SidecarJob/SidecarCronJob wire containers added after a sidecar; plain workloads cannot. */
@@ -52,12 +52,12 @@ function stateOf(pod: kplus.AbstractPod): WorkloadState {
 
 /** Called by SidecarJob/SidecarCronJob before anything is added. */
 export function configureSidecarWorkload(pod: kplus.AbstractPod, version: KubernetesVersion | undefined, featureGate: boolean | undefined,
-  extraChecks: () => string[]): void {
+  nameLimit: NameLimit): void {
   const state = stateOf(pod);
   state.version = version;
   state.featureGate = featureGate;
   state.wiresLaterContainers = true;
-  state.extraChecks = extraChecks;
+  state.nameLimit = nameLimit;
 }
 
 /** The sidecars attached to a workload, in declaration order. */
@@ -224,10 +224,27 @@ function markWired(consumer: kplus.Container, sidecar: Sidecar): void {
 /** cdk8s-plus keeps a container's probes in these private fields; the second entry is the prop name users know. */
 const PROBE_FIELDS: Array<[string, string]> = [['_startup', 'startup'], ['_liveness', 'liveness'], ['_readiness', 'readiness']];
 
+/** How long a resource name may be, by kind. */
+export interface NameLimit {
+  readonly kind: string;
+  readonly max: number;
+}
+
+/** A Job name becomes a label value of its pods: at most 63 characters. */
+export const JOB_NAME_LIMIT: NameLimit = Object.freeze({ kind: 'Job', max: 63 });
+/** The CronJob controller appends an 11-character suffix to Job names, which must stay within 63. */
+export const CRONJOB_NAME_LIMIT: NameLimit = Object.freeze({ kind: 'CronJob', max: 52 });
+
+function nameLengthErrors(where: string, limit: NameLimit, name: string): string[] {
+  if (typeof name !== 'string' || name.length <= limit.max) return [];
+  return [constructError(where, limit.kind, `the resource name '${name}' has ${name.length} characters, more than the ${limit.max} Kubernetes allows for a ${limit.kind}`,
+    'Set a shorter \'metadata.name\' or use shorter construct ids').message];
+}
+
 /** Rules that need the whole pod: run by cdk8s before synthesis (`node.addValidation`). */
 function validateWorkload(pod: kplus.AbstractPod, state: WorkloadState): string[] {
   const where = pod.node.path;
-  const errors: string[] = state.extraChecks ? state.extraChecks() : [];
+  const errors: string[] = state.nameLimit ? nameLengthErrors(where, state.nameLimit, (pod as any).name) : [];
   const inits = pod.initContainers;
   const regular = pod.containers;
 

@@ -2,9 +2,9 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
   addAppContainer, addRegularInitContainer, attachSidecar, checkActiveDeadline, checkJobRestartPolicy, childPath,
-  DEFAULT_ACTIVE_DEADLINE, nameLengthErrors, settingsFrom, setUpSidecarWorkload,
+  DEFAULT_ACTIVE_DEADLINE, settingsFrom, setUpSidecarWorkload,
 } from './_app-containers';
-import { sidecarsOf } from './_workload-sidecars';
+import { CRONJOB_NAME_LIMIT, sidecarsOf } from './_workload-sidecars';
 import { Sidecar } from './sidecar';
 import { SidecarWorkloadOptions } from './sidecar-workload-options';
 
@@ -33,8 +33,7 @@ export class SidecarCronJob extends kplus.CronJob {
     checkJobRestartPolicy(where, 'SidecarCronJob', props?.restartPolicy);
     checkActiveDeadline(where, 'SidecarCronJob', props?.activeDeadline);
     super(scope, id, props);
-    // the CronJob controller appends an 11-character suffix to Job names, which must stay within 63
-    settingsFrom(this, props, () => nameLengthErrors(this.node.path, 'CronJob', this.name, 52));
+    settingsFrom(this, props, CRONJOB_NAME_LIMIT);
     setUpSidecarWorkload(this, props);
   }
 

@@ -2,9 +2,9 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
   addAppContainer, addRegularInitContainer, attachSidecar, checkActiveDeadline, checkJobRestartPolicy, childPath,
-  DEFAULT_ACTIVE_DEADLINE, nameLengthErrors, settingsFrom, setUpSidecarWorkload,
+  DEFAULT_ACTIVE_DEADLINE, settingsFrom, setUpSidecarWorkload,
 } from './_app-containers';
-import { sidecarsOf } from './_workload-sidecars';
+import { JOB_NAME_LIMIT, sidecarsOf } from './_workload-sidecars';
 import { Sidecar } from './sidecar';
 import { SidecarWorkloadOptions } from './sidecar-workload-options';
 
@@ -32,7 +32,7 @@ export class SidecarJob extends kplus.Job {
     checkJobRestartPolicy(where, 'SidecarJob', props.restartPolicy);
     checkActiveDeadline(where, 'SidecarJob', props.activeDeadline);
     super(scope, id, props);
-    settingsFrom(this, props, () => nameLengthErrors(this.node.path, 'Job', this.name, 63));
+    settingsFrom(this, props, JOB_NAME_LIMIT);
     setUpSidecarWorkload(this, props);
   }
 
