@@ -5,6 +5,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ManifestError, NotKubernetesError, parseManifests, SourcedManifest } from './_manifest';
+import { parseVersionText } from './_version-facts';
+import { KubernetesVersion } from './kubernetes-version';
 
 /** Where a command writes; `process.stdout`/`process.stderr` in the real CLI, buffers in tests. */
 export interface CommandIo {
@@ -147,4 +149,28 @@ export function parseArgs(
     }
   }
   return { options, positionals };
+}
+
+/** `--kubernetes-version X.Y` of every command; a usage error says what it must look like and why. */
+export function kubernetesVersionOption(text: string): KubernetesVersion {
+  const parsed = parseVersionText(text);
+  if ('error' in parsed) throw new UsageError(`option '--kubernetes-version' ${parsed.error}`);
+  return KubernetesVersion.of(parsed.version.minor);
+}
+
+/**
+ * `--feature-gates Name=true|false[,...]` (the kubelet's syntax): names alphanumeric, values true/false in any case,
+ * empty items skipped, other gates accepted and ignored, the last `SidecarContainers` wins.
+ * @returns the `SidecarContainers` setting, or undefined when the list does not name it
+ */
+export function sidecarContainersGateOption(text: string): boolean | undefined {
+  let gate: boolean | undefined;
+  for (const raw of text.split(',')) {
+    const item = raw.trim();
+    if (item === '') continue;
+    const m = /^([A-Za-z0-9]+)=(true|false)$/i.exec(item);
+    if (!m) throw new UsageError(`option '--feature-gates' expects Name=true|false[,...], got '${item}'`);
+    if (m[1] === 'SidecarContainers') gate = m[2].toLowerCase() === 'true';
+  }
+  return gate;
 }

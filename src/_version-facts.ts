@@ -43,15 +43,39 @@ export const CONTAINER_RESTART_RULES_BETA_MINOR = 35;
 /** Highest minor version we accept as plausible (Kubernetes 1.x; guards against typos such as `1.290`). */
 export const MAX_MINOR = 99;
 
+const VERSION_TEXT = /^v?(\d+)\.(\d+)(?:\.\d+)?(?:[-+][0-9A-Za-z.+-]*)?$/;
+
+/** What a target version must look like, for messages. */
+export const VERSION_SHAPE = `a Kubernetes 1.x release like '1.29' or 'v1.29.3' (1.0 to 1.${MAX_MINOR})`;
+
+/**
+ * Why a version is not a Kubernetes release we accept, or undefined: only major 1 exists, and a minor above
+ * MAX_MINOR is a typo (`1.100`, `1.290`). Also guards plain objects passed by JavaScript callers.
+ */
+export function versionProblem(v: MinorVersion): string | undefined {
+  if (!Number.isInteger(v?.major) || !Number.isInteger(v?.minor)) return `${v?.major}.${v?.minor} is not a release`;
+  if (v.major !== 1) return `Kubernetes ${v.major}.${v.minor} does not exist (every release is 1.x)`;
+  if (v.minor < 0 || v.minor > MAX_MINOR) return `1.${v.minor} is not a plausible Kubernetes minor (expected 1.0 to 1.${MAX_MINOR})`;
+  return undefined;
+}
+
 /**
  * Parse `1.29`, `v1.29`, `1.29.3` or `v1.29.3-gke.100`; returns undefined when the text is not a Kubernetes 1.x
- * version (only major 1 exists; minors above MAX_MINOR are typos).
+ * version (see `versionProblem`).
  */
 export function parseMinorVersion(text: string): MinorVersion | undefined {
-  const m = /^v?(\d+)\.(\d+)(?:\.\d+)?(?:[-+][0-9A-Za-z.+-]*)?$/.exec(text.trim());
+  const m = VERSION_TEXT.exec(String(text).trim());
   if (!m) return undefined;
   const v = { major: Number(m[1]), minor: Number(m[2]) };
-  return v.major === 1 && v.minor <= MAX_MINOR ? v : undefined;
+  return versionProblem(v) ? undefined : v;
+}
+
+/** Parse a version given as text (CLI option, cdk8s.yaml property); the error says what it must look like and why. */
+export function parseVersionText(text: string): { version: MinorVersion } | { error: string } {
+  const m = VERSION_TEXT.exec(String(text).trim());
+  const problem = m ? versionProblem({ major: Number(m[1]), minor: Number(m[2]) }) : undefined;
+  if (!m || problem) return { error: `must be ${VERSION_SHAPE}, got '${text}'${problem ? `: ${problem}` : ''}` };
+  return { version: { major: Number(m[1]), minor: Number(m[2]) } };
 }
 
 export function formatMinorVersion(v: MinorVersion): string {

@@ -234,13 +234,13 @@ describe('errors: one line, exit 2, never a stack trace', () => {
   test('usage errors: bad format, version, severity, rule id, gate, no input', async () => {
     for (const [args, pattern] of [
       [['--format', 'xml', FIXED], /--format must be one of text, json, sarif/],
-      [['--kubernetes-version', 'latest', FIXED], /--kubernetes-version must be a Kubernetes 1\.x release like '1\.29' or 'v1\.29\.3' \(1\.0 to 1\.99\), got 'latest'$/],
-      [['--kubernetes-version', '2.0', FIXED], /--kubernetes-version must be a Kubernetes 1\.x release .*, got '2\.0': Kubernetes 2\.0 does not exist/],
+      [['--kubernetes-version', 'latest', FIXED], /option '--kubernetes-version' must be a Kubernetes 1\.x release like '1\.29' or 'v1\.29\.3' \(1\.0 to 1\.99\), got 'latest'$/],
+      [['--kubernetes-version', '2.0', FIXED], /option '--kubernetes-version' must be a Kubernetes 1\.x release .*, got '2\.0': Kubernetes 2\.0 does not exist/],
       [['--kubernetes-version', '0.5', FIXED], /got '0\.5': Kubernetes 0\.5 does not exist/],
       [['--kubernetes-version', '1.100', FIXED], /got '1\.100': 1\.100 is not a plausible Kubernetes minor \(expected 1\.0 to 1\.99\)/],
       [['--min-severity', 'fatal', FIXED], /--min-severity must be error, warning or info/],
       [['--ignore', 'no-such-rule', FIXED], /unknown lint rule id 'no-such-rule'/],
-      [['--feature-gates', 'SidecarContainers', FIXED], /--feature-gates: expected Name=true\|false/],
+      [['--feature-gates', 'SidecarContainers', FIXED], /option '--feature-gates' expects Name=true\|false/],
       [[], /no input/],
       [['--bogus', FIXED], /unknown option '--bogus'/],
     ] as Array<[string[], RegExp]>) {

@@ -124,7 +124,7 @@ describe('cdk8s-sidecars simulate (in-process)', () => {
         expect(sim.code).toBe(2);
         expect(lint.code).toBe(2);
         expect(sim.stderr.split('\n')[0]).toBe(lint.stderr.split('\n')[0]);
-        expect(sim.stderr).toContain("--feature-gates: expected Name=true|false[,...], got '");
+        expect(sim.stderr).toContain("option '--feature-gates' expects Name=true|false[,...], got '");
       });
   });
 
@@ -196,11 +196,11 @@ describe('cdk8s-sidecars simulate (in-process)', () => {
     [['simulate', 'a.yaml', 'b.yaml'], 'expected one FILE, got 2'],
     [['simulate', fx('seed-fixed.yaml'), '--format', 'yaml'], "option '--format' must be text or json, got 'yaml'"],
     [['simulate', fx('seed-fixed.yaml'), '--until', 'forever'], "option '--until' must be a duration like 90s, 1.5s or 10m, got 'forever'"],
-    [['simulate', fx('seed-fixed.yaml'), '--kubernetes-version', 'latest'], "option '--kubernetes-version' must be a Kubernetes release from 1.0 to 1.99, like 1.29 or v1.29.3, got 'latest'"],
-    [['simulate', fx('seed-fixed.yaml'), '--kubernetes-version', '2.0'], "option '--kubernetes-version' must be a Kubernetes release from 1.0 to 1.99, like 1.29 or v1.29.3, got '2.0'"],
-    [['simulate', fx('seed-fixed.yaml'), '--kubernetes-version', '0.5'], "option '--kubernetes-version' must be a Kubernetes release from 1.0 to 1.99, like 1.29 or v1.29.3, got '0.5'"],
-    [['simulate', fx('seed-fixed.yaml'), '--kubernetes-version', '1.100'], "option '--kubernetes-version' must be a Kubernetes release from 1.0 to 1.99, like 1.29 or v1.29.3, got '1.100'"],
-    [['simulate', fx('seed-fixed.yaml'), '--kubernetes-version', 'v2.1.3'], "option '--kubernetes-version' must be a Kubernetes release from 1.0 to 1.99, like 1.29 or v1.29.3, got 'v2.1.3'"],
+    [['simulate', fx('seed-fixed.yaml'), '--kubernetes-version', 'latest'], "option '--kubernetes-version' must be a Kubernetes 1.x release like '1.29' or 'v1.29.3' (1.0 to 1.99), got 'latest'"],
+    [['simulate', fx('seed-fixed.yaml'), '--kubernetes-version', '2.0'], "option '--kubernetes-version' must be a Kubernetes 1.x release like '1.29' or 'v1.29.3' (1.0 to 1.99), got '2.0': Kubernetes 2.0 does not exist (every release is 1.x)"],
+    [['simulate', fx('seed-fixed.yaml'), '--kubernetes-version', '0.5'], "option '--kubernetes-version' must be a Kubernetes 1.x release like '1.29' or 'v1.29.3' (1.0 to 1.99), got '0.5': Kubernetes 0.5 does not exist (every release is 1.x)"],
+    [['simulate', fx('seed-fixed.yaml'), '--kubernetes-version', '1.100'], "option '--kubernetes-version' must be a Kubernetes 1.x release like '1.29' or 'v1.29.3' (1.0 to 1.99), got '1.100': 1.100 is not a plausible Kubernetes minor (expected 1.0 to 1.99)"],
+    [['simulate', fx('seed-fixed.yaml'), '--kubernetes-version', 'v2.1.3'], "option '--kubernetes-version' must be a Kubernetes 1.x release like '1.29' or 'v1.29.3' (1.0 to 1.99), got 'v2.1.3': Kubernetes 2.1 does not exist (every release is 1.x)"],
     [['simulate', fx('seed-fixed.yaml'), '--frobnicate'], "unknown option '--frobnicate'"],
   ])('usage error %j → exit 2', async (argv, message) => {
     const r = await run(argv);

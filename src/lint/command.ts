@@ -5,13 +5,13 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { CommandIo, parseArgs, readManifestInputs, UsageError } from '../_cli-io';
+import { CommandIo, kubernetesVersionOption, parseArgs, readManifestInputs, sidecarContainersGateOption, UsageError } from '../_cli-io';
 import { formatMinorVersion, SIDECAR_ALPHA_MINOR } from '../_version-facts';
 import { KubernetesVersion } from '../kubernetes-version';
 import { parseSeverity, RULE_DEFS } from './_catalog';
 import { lintSourced } from './_engine';
 import { formatJson, formatSarif, formatText, summarize } from './_format';
-import { engineOptions, MAX_TARGET_MINOR, parseTargetVersion } from './_options';
+import { engineOptions, MAX_TARGET_MINOR } from './_options';
 import { Severity } from './types';
 
 export const LINT_USAGE = `Usage: cdk8s-sidecars lint [options] [FILE|DIR|-]...
@@ -42,16 +42,6 @@ function toolVersion(): string {
   }
 }
 
-function parseFeatureGates(text: string): boolean {
-  let sidecars = false;
-  for (const part of text.split(',').map(s => s.trim()).filter(Boolean)) {
-    const m = /^([A-Za-z0-9]+)=(true|false)$/i.exec(part);
-    if (!m) throw new UsageError(`--feature-gates: expected Name=true|false[,...], got '${part}'`);
-    if (m[1] === 'SidecarContainers') sidecars = m[2].toLowerCase() === 'true';
-  }
-  return sidecars;
-}
-
 /** Run `cdk8s-sidecars lint` with the arguments after `lint`; returns the exit code. */
 export async function runLintCommand(argv: string[], io: CommandIo): Promise<number> {
   const { options, positionals } = parseArgs(argv, {
@@ -71,12 +61,7 @@ export async function runLintCommand(argv: string[], io: CommandIo): Promise<num
   const format = String(options.format ?? 'text');
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got '${format}'`);
 
-  let version = KubernetesVersion.DEFAULT;
-  if (options['kubernetes-version'] !== undefined) {
-    const parsed = parseTargetVersion(String(options['kubernetes-version']));
-    if ('error' in parsed) throw new UsageError(`--kubernetes-version ${parsed.error}`);
-    version = parsed.version;
-  }
+  const version = options['kubernetes-version'] === undefined ? KubernetesVersion.DEFAULT : kubernetesVersionOption(String(options['kubernetes-version']));
 
   let minSeverity = Severity.INFO;
   if (options['min-severity'] !== undefined) {
@@ -86,7 +71,7 @@ export async function runLintCommand(argv: string[], io: CommandIo): Promise<num
   }
 
   const ignoreRules = options.ignore === undefined ? [] : String(options.ignore).split(/[\s,]+/).filter(Boolean);
-  const featureGate = options['feature-gates'] === undefined ? false : parseFeatureGates(String(options['feature-gates']));
+  const featureGate = options['feature-gates'] === undefined ? false : sidecarContainersGateOption(String(options['feature-gates'])) ?? false;
 
   if (positionals.length === 0) {
     throw new UsageError("no input: give files, directories, or '-' to read standard input");

@@ -6,7 +6,6 @@
  */
 import { LineCounter, parseDocument } from 'yaml';
 import { parseDurationSeconds } from '../_manifest';
-import { MAX_MINOR } from '../_version-facts';
 import { ContainerBehavior } from './types';
 
 /** Bad simulator input (behaviours, options, a manifest without a pod). The CLI turns it into exit code 2. */
@@ -16,18 +15,6 @@ export class SimulationInputError extends Error {
     super(message);
     this.name = 'SimulationInputError';
   }
-}
-
-/**
- * Why a Kubernetes version cannot be simulated, or undefined when it can: only 1.x releases exist, and a minor above
- * `MAX_MINOR` (99) is a typo such as `1.290`. `KubernetesVersion` enforces this too; this guards plain objects.
- * @param v the major and minor version
- */
-export function kubernetesVersionProblem(v: { readonly major: number; readonly minor: number }): string | undefined {
-  if (v.major !== 1 || !Number.isInteger(v.minor) || v.minor < 0 || v.minor > MAX_MINOR) {
-    return `must be a Kubernetes release from 1.0 to 1.${MAX_MINOR}, like 1.29`;
-  }
-  return undefined;
 }
 
 /** A behaviour with every default filled in. */

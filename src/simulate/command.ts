@@ -5,11 +5,11 @@
  * Exit 0 when the simulation ran (whatever the pod does), 2 on bad input.
  */
 import * as fs from 'fs';
-import { CommandIo, parseArgs, readManifestInputs, UsageError } from '../_cli-io';
+import { CommandIo, kubernetesVersionOption, parseArgs, readManifestInputs, sidecarContainersGateOption, UsageError } from '../_cli-io';
 import { ManifestError, parseDurationSeconds } from '../_manifest';
-import { MAX_MINOR, parseMinorVersion } from '../_version-facts';
+import { MAX_MINOR } from '../_version-facts';
 import { KubernetesVersion } from '../kubernetes-version';
-import { kubernetesVersionProblem, parseBehaviorFile, SimulationInputError } from './_behavior';
+import { parseBehaviorFile, SimulationInputError } from './_behavior';
 import { DEFAULT_SIMULATION_HORIZON, Simulator } from './simulator';
 
 export const SIMULATE_USAGE = `Usage: cdk8s-sidecars simulate FILE [options]
@@ -34,25 +34,6 @@ Options:
 Exit codes: 0 simulated, 2 bad input.
 See docs/simulator.md for the model and its limits.
 `;
-
-/**
- * `--feature-gates Name=true|false[,...]`, with the same syntax and messages as `cdk8s-sidecars lint`: names are
- * alphanumeric, values true/false in any case, empty items are skipped, other gates are accepted and ignored; the last
- * `SidecarContainers` wins.
- * @param text the option's value
- * @returns the `SidecarContainers` setting, or undefined when the list does not name it
- */
-function sidecarContainersGate(text: string): boolean | undefined {
-  let gate: boolean | undefined;
-  for (const raw of text.split(',')) {
-    const item = raw.trim();
-    if (item === '') continue;
-    const m = /^([A-Za-z0-9]+)=(true|false)$/i.exec(item);
-    if (!m) throw new UsageError(`--feature-gates: expected Name=true|false[,...], got '${item}'`);
-    if (m[1] === 'SidecarContainers') gate = m[2].toLowerCase() === 'true';
-  }
-  return gate;
-}
 
 function durationOption(flag: string, value: string | boolean | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -84,17 +65,8 @@ export async function runSimulateCommand(argv: string[], io: CommandIo): Promise
   }
   const format = (options.format as string | undefined) ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError(`option '--format' must be text or json, got '${format}'`);
-  let kubernetesVersion: KubernetesVersion | undefined;
-  if (options['kubernetes-version'] !== undefined) {
-    // parseMinorVersion only accepts 1.0 … 1.MAX_MINOR; kubernetesVersionProblem keeps this check independent of that
-    const text = String(options['kubernetes-version']);
-    const parsed = parseMinorVersion(text);
-    if (!parsed || kubernetesVersionProblem(parsed)) {
-      throw new UsageError(`option '--kubernetes-version' must be a Kubernetes release from 1.0 to 1.${MAX_MINOR}, like 1.29 or v1.29.3, got '${text}'`);
-    }
-    kubernetesVersion = KubernetesVersion.of(parsed.minor);
-  }
-  let featureGate = options['feature-gates'] === undefined ? undefined : sidecarContainersGate(String(options['feature-gates']));
+  const kubernetesVersion = options['kubernetes-version'] === undefined ? undefined : kubernetesVersionOption(String(options['kubernetes-version']));
+  let featureGate = options['feature-gates'] === undefined ? undefined : sidecarContainersGateOption(String(options['feature-gates']));
   if (options['sidecar-feature-gate'] === true) {
     if (featureGate === false) {
       throw new UsageError("option '--sidecar-feature-gate' contradicts '--feature-gates SidecarContainers=false'");

@@ -1,6 +1,6 @@
 import { describeObject, podTemplateOf, PodTemplateRef, WORKLOAD_KINDS } from '../_manifest';
-import { DEFAULT_KUBERNETES_VERSION, formatMinorVersion } from '../_version-facts';
-import { kubernetesVersionProblem, normalizeBehaviors, SimulationInputError } from './_behavior';
+import { DEFAULT_KUBERNETES_VERSION, formatMinorVersion, VERSION_SHAPE, versionProblem } from '../_version-facts';
+import { normalizeBehaviors, SimulationInputError } from './_behavior';
 import { EngineOutput, runEngine } from './_engine';
 import { formatSeconds, formatTable, humanDuration } from './_print';
 import {
@@ -335,8 +335,8 @@ function simulateTemplate(obj: any, ref: PodTemplateRef, options: SimulateOption
   const behaviors = normalizeBehaviors(options.behaviors, names, 'behaviors');
   const v = options.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
   const version = { major: v.major, minor: v.minor };
-  const versionProblem = kubernetesVersionProblem(version);
-  if (versionProblem) throw new SimulationInputError(`'kubernetesVersion' ${versionProblem}, got ${formatMinorVersion(version)}`);
+  const problem = versionProblem(version);
+  if (problem) throw new SimulationInputError(`'kubernetesVersion' must be ${VERSION_SHAPE}, got ${formatMinorVersion(version)}: ${problem}`);
   const podName = options.podName ?? podNameOf(obj);
   const out = runEngine({
     spec,

@@ -105,9 +105,14 @@ describe('Kubernetes 1.29+ (beta/GA)', () => {
 
 describe('out-of-range versions are rejected', () => {
   // KubernetesVersion itself refuses them; a plain object (JavaScript callers) is checked by the simulator
-  test.each([[2, 0], [0, 5], [1, 100], [1, 1.5]])('{ major: %s, minor: %s } → an error naming the range', (major, minor) => {
+  test.each([
+    [2, 0, 'Kubernetes 2.0 does not exist (every release is 1.x)'],
+    [0, 5, 'Kubernetes 0.5 does not exist (every release is 1.x)'],
+    [1, 100, '1.100 is not a plausible Kubernetes minor (expected 1.0 to 1.99)'],
+    [1, 1.5, '1.1.5 is not a release'],
+  ])('{ major: %s, minor: %s } → an error naming the range and the reason', (major, minor, why) => {
     expect(() => Simulator.simulate(pod({ containers: [ctr('a')] }), { kubernetesVersion: { major, minor } as any }))
-      .toThrow(`'kubernetesVersion' must be a Kubernetes release from 1.0 to 1.99, like 1.29, got ${major}.${minor}`);
+      .toThrow(`'kubernetesVersion' must be a Kubernetes 1.x release like '1.29' or 'v1.29.3' (1.0 to 1.99), got ${major}.${minor}: ${why}`);
   });
 
   test('1.0 and 1.99 are accepted', () => {
