@@ -28,6 +28,15 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'kubernetes-models@4.5.1',
     'cdk8s-cli@2.207.60',
     'ts-node@^10.9.2',
+    // property-based tests (fixed seed) of constructs and CLI
+    'fast-check@4.11.0',
+    // import-cycle check in CI
+    'dpdm@4.3.0',
+    // independent CEL engine: parity of the admission policies with the linter
+    '@bufbuild/cel@0.6.1',
+    // the other current cdk8s-plus lines, for the per-line packages and their tests
+    'cdk8s-plus-33@2.5.57',
+    'cdk8s-plus-34@2.0.54',
   ],
 
   bin: { 'cdk8s-sidecars': 'lib/cli.js' },
