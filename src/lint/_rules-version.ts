@@ -1,27 +1,11 @@
 /**
- * Known kubelet bugs by target Kubernetes version. The bug table, triggers and fixed versions are in
- * `_version-facts.ts` (KNOWN_BUGS, bugStatus); this file only decides whether a pod meets a bug's trigger.
+ * Known kubelet bugs by target Kubernetes version. The bug table and fixed versions are in `_version-facts.ts`
+ * (KNOWN_BUGS, bugStatus), the triggers in `_known-bug-triggers.ts` (shared with the simulator); this file only words
+ * the finding.
  */
-import { BugTrigger, bugStatus, formatMinorVersion, KNOWN_BUGS, KnownBug } from '../_version-facts';
+import { knownBugHits } from '../_known-bug-triggers';
+import { formatMinorVersion, KnownBug } from '../_version-facts';
 import { Emit, PodContext } from './_engine';
-import { ContainerInfo } from './_heuristics';
-
-/** The sidecar that makes the pod meet the bug's trigger, if any. */
-function triggeredBy(ctx: PodContext, bug: KnownBug): ContainerInfo | undefined {
-  const withStartup = ctx.sidecars.find(s => s.c.startupProbe);
-  switch (bug.trigger) {
-    case BugTrigger.STARTUP_PROBE_SIDECAR_IN_NEVER_POD:
-      return ctx.restartPolicy === 'Never' ? withStartup : undefined;
-    case BugTrigger.MULTIPLE_SIDECARS:
-      return ctx.sidecars.length >= 2 ? ctx.sidecars[1] : undefined;
-    case BugTrigger.SIDECAR_IN_NEVER_OR_ONFAILURE_POD:
-      return ctx.restartPolicy === 'Never' || ctx.restartPolicy === 'OnFailure' ? ctx.sidecars[0] : undefined;
-    case BugTrigger.STARTUP_PROBE_SIDECAR_RESTARTING_APP:
-      return ctx.restartPolicy === 'Always' || ctx.restartPolicy === 'OnFailure' ? withStartup : undefined;
-    default:
-      return undefined;
-  }
-}
 
 /** `1.35` for minor 35 of the target's major. */
 function release(ctx: PodContext, minor: number): string {
@@ -34,12 +18,9 @@ function fixedIn(ctx: PodContext, bug: KnownBug): string {
 }
 
 export function checkKnownBugs(ctx: PodContext, emit: Emit): void {
-  if (!ctx.sidecarsWork || ctx.sidecars.length === 0) return;
   const v = formatMinorVersion(ctx.version);
-  for (const bug of KNOWN_BUGS) {
-    const status = bugStatus(bug, ctx.version);
-    if (status === 'not-affected') continue;
-    const c = triggeredBy(ctx, bug);
+  for (const { bug, status, initContainerIndex } of knownBugHits(ctx.spec, ctx.version, ctx.sidecarsWork)) {
+    const c = ctx.sidecars.find(s => s.index === initContainerIndex);
     if (!c) continue;
     const where = status === 'unfixed'
       ? `every Kubernetes ${v} release has`
