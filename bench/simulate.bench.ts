@@ -3,7 +3,7 @@
  * simulator predicts it. For sidecar readiness times 0.5–30 s, the delay between the sidecar beginning to serve and
  * the app starting, for
  *   (a) our default startup gate: startupProbe periodSeconds 1, initialDelaySeconds 0, failureThreshold 60;
- *   (b) the seed's hand-written probe: initialDelaySeconds 5, periodSeconds 1, failureThreshold 5;
+ *   (b) a hand-written probe: initialDelaySeconds 5, periodSeconds 1, failureThreshold 5;
  *   (c) Kubernetes probe defaults: periodSeconds 10, failureThreshold 3.
  * Target: (a) ≤ 1 s at every point. All figures come from one run of the simulator (virtual time).
  */
@@ -16,7 +16,7 @@ const HORIZON = 600;
 
 const GATES: Array<{ id: string; label: string; probe: any }> = [
   { id: 'default-gate', label: '(a) our default gate (period 1s, delay 0, threshold 60)', probe: { initialDelaySeconds: 0, periodSeconds: 1, failureThreshold: 60 } },
-  { id: 'seed-probe', label: "(b) seed's probe (delay 5s, period 1s, threshold 5)", probe: { initialDelaySeconds: 5, periodSeconds: 1, failureThreshold: 5 } },
+  { id: 'hand-written-probe', label: '(b) a hand-written probe (delay 5s, period 1s, threshold 5)', probe: { initialDelaySeconds: 5, periodSeconds: 1, failureThreshold: 5 } },
   { id: 'k8s-defaults', label: '(c) Kubernetes defaults (period 10s, threshold 3)', probe: {} },
 ];
 

@@ -25,7 +25,7 @@ import {
   SimulationFinal, SimulationRow,
 } from './types';
 
-export { EngineInput } from './_runtime';
+export type { EngineInput } from './_runtime';
 
 /** Everything a simulation produced. */
 export interface EngineOutput {

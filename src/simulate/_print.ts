@@ -1,7 +1,7 @@
 /**
  * What `kubectl get pods` prints for a pod status: a port of `printPod` (kubernetes/kubernetes
- * `pkg/printers/internalversion/printers.go`, run inside kube-apiserver) as described verbatim in
- * ../shared/reference/sidecar-semantics.md §3.2, plus kubectl's AGE formatting.
+ * `pkg/printers/internalversion/printers.go`, commit 51652d1c232daef8dc697a4fd9e63cad7c51faad; it runs inside
+ * kube-apiserver, which serves the table `kubectl get` prints), plus kubectl's AGE formatting.
  */
 
 /** The parts of a container status `printPod` reads. */
@@ -46,7 +46,7 @@ export interface PrintedPod {
   readonly lastRestartAt?: number;
 }
 
-/** `node.NodeUnreachablePodReason` ([C7] printPod step 4). */
+/** `node.NodeUnreachablePodReason` (printPod: a deleted pod on a lost node shows `Unknown`). */
 const NODE_LOST = 'NodeLost';
 
 function terminatedReason(t: NonNullable<ContainerStatusView['terminated']>): string {
@@ -55,17 +55,17 @@ function terminatedReason(t: NonNullable<ContainerStatusView['terminated']>): st
 }
 
 /**
- * `printPod` (sidecar-semantics.md §3.2, [C7] printers.go), step by step.
+ * `printPod` (printers.go), step by step.
  * @param pod the parts of the pod's spec and status that printPod reads
  * @returns the READY, STATUS and RESTARTS columns
  *
  * One deliberate deviation (documented in docs/simulator.md): when the kubelet failed the pod with `status.reason`
- * `DeadlineExceeded`, the simulator shows that reason (§3.3 table: "`status.reason` set (… activeDeadlineSeconds …)
- * and not overridden by container reasons"); how the containers killed at the deadline are reported, and whether
+ * `DeadlineExceeded`, the simulator shows that reason (printPod starts from
+ * `status.reason`); how the containers killed at the deadline are reported, and whether
  * their reasons override it on a real cluster, is not modelled.
  */
 export function printPod(pod: PodView): PrintedPod {
-  // §3.2 step 1: totalContainers = len(spec.containers) + 1 per init container with restartPolicy Always;
+  // step 1: totalContainers = len(spec.containers) + 1 per init container with restartPolicy Always;
   // reason = status.phase, overridden by status.reason.
   const totalContainers = pod.containerCount + pod.restartableInitContainerCount;
   let reason = pod.phase;
@@ -80,7 +80,7 @@ export function printPod(pod: PodView): PrintedPod {
     }
   };
 
-  // §3.2 step 2: walk the init container statuses in order; the first one that is not done decides `Init:…`.
+  // step 2: walk the init container statuses in order; the first one that is not done decides `Init:…`.
   let initializing = false;
   for (let i = 0; i < pod.initContainerStatuses.length; i++) {
     const s = pod.initContainerStatuses[i];
@@ -97,14 +97,14 @@ export function printPod(pod: PodView): PrintedPod {
     } else if (s.state === 'waiting' && s.waitingReason && s.waitingReason !== 'PodInitializing') {
       reason = `Init:${s.waitingReason}`;
     } else {
-      // the denominator counts every init container, sidecars included ([S10] "M Init Containers")
+      // the denominator counts every init container, sidecars included (`len(pod.Spec.InitContainers)`)
       reason = `Init:${i}/${pod.initContainerCount}`;
     }
     initializing = true;
     break;
   }
 
-  // §3.2 step 3: once initialized, only sidecar restarts are kept; regular containers are walked from last to first,
+  // step 3: once initialized, only sidecar restarts are kept; regular containers are walked from last to first,
   // so the first one in the spec wins; `Completed` next to a running container becomes Running/NotReady.
   if (!initializing || pod.initialized) {
     restarts = restartableInitContainerRestarts;
@@ -130,12 +130,12 @@ export function printPod(pod: PodView): PrintedPod {
   // Deviation, see the function comment.
   if (pod.reason === 'DeadlineExceeded' && pod.phase === 'Failed') reason = pod.reason;
 
-  // §3.2 step 4: a deleted pod shows `Unknown` when its node was lost (status.reason NodeLost, set by the node
+  // step 4: a deleted pod shows `Unknown` when its node was lost (status.reason NodeLost, set by the node
   // lifecycle controller; the simulator itself never produces it), else `Terminating` while its phase is not terminal.
   if (pod.deleting && pod.reason === NODE_LOST) reason = 'Unknown';
   else if (pod.deleting && pod.phase !== 'Succeeded' && pod.phase !== 'Failed') reason = 'Terminating';
 
-  // §3.2 step 5
+  // step 5: READY and RESTARTS
   return { ready: `${readyContainers}/${totalContainers}`, status: reason, restarts, lastRestartAt: restarts > 0 ? lastRestartAt : undefined };
 }
 

@@ -1,3 +1,3 @@
-// Simulator: pod lifecycle model over plain manifest objects (issue 5). Public API only; internals are `_*.ts`.
+// Simulator: pod lifecycle model over plain manifest objects (docs/simulator.md). Public API only; internals are `_*.ts`.
 export * from './types';
 export * from './simulator';

@@ -30,7 +30,7 @@ export interface ContainerBehavior {
 
   /**
    * Containers (of the same pod) this one talks to as soon as it starts: if any of them is not serving at that
-   * moment, this container exits 1 at once (the seed's `1/2 Error`).
+   * moment, this container exits 1 at once (e.g. an app that cannot reach its database proxy: the pod shows `1/2 Error`).
    *
    * @default - needs nothing
    */
