@@ -5,6 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ManifestError, NotKubernetesError, parseManifests, SourcedManifest } from './_manifest';
+import { decodeInput, MAX_INPUT_BYTES, readInputFile } from './_safe-yaml';
 import { parseVersionText } from './_version-facts';
 import { KubernetesVersion } from './kubernetes-version';
 
@@ -21,6 +22,48 @@ export class UsageError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'UsageError';
+  }
+}
+
+/**
+ * Read standard input as UTF-8 text, at most {@link MAX_INPUT_BYTES} (stops reading and rejects with a ManifestError
+ * beyond that, so `cat huge | cdk8s-sidecars lint -` cannot exhaust memory).
+ */
+export function readStdinText(stream: NodeJS.ReadableStream): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    stream.on('data', (c: Buffer | string) => {
+      const chunk = Buffer.from(c);
+      size += chunk.length;
+      if (size > MAX_INPUT_BYTES) {
+        stream.pause();
+        reject(new ManifestError(`<stdin>: input too large: more than ${MAX_INPUT_BYTES / 1024 / 1024} MiB; split it into several files`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    stream.on('end', () => {
+      try {
+        resolve(decodeInput(Buffer.concat(chunks), '<stdin>'));
+      } catch (e) {
+        reject(e);
+      }
+    });
+    stream.on('error', (e: any) => reject(new ManifestError(`<stdin>: cannot read: ${e?.message ?? e}`)));
+  });
+}
+
+/**
+ * The version of the installed package, read at run time from the `package.json` next to `lib/` (so each packaged
+ * variant reports its own), or `0.0.0` when it cannot be read.
+ */
+export function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8'));
+    return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
+  } catch {
+    return '0.0.0';
   }
 }
 
@@ -41,65 +84,87 @@ function filesBelow(dir: string): string[] {
   return out;
 }
 
+/** Files a directory scan skips without a note: cdk8s writes `construct-metadata.json` next to its manifests. */
+const SKIPPED_SILENTLY = ['construct-metadata.json'];
+
 /**
- * Read manifests from files, directories (recursively) and `-` (stdin).
+ * Read manifests from files, directories (recursively) and `-` (stdin), with the safe loader (src/_safe-yaml.ts).
  *
  * Files found by scanning a directory that hold no Kubernetes object (`values.yaml`, `package.json`, `cdk8s.yaml`)
- * are skipped with a note on stderr; a file named explicitly must hold Kubernetes objects.
+ * are skipped with a note on stderr (cdk8s's `construct-metadata.json` silently); a file named explicitly must hold
+ * Kubernetes objects.
  * @param requireObjects throw when an input holds no document at all (an empty file is an error; an empty `List` is not)
+ * @param onError when given, an unreadable or malformed input is passed to it and reading goes on with the next
+ *   input (the caller reports it and exits 2 at the end); otherwise the first one is thrown
  * @throws ManifestError naming the file (and line) for unreadable or malformed input
  */
-export async function readManifestInputs(inputs: string[], io: CommandIo, requireObjects = true): Promise<SourcedManifest[]> {
+export async function readManifestInputs(
+  inputs: string[], io: CommandIo, requireObjects = true, onError?: (e: ManifestError) => void,
+): Promise<SourcedManifest[]> {
   const out: SourcedManifest[] = [];
+  const guard = (fn: () => void) => {
+    try {
+      fn();
+    } catch (e) {
+      if (!onError || !(e instanceof ManifestError)) throw e;
+      onError(e);
+    }
+  };
   for (const input of inputs) {
     if (input === '-') {
       const text = await io.readStdin();
-      out.push(...parseOne(text, '<stdin>', requireObjects));
+      guard(() => out.push(...parseOne(text, '<stdin>', requireObjects)));
       continue;
     }
-    let stat: fs.Stats;
-    try {
-      stat = fs.statSync(input);
-    } catch (e: any) {
-      throw new ManifestError(`${input}: cannot read: ${e.code === 'ENOENT' ? 'no such file or directory' : e.message}`);
-    }
+    let stat: fs.Stats | undefined;
+    guard(() => {
+      try {
+        stat = fs.statSync(input);
+      } catch (e: any) {
+        throw new ManifestError(`${input}: cannot read: ${e.code === 'ENOENT' ? 'no such file or directory' : e.message}`);
+      }
+    });
+    if (!stat) continue;
     if (!stat.isDirectory()) {
-      out.push(...parseOne(readText(input), input, requireObjects));
+      guard(() => out.push(...parseOne(readInputFile(input), input, requireObjects)));
       continue;
     }
     const files = filesBelow(input);
     let found = 0;
+    let failed = false;
     for (const file of files) {
-      const text = readText(file);
-      try {
-        const manifests = parseManifests(text, file);
-        found += manifests.length;
-        out.push(...manifests);
-      } catch (e) {
-        // in a directory scan, skip files that are not manifests (values.yaml, tsconfig.json with comments, ...);
-        // a broken file that looks like a manifest is still an error
-        if (!(e instanceof ManifestError) || (!(e instanceof NotKubernetesError) && looksLikeKubernetes(text))) throw e;
-        io.stderr(`cdk8s-sidecars: note: skipped ${e.message}\n`);
-      }
+      if (SKIPPED_SILENTLY.includes(path.basename(file))) continue;
+      guard(() => {
+        let text: string;
+        try {
+          text = readInputFile(file);
+          const manifests = parseManifests(text, file);
+          found += manifests.length;
+          out.push(...manifests);
+        } catch (e) {
+          // in a directory scan, skip files that are not manifests (values.yaml, tsconfig.json with comments, ...);
+          // a broken file that looks like a manifest is still an error
+          if (!(e instanceof ManifestError) || (!(e instanceof NotKubernetesError) && looksLikeKubernetes(text!))) {
+            failed = true;
+            throw e;
+          }
+          io.stderr(`cdk8s-sidecars: note: skipped ${e.message}\n`);
+        }
+      });
     }
-    if (requireObjects && found === 0) {
-      throw new ManifestError(`${input}: directory has no Kubernetes objects in its .yaml, .yml or .json files`);
+    if (requireObjects && found === 0 && !failed) {
+      guard(() => {
+        throw new ManifestError(`${input}: directory has no Kubernetes objects in its .yaml, .yml or .json files`);
+      });
     }
   }
   return out;
 }
 
-/** Text that has top-level-looking `apiVersion` and `kind` keys (YAML or JSON). */
-function looksLikeKubernetes(text: string): boolean {
+/** Text that has top-level-looking `apiVersion` and `kind` keys (YAML or JSON); undefined (unreadable) counts as such. */
+function looksLikeKubernetes(text: string | undefined): boolean {
+  if (text === undefined) return true;
   return /^\s*"?apiVersion"?\s*:/m.test(text) && /^\s*"?kind"?\s*:/m.test(text);
-}
-
-function readText(file: string): string {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch (e: any) {
-    throw new ManifestError(`${file}: cannot read: ${e.message}`);
-  }
 }
 
 function parseOne(text: string, file: string, requireObjects: boolean): SourcedManifest[] {

@@ -4,7 +4,9 @@
  *
  * No construct imports here: this works on Helm output and hand-written YAML as well as on our own synth output.
  */
-import { LineCounter, parseAllDocuments } from 'yaml';
+import { loadYaml, ManifestError } from './_safe-yaml';
+
+export { ManifestError } from './_safe-yaml';
 
 /** A Kubernetes object as parsed from YAML/JSON (or produced by `Testing.synth`). */
 export type Manifest = { [key: string]: any };
@@ -16,14 +18,11 @@ export interface SourcedManifest {
   readonly file?: string;
   /** 1-based line of the document's first line in `file`. */
   readonly line?: number;
-}
-
-/** Input that is not a set of Kubernetes objects; the message names the file and line. */
-export class ManifestError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ManifestError';
-  }
+  /**
+   * Line in `file` of a dotted path inside the manifest (`spec.template.spec.initContainers[0]`): the line of the
+   * deepest mapping or sequence on the path. Only for manifests read from text.
+   */
+  readonly lineOf?: (path: string) => number | undefined;
 }
 
 /** Well-formed YAML/JSON that is not a Kubernetes object (e.g. `values.yaml`, `package.json`, `cdk8s.yaml`). */
@@ -35,57 +34,62 @@ export class NotKubernetesError extends ManifestError {
 }
 
 /**
- * Parse a multi-document YAML (or JSON, which is YAML) text into manifests. `List` kinds are flattened. Empty
- * documents (`---` separators, comments only) are skipped.
+ * Parse a multi-document YAML (or JSON, which is YAML) text into manifests with the safe loader (src/_safe-yaml.ts).
+ * `List` kinds are flattened. Empty documents (`---` separators, comments only) are skipped.
  *
- * @throws ManifestError for malformed YAML, a document that is not a mapping, or one without `kind`/`apiVersion`
+ * @throws ManifestError for malformed YAML (duplicate keys, alias bombs, too deep nesting, binary data included), a
+ *   Kubernetes object whose `metadata`, `metadata.name`, `metadata.namespace` or `items` has the wrong type
+ * @throws NotKubernetesError for a document that is not a mapping, or one without `kind`/`apiVersion`
  */
 export function parseManifests(text: string, file: string, stats?: { documents: number }): SourcedManifest[] {
-  const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
-  if (!Array.isArray(docs)) {
-    // parseAllDocuments returns an EmptyStream for an empty input
-    return [];
-  }
+  const loaded = loadYaml(text, file);
   const out: SourcedManifest[] = [];
-  for (const doc of docs) {
-    const err = doc.errors[0];
-    if (err) {
-      const pos = lineCounter.linePos(err.pos[0]);
-      const firstLine = err.message.split('\n')[0];
-      throw new ManifestError(`${file}:${pos.line}:${pos.col}: malformed YAML: ${firstLine}`);
-    }
-    const line = doc.contents?.range ? lineCounter.linePos(doc.contents.range[0]).line : 1;
-    let value: unknown;
-    try {
-      value = doc.toJS({ maxAliasCount: 1000 });
-    } catch (e: any) {
-      // unresolved aliases, alias bombs: the parser only notices them when building values
-      throw new ManifestError(`${file}:${line}: malformed YAML: ${String(e?.message ?? e).split('\n')[0]}`);
-    }
-    if (value === null || value === undefined) continue;
+  for (const doc of loaded.documents) {
+    if (doc.value === null || doc.value === undefined) continue;
     if (stats) stats.documents++;
-    out.push(...flatten(value, file, line));
+    flattenInto(doc.value, file, doc.line, (obj, line) => {
+      out.push({ manifest: obj, file, line, lineOf: path => loaded.lineOf(obj, path) });
+    });
   }
   return out;
 }
 
-function flatten(value: unknown, file: string | undefined, line: number | undefined): SourcedManifest[] {
-  const where = file ? `${file}:${line ?? 1}` : 'input';
+function flattenInto(value: unknown, file: string, line: number, push: (obj: Manifest, line: number) => void, depth = 0): void {
+  const where = `${file}:${line}`;
   if (typeof value !== 'object' || Array.isArray(value) || value === null) {
     const what = Array.isArray(value) ? 'a list' : JSON.stringify(value);
     throw new NotKubernetesError(`${where}: not a Kubernetes object: expected a mapping with 'apiVersion' and 'kind', got ${truncate(what)}`);
   }
   const obj = value as Manifest;
   if (typeof obj.kind !== 'string' || typeof obj.apiVersion !== 'string') {
+    if (obj.kind !== undefined && obj.apiVersion !== undefined) {
+      const bad = typeof obj.kind !== 'string' ? 'kind' : 'apiVersion';
+      throw new ManifestError(`${where}: '${bad}' must be a string, got ${truncate(JSON.stringify(obj[bad]) ?? String(obj[bad]))}`);
+    }
     const keys = Object.keys(obj).slice(0, 5).join(', ');
     throw new NotKubernetesError(`${where}: not a Kubernetes object: it has no 'apiVersion' and 'kind' (keys: ${keys || 'none'})`);
   }
-  if (obj.kind === 'List' || (obj.kind.endsWith('List') && Array.isArray(obj.items))) {
-    const items = Array.isArray(obj.items) ? obj.items : [];
-    return items.flatMap((item: unknown) => flatten(item, file, line));
+  const meta = obj.metadata;
+  if (meta !== undefined && meta !== null) {
+    const what = `${obj.kind}${typeof meta === 'object' && typeof meta.name === 'string' ? `/${meta.name}` : ''}`;
+    if (typeof meta !== 'object' || Array.isArray(meta)) {
+      throw new ManifestError(`${where}: ${what}: 'metadata' must be a mapping, got ${truncate(JSON.stringify(meta))}`);
+    }
+    for (const field of ['name', 'namespace', 'generateName']) {
+      const v = meta[field];
+      if (v !== undefined && v !== null && typeof v !== 'string') {
+        throw new ManifestError(`${where}: ${what}: 'metadata.${field}' must be a string, got ${truncate(JSON.stringify(v) ?? String(v))}`);
+      }
+    }
   }
-  return [{ manifest: obj, file, line }];
+  if (obj.kind === 'List' || (obj.kind.endsWith('List') && obj.items !== undefined)) {
+    if (obj.items !== undefined && obj.items !== null && !Array.isArray(obj.items)) {
+      throw new ManifestError(`${where}: ${obj.kind}: 'items' must be a list, got ${truncate(JSON.stringify(obj.items))}`);
+    }
+    for (const item of obj.items ?? []) flattenInto(item, file, line, push, depth + 1);
+    return;
+  }
+  push(obj, line);
 }
 
 function truncate(s: string): string {
@@ -147,9 +151,10 @@ export function isNativeSidecar(container: Manifest): boolean {
 
 /** `kind/name` (with namespace when set), for messages. */
 export function describeObject(obj: Manifest): string {
-  const ns = obj?.metadata?.namespace;
-  const name = obj?.metadata?.name ?? '<unnamed>';
-  return `${obj?.kind ?? '<no kind>'}/${ns ? `${ns}/` : ''}${name}`;
+  const text = (v: unknown) => typeof v === 'string' && v !== '' ? v : undefined;
+  const ns = text(obj?.metadata?.namespace);
+  const name = text(obj?.metadata?.name) ?? '<unnamed>';
+  return `${text(obj?.kind) ?? '<no kind>'}/${ns ? `${ns}/` : ''}${name}`;
 }
 
 /**

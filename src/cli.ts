@@ -1,18 +1,34 @@
 #!/usr/bin/env node
 /**
- * `cdk8s-sidecars` command line: a thin shell over `lint` and `simulate`. Every failure is a one-line message and an
- * exit code (0 ok, 1 findings/failed, 2 usage or input error), never a stack trace.
+ * `cdk8s-sidecars` command line: a thin dispatcher over the commands in {@link COMMANDS}. Every failure is a one-line
+ * message and an exit code (0 ok, 1 findings/failed, 2 usage or input error), never a stack trace.
  */
-import { CommandIo, UsageError } from './_cli-io';
+import { CommandIo, packageVersion, readStdinText, UsageError } from './_cli-io';
 import { ManifestError } from './_manifest';
 import { runLintCommand, LINT_USAGE } from './lint/command';
 import { runSimulateCommand, SIMULATE_USAGE } from './simulate/command';
 
+/** A subcommand: its one-line summary, its `--help` text and its runner (the arguments after the command name). */
+interface Command {
+  readonly summary: string;
+  readonly usage: string;
+  readonly run: (argv: string[], io: CommandIo) => Promise<number>;
+}
+
+/** Every subcommand; adding one is one entry here (and its import). */
+const COMMANDS: { readonly [name: string]: Command } = {
+  lint: { summary: 'check Kubernetes manifests for broken sidecar patterns', usage: LINT_USAGE, run: runLintCommand },
+  simulate: { summary: "predict what 'kubectl get pods -w' prints for a pod with sidecars", usage: SIMULATE_USAGE, run: runSimulateCommand },
+};
+
 const USAGE = `Usage: cdk8s-sidecars <command> [options]
 
 Commands:
-  lint       check Kubernetes manifests for broken sidecar patterns
-  simulate   predict what 'kubectl get pods -w' prints for a pod with sidecars
+${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`).join('\n')}
+
+Options:
+  -h, --help     show this help
+  -v, --version  print the version of cdk8s-sidecars
 
 Run 'cdk8s-sidecars <command> --help' for a command's options.
 `;
@@ -20,35 +36,47 @@ Run 'cdk8s-sidecars <command> --help' for a command's options.
 /** Run the CLI in-process; returns the exit code. */
 export async function main(argv: string[], io: CommandIo): Promise<number> {
   const [command, ...rest] = argv;
+  const cmd = command !== undefined && Object.prototype.hasOwnProperty.call(COMMANDS, command) ? COMMANDS[command] : undefined;
   try {
+    if (cmd) {
+      if (rest.includes('--help') || rest.includes('-h')) {
+        io.stdout(cmd.usage);
+        return 0;
+      }
+      return await cmd.run(rest, io);
+    }
     switch (command) {
-      case 'lint':
-        if (rest.includes('--help') || rest.includes('-h')) { io.stdout(LINT_USAGE); return 0; }
-        return await runLintCommand(rest, io);
-      case 'simulate':
-        if (rest.includes('--help') || rest.includes('-h')) { io.stdout(SIMULATE_USAGE); return 0; }
-        return await runSimulateCommand(rest, io);
       case undefined:
       case '--help':
       case '-h':
       case 'help':
         io.stdout(USAGE);
         return command === undefined ? 2 : 0;
+      case '--version':
+      case '-v':
+      case 'version':
+        io.stdout(`${packageVersion()}\n`);
+        return 0;
       default:
         throw new UsageError(`unknown command '${command}'`);
     }
   } catch (e: any) {
     if (e instanceof UsageError) {
-      io.stderr(`cdk8s-sidecars: ${e.message}\nRun 'cdk8s-sidecars ${command && command !== 'help' && !e.message.startsWith('unknown command') ? `${command} ` : ''}--help' for usage.\n`);
+      io.stderr(`cdk8s-sidecars: ${oneLine(e.message)}\nRun 'cdk8s-sidecars ${cmd ? `${command} ` : ''}--help' for usage.\n`);
       return 2;
     }
     if (e instanceof ManifestError) {
-      io.stderr(`cdk8s-sidecars: ${e.message}\n`);
+      io.stderr(`cdk8s-sidecars: ${oneLine(e.message)}\n`);
       return 2;
     }
-    io.stderr(`cdk8s-sidecars: internal error: ${e?.message ?? e}\n`);
+    io.stderr(`cdk8s-sidecars: internal error: ${oneLine(String(e?.message ?? e))} (please report it with the input at https://github.com/cdk8s-sidecars/cdk8s-sidecars/issues)\n`);
     return 2;
   }
+}
+
+function oneLine(text: string): string {
+  const first = text.split('\n')[0];
+  return first.length > 500 ? `${first.slice(0, 497)}...` : first;
 }
 
 /* istanbul ignore next: exercised through the built binary in test/cli.test.ts */
@@ -56,12 +84,7 @@ if (require.main === module) {
   const io: CommandIo = {
     stdout: t => process.stdout.write(t),
     stderr: t => process.stderr.write(t),
-    readStdin: () => new Promise((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      process.stdin.on('data', c => chunks.push(Buffer.from(c)));
-      process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-      process.stdin.on('error', reject);
-    }),
+    readStdin: () => readStdinText(process.stdin),
   };
   main(process.argv.slice(2), io).then(code => { process.exitCode = code; }, () => { process.exitCode = 2; });
 }

@@ -34,7 +34,7 @@ describe('parseManifests', () => {
 
   test('an unresolved alias is a malformed-YAML error with the document line, not an internal error', () => {
     expect(() => parseManifests('apiVersion: v1\nkind: Pod\nmetadata:\n  name: *nope\n', 'alias.yaml')).toThrow(
-      'alias.yaml:1: malformed YAML: Unresolved alias (the anchor must be set before the alias): nope');
+      'alias.yaml:4:9: malformed YAML: unresolved alias *nope (the anchor must be set before the alias)');
   });
 
   test('a document that is not a Kubernetes object names its keys', () => {

@@ -54,7 +54,7 @@ describe('--format json', () => {
       expect(Object.keys(f).sort()).toEqual(['container', 'file', 'fix', 'kind', 'line', 'message', 'name', 'namespace', 'path', 'rule', 'severity']);
       expect(f.file).toBe(BROKEN);
     }
-    expect(errors[0]).toMatchObject({ kind: 'CronJob', name: 'nightly-report', namespace: 'reports', container: 'db-helper', line: 3 });
+    expect(errors[0]).toMatchObject({ kind: 'CronJob', name: 'nightly-report', namespace: 'reports', container: 'db-helper', line: 23 });
     expect(out.summary).toMatchObject({ errors: 3, objects: 3, files: 1, kubernetesVersion: '1.29' });
   });
 
@@ -79,9 +79,9 @@ describe('--format text (default)', () => {
     const r = await run([BROKEN]);
     expect(r.code).toBe(1);
     const lines = r.stdout.trimEnd().split('\n');
-    expect(lines).toContain(`${BROKEN}:3: CronJob/reports/nightly-report container 'db-helper': [error] job-helper-never-exits: container 'db-helper' declares port 5432 as a regular container of a CronJob pod: it never exits, so the Job never completes (and the other containers race its start-up)`);
+    expect(lines).toContain(`${BROKEN}:23: CronJob/reports/nightly-report container 'db-helper': [error] job-helper-never-exits: container 'db-helper' declares port 5432 as a regular container of a CronJob pod: it never exits, so the Job never completes (and the other containers race its start-up)`);
     const i = lines.findIndex(l => l.includes('init-container-never-exits'));
-    expect(lines[i]).toMatch(new RegExp(`^${BROKEN.replace(/[.]/g, '\\.')}:29: Job/reports/migrate container 'db-helper': \\[error\\] init-container-never-exits: `));
+    expect(lines[i]).toMatch(new RegExp(`^${BROKEN.replace(/[.]/g, '\\.')}:40: Job/reports/migrate container 'db-helper': \\[error\\] init-container-never-exits: `));
     expect(lines[i + 1]).toMatch(/^ {4}fix: add restartPolicy: Always/);
     expect(lines[lines.length - 1]).toMatch(/^\d+ findings \(3 errors, \d+ warnings, \d+ info\) in 3 objects from 1 input \(Kubernetes 1\.29\)$/);
   });
@@ -126,7 +126,7 @@ describe('--format sarif', () => {
       expect(loc.artifactLocation).toEqual({ uri: path.relative(process.cwd(), BROKEN).split(path.sep).join('/'), uriBaseId: '%SRCROOT%' });
       expect(Number.isInteger(loc.region.startLine) && loc.region.startLine >= 1).toBe(true);
     }
-    expect(errors.map((x: any) => x.locations[0].physicalLocation.region.startLine)).toEqual([3, 29, 50]);
+    expect(errors.map((x: any) => x.locations[0].physicalLocation.region.startLine)).toEqual([23, 40, 61]);
     expect(run0.originalUriBaseIds).toEqual({ '%SRCROOT%': { uri: `${pathToFileURL(process.cwd()).href}/` } });
     expectValidSarifLocations(sarif);
   });

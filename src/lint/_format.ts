@@ -32,7 +32,11 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-export function formatText(findings: readonly Finding[], summary: LintSummary): string {
+/**
+ * One line per finding and its fix, then a summary line.
+ * @param inputErrors how many inputs could not be read (reported on stderr), mentioned in the summary
+ */
+export function formatText(findings: readonly Finding[], summary: LintSummary, inputErrors = 0): string {
   const lines: string[] = [];
   for (const f of findings) {
     const where = f.file ? `${f.file}${f.line ? `:${f.line}` : ''}: ` : '';
@@ -43,11 +47,15 @@ export function formatText(findings: readonly Finding[], summary: LintSummary): 
   }
   const total = summary.errors + summary.warnings + summary.infos;
   const counts = `${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}, ${summary.infos} info`;
-  lines.push(`${total === 0 ? 'no findings' : `${plural(total, 'finding')} (${counts})`} in ${plural(summary.objects, 'object')} from ${plural(summary.files, 'input')} (Kubernetes ${summary.kubernetesVersion})`);
+  const unreadable = inputErrors > 0 ? `; ${plural(inputErrors, 'input')} not linted (malformed or unreadable, see above)` : '';
+  lines.push(`${total === 0 ? 'no findings' : `${plural(total, 'finding')} (${counts})`} in ${plural(summary.objects, 'object')} from ${plural(summary.files, 'input')} (Kubernetes ${summary.kubernetesVersion})${unreadable}`);
   return `${lines.join('\n')}\n`;
 }
 
-export function formatJson(findings: readonly Finding[], summary: LintSummary): string {
+/**
+ * `{ findings, summary }`, plus `inputErrors` (one message per malformed or unreadable input) when there are any.
+ */
+export function formatJson(findings: readonly Finding[], summary: LintSummary, inputErrors: readonly string[] = []): string {
   const out = {
     findings: findings.map(f => ({
       rule: f.rule,
@@ -63,6 +71,7 @@ export function formatJson(findings: readonly Finding[], summary: LintSummary): 
       line: f.line ?? null,
     })),
     summary,
+    ...(inputErrors.length > 0 ? { inputErrors } : {}),
   };
   return `${JSON.stringify(out, null, 2)}\n`;
 }
@@ -102,8 +111,8 @@ function directoryUri(dir: string): string {
 }
 
 /**
- * SARIF 2.1.0: one run, every rule of the catalog, one result per finding located at the start line of its YAML
- * document. Paths are relative to `cwd` (uriBaseId `%SRCROOT%`, declared in `originalUriBaseIds`) when below it.
+ * SARIF 2.1.0: one run, every rule of the catalog, one result per finding located at its line (the offending
+ * container or field's mapping, see `withContainerLines` in command.ts). Paths are relative to `cwd` (uriBaseId `%SRCROOT%`, declared in `originalUriBaseIds`) when below it.
  */
 export function formatSarif(findings: readonly Finding[], toolVersion: string, cwd: string = process.cwd()): string {
   const locations = findings.map(f => sarifArtifactLocation(f.file, cwd));

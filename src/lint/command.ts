@@ -3,16 +3,15 @@
  * Exit 0 without error findings, 1 with, 2 for usage errors and unreadable or malformed input (thrown as UsageError /
  * ManifestError and printed as one line by src/cli.ts).
  */
-import * as fs from 'fs';
-import * as path from 'path';
-import { CommandIo, kubernetesVersionOption, parseArgs, readManifestInputs, sidecarContainersGateOption, UsageError } from '../_cli-io';
+import { SourcedManifest } from '../_manifest';
+import { CommandIo, kubernetesVersionOption, packageVersion, parseArgs, readManifestInputs, sidecarContainersGateOption, UsageError } from '../_cli-io';
 import { formatMinorVersion, SIDECAR_ALPHA_MINOR } from '../_version-facts';
 import { KubernetesVersion } from '../kubernetes-version';
 import { parseSeverity, RULE_DEFS } from './_catalog';
 import { lintSourced } from './_engine';
 import { formatJson, formatSarif, formatText, summarize } from './_format';
 import { engineOptions, MAX_TARGET_MINOR } from './_options';
-import { Severity } from './types';
+import { Finding, Severity } from './types';
 
 export const LINT_USAGE = `Usage: cdk8s-sidecars lint [options] [FILE|DIR|-]...
 
@@ -28,19 +27,12 @@ Options:
   --list-rules               print the rule ids with their severity and exit
   -h, --help                 show this help
 
-Exit status: 0 no error finding, 1 at least one error finding, 2 usage error or unreadable/malformed input.
+Exit status: 0 no error finding, 1 at least one error finding, 2 usage error or unreadable/malformed input (the
+other inputs are still linted and their findings printed).
 Rules: https://github.com/cdk8s-sidecars/cdk8s-sidecars/blob/main/docs/rules.md
 `;
 
 const FORMATS = ['text', 'json', 'sarif'];
-
-function toolVersion(): string {
-  try {
-    return JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')).version ?? '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
-}
 
 /** Run `cdk8s-sidecars lint` with the arguments after `lint`; returns the exit code. */
 export async function runLintCommand(argv: string[], io: CommandIo): Promise<number> {
@@ -84,14 +76,48 @@ export async function runLintCommand(argv: string[], io: CommandIo): Promise<num
     throw new UsageError(`--ignore: ${e.message.replace(/ in ignoreRules; see Linter.rules\(\)$/, '')} (see --list-rules)`);
   }
 
-  const items = await readManifestInputs(positionals, io);
-  const findings = lintSourced(items, engine);
+  // a malformed input is reported and the others are still linted; exit 2 at the end
+  const inputErrors: string[] = [];
+  const items = await readManifestInputs(positionals, io, true, e => {
+    inputErrors.push(e.message);
+    io.stderr(`cdk8s-sidecars: ${e.message}\n`);
+  });
+  const findings = withContainerLines(lintSourced(items, engine), items);
   const files = new Set(items.map(i => i.file)).size;
   const summary = summarize(findings, items.length, files, version.toString());
 
-  if (format === 'json') io.stdout(formatJson(findings, summary));
-  else if (format === 'sarif') io.stdout(formatSarif(findings, toolVersion()));
-  else io.stdout(formatText(findings, summary));
+  // nothing was read: the error lines on stderr say it all (no empty report on stdout)
+  if (items.length === 0 && inputErrors.length > 0) return 2;
+  if (format === 'json') io.stdout(formatJson(findings, summary, inputErrors));
+  else if (format === 'sarif') io.stdout(formatSarif(findings, packageVersion()));
+  else io.stdout(formatText(findings, summary, inputErrors.length));
 
-  return summary.errors > 0 ? 1 : 0;
+  return inputErrors.length > 0 ? 2 : summary.errors > 0 ? 1 : 0;
+}
+
+/**
+ * Findings located at the line of the mapping or sequence their `path` names (`spec.template.spec.initContainers[0]`
+ * → the line of that container), not at the start of the object. Findings come in input order, so each is matched
+ * to the first item of the same file, kind, namespace and name at or after the previous match.
+ */
+export function withContainerLines(findings: Finding[], items: readonly SourcedManifest[]): Finding[] {
+  const byKey = new Map<string, number[]>();
+  const keyOf = (file: string | undefined, kind: string, ns: string | undefined, name: string) => `${file ?? ''}\0${kind}\0${ns ?? ''}\0${name}`;
+  items.forEach((item, i) => {
+    if (!item.lineOf) return;
+    const meta = item.manifest.metadata ?? {};
+    const key = keyOf(item.file, String(item.manifest.kind), typeof meta.namespace === 'string' ? meta.namespace : undefined, typeof meta.name === 'string' ? meta.name : '<unnamed>');
+    const list = byKey.get(key);
+    if (list) list.push(i);
+    else byKey.set(key, [i]);
+  });
+  let last = -1;
+  return findings.map(f => {
+    const candidates = byKey.get(keyOf(f.file, f.kind, f.namespaceName, f.name));
+    if (!candidates) return f;
+    const index = candidates.find(i => i >= last) ?? candidates[0];
+    last = index;
+    const line = items[index].lineOf!(f.path);
+    return line === undefined || line === f.line ? f : { ...f, line };
+  });
 }
