@@ -204,3 +204,42 @@ export function bugStatus(bug: KnownBug, v: MinorVersion): 'unfixed' | 'early-pa
   if (m < bug.introducedMinor || m >= bug.fixedMinor) return 'not-affected';
   return bug.backportedTo.includes(m) ? 'early-patches' : 'unfixed';
 }
+
+/**
+ * Container restart back-off (CrashLoopBackOff) of the kubelet by version and feature gate (KEP-4603,
+ * https://github.com/kubernetes/enhancements/tree/master/keps/sig-node/4603-tune-crashloopbackoff). Stages from
+ * kubernetes/kubernetes `pkg/features/kube_features.go`; delays from `pkg/kubelet/kubelet.go` (`newCrashLoopBackOff`,
+ * commit d8302640b422da9d1bcbfd24040d8e79dc3b9397).
+ */
+export const CRASH_LOOP_BACKOFF = Object.freeze({
+  /** Initial delay and cap without gates: 10 s, 300 s (`initialCrashLoopBackOff`, `MaxCrashLoopBackOff`). */
+  initialSeconds: 10,
+  maxSeconds: 300,
+  /** `ReduceDefaultCrashLoopBackOffDecay` (alpha from 1.33, off by default): 1 s initial delay, 60 s cap. */
+  reducedDecayAlphaMinor: 33,
+  reducedInitialSeconds: 1,
+  reducedMaxSeconds: 60,
+  /** `KubeletCrashLoopBackOffMax` (alpha 1.32, beta and on by default from 1.35): kubelet `crashLoopBackOff.maxContainerRestartPeriod`. */
+  configurableMaxAlphaMinor: 32,
+  configurableMaxBetaMinor: 35,
+  /** Allowed `maxContainerRestartPeriod`, seconds (kubelet config validation). */
+  configurableMaxLowestSeconds: 1,
+  configurableMaxHighestSeconds: 300,
+  /** A back-off entry older than this (from the last restart to the next exit) starts over (`HasExpiredFunc`). */
+  resetAfterSeconds: 600,
+});
+
+/** Whether the feature gate `ReduceDefaultCrashLoopBackOffDecay` exists on this version (it is off by default). */
+export function reducedCrashLoopDecayGateExists(v: MinorVersion): boolean {
+  return minor(v) >= CRASH_LOOP_BACKOFF.reducedDecayAlphaMinor;
+}
+
+/** Whether the feature gate `KubeletCrashLoopBackOffMax` exists on this version. */
+export function configurableCrashLoopMaxGateExists(v: MinorVersion): boolean {
+  return minor(v) >= CRASH_LOOP_BACKOFF.configurableMaxAlphaMinor;
+}
+
+/** The default of the feature gate `KubeletCrashLoopBackOffMax` on this version (on from beta, 1.35). */
+export function configurableCrashLoopMaxGateDefault(v: MinorVersion): boolean {
+  return minor(v) >= CRASH_LOOP_BACKOFF.configurableMaxBetaMinor;
+}

@@ -4,8 +4,8 @@
  * seconds), validated the same way: unknown containers, unknown keys, bad durations and bad exit codes are errors
  * that name the key and the value. Also the range check of the Kubernetes version, shared by the API and the CLI.
  */
-import { LineCounter, parseDocument } from 'yaml';
 import { parseDurationSeconds } from '../_manifest';
+import { loadSingleYaml } from '../_safe-yaml';
 import { ContainerBehavior } from './types';
 
 /** Bad simulator input (behaviours, options, a manifest without a pod). The CLI turns it into exit code 2. */
@@ -31,6 +31,8 @@ export interface NormalizedBehavior {
   readonly preStopDuration?: number;
   readonly failsLiveness: boolean;
   readonly imagePullFails: boolean;
+  /** Per-run overrides, completed: `attempts[i]` is run i + 1 (the first start is run 1); later runs use this one. */
+  readonly attempts: NormalizedBehavior[];
 }
 
 /** The default: serves at once, runs until stopped, exits 0 at once on SIGTERM. */
@@ -44,13 +46,18 @@ export const DEFAULT_BEHAVIOR: NormalizedBehavior = {
   postStartFails: false,
   failsLiveness: false,
   imagePullFails: false,
+  attempts: [],
 };
 
 const DURATION_KEYS = ['readyAfter', 'exitAfter', 'stopAfter', 'postStartDuration', 'preStopDuration'] as const;
 const EXIT_CODE_KEYS = ['exitCode', 'stopExitCode'] as const;
 const BOOLEAN_KEYS = ['failsStartup', 'postStartFails', 'failsLiveness', 'imagePullFails'] as const;
 /** Every key a behaviour may have. */
-export const BEHAVIOR_KEYS: string[] = [...DURATION_KEYS, ...EXIT_CODE_KEYS, ...BOOLEAN_KEYS, 'needs'];
+export const BEHAVIOR_KEYS: string[] = [...DURATION_KEYS, ...EXIT_CODE_KEYS, ...BOOLEAN_KEYS, 'needs', 'attempts'];
+/** Keys an entry of `attempts` may not have: image pulls happen before a run, and attempts do not nest. */
+const NOT_PER_ATTEMPT = ['attempts', 'imagePullFails'];
+/** Most entries in `attempts` (a run beyond them behaves like the base behaviour anyway). */
+export const MAX_ATTEMPTS = 100;
 
 function show(value: unknown): string {
   if (typeof value === 'string') return `'${value}'`;
@@ -81,63 +88,90 @@ export function normalizeBehaviors(behaviors: unknown, containerNames: string[],
     if (typeof raw !== 'object' || Array.isArray(raw)) {
       throw new SimulationInputError(`${source}: container '${name}': expected a mapping of behaviour keys, got ${show(raw)}`);
     }
-    const b: any = { ...DEFAULT_BEHAVIOR };
-    for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
-      if (value === undefined) continue;
-      const where = `${source}: container '${name}': '${key}'`;
-      if ((DURATION_KEYS as readonly string[]).includes(key)) {
-        const seconds = parseDurationSeconds(value);
-        if (seconds === undefined) {
-          throw new SimulationInputError(`${where} must be a duration like 5s, 1.5s, 2m or 250ms (or a number of seconds >= 0), got ${show(value)}`);
-        }
-        b[key] = seconds;
-      } else if ((EXIT_CODE_KEYS as readonly string[]).includes(key)) {
-        if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 255) {
-          throw new SimulationInputError(`${where} must be a whole number from 0 to 255, got ${show(value)}`);
-        }
-        b[key] = value;
-      } else if ((BOOLEAN_KEYS as readonly string[]).includes(key)) {
-        if (typeof value !== 'boolean') {
-          throw new SimulationInputError(`${where} must be true or false, got ${show(value)}`);
-        }
-        b[key] = value;
-      } else if (key === 'needs') {
-        const list = typeof value === 'string' ? [value] : value;
-        if (!Array.isArray(list) || list.some(n => typeof n !== 'string')) {
-          throw new SimulationInputError(`${where} must be a list of container names, got ${show(value)}`);
-        }
-        for (const needed of list as string[]) {
-          if (!containerNames.includes(needed)) {
-            throw new SimulationInputError(`${where} names '${needed}', which is not a container of the pod (containers: ${known})`);
-          }
-          if (needed === name) {
-            throw new SimulationInputError(`${where} names the container itself ('${name}')`);
-          }
-        }
-        b.needs = [...(list as string[])];
-      } else {
-        throw new SimulationInputError(`${source}: container '${name}': unknown key '${key}' (known keys: ${BEHAVIOR_KEYS.join(', ')})`);
-      }
-    }
-    out.set(name, b as NormalizedBehavior);
+    const base = completeBehavior(raw as Record<string, unknown>, DEFAULT_BEHAVIOR, `${source}: container '${name}'`, name, containerNames, true);
+    out.set(name, base);
   }
   return out;
 }
 
 /**
+ * One behaviour mapping completed over `over`.
+ * @param where0 `file: container 'x'` (or `… attempts[2]`), for messages
+ * @param topLevel false inside `attempts`
+ */
+function completeBehavior(raw: Record<string, unknown>, over: NormalizedBehavior, where0: string, name: string, containerNames: string[], topLevel: boolean): NormalizedBehavior {
+  const known = containerNames.join(', ');
+  const b: any = { ...over, attempts: [] };
+  for (const [key, value] of Object.entries(raw)) {
+    if (value === undefined) continue;
+    const where = `${where0}: '${key}'`;
+    if (!topLevel && NOT_PER_ATTEMPT.includes(key)) {
+      throw new SimulationInputError(`${where} cannot be set per attempt (only at the container's top level); an attempt takes: ${BEHAVIOR_KEYS.filter(k => !NOT_PER_ATTEMPT.includes(k)).join(', ')}`);
+    }
+    if ((DURATION_KEYS as readonly string[]).includes(key)) {
+      const seconds = parseDurationSeconds(value);
+      if (seconds === undefined) {
+        throw new SimulationInputError(`${where} must be a duration like 5s, 1.5s, 2m or 250ms (or a number of seconds >= 0), got ${show(value)}`);
+      }
+      b[key] = seconds;
+    } else if ((EXIT_CODE_KEYS as readonly string[]).includes(key)) {
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 255) {
+        throw new SimulationInputError(`${where} must be a whole number from 0 to 255, got ${show(value)}`);
+      }
+      b[key] = value;
+    } else if ((BOOLEAN_KEYS as readonly string[]).includes(key)) {
+      if (typeof value !== 'boolean') {
+        throw new SimulationInputError(`${where} must be true or false, got ${show(value)}`);
+      }
+      b[key] = value;
+    } else if (key === 'needs') {
+      const list = typeof value === 'string' ? [value] : value;
+      if (!Array.isArray(list) || list.some(n => typeof n !== 'string')) {
+        throw new SimulationInputError(`${where} must be a list of container names, got ${show(value)}`);
+      }
+      for (const needed of list as string[]) {
+        if (!containerNames.includes(needed)) {
+          throw new SimulationInputError(`${where} names '${needed}', which is not a container of the pod (containers: ${known})`);
+        }
+        if (needed === name) {
+          throw new SimulationInputError(`${where} names the container itself ('${name}')`);
+        }
+      }
+      b.needs = [...(list as string[])];
+    } else if (key !== 'attempts') {
+      throw new SimulationInputError(`${where0}: unknown key '${key}' (known keys: ${BEHAVIOR_KEYS.join(', ')})`);
+    }
+  }
+  const attempts = raw.attempts;
+  if (topLevel && attempts !== undefined && attempts !== null) {
+    const where = `${where0}: 'attempts'`;
+    if (!Array.isArray(attempts)) {
+      throw new SimulationInputError(`${where} must be a list with one mapping per run (e.g. [{ failsStartup: true }, {}]), got ${show(attempts)}`);
+    }
+    if (attempts.length > MAX_ATTEMPTS) {
+      throw new SimulationInputError(`${where} has ${attempts.length} entries; at most ${MAX_ATTEMPTS} (runs after the list behave like the container's own keys)`);
+    }
+    const base: NormalizedBehavior = { ...b, attempts: [] };
+    b.attempts = attempts.map((entry, i) => {
+      if (entry === null || entry === undefined) return base;
+      if (typeof entry !== 'object' || Array.isArray(entry)) {
+        throw new SimulationInputError(`${where0}: 'attempts[${i}]' (run ${i + 1}) must be a mapping of behaviour keys, got ${show(entry)}`);
+      }
+      return completeBehavior(entry as Record<string, unknown>, base, `${where0}: 'attempts[${i}]' (run ${i + 1})`, name, containerNames, false);
+    });
+  }
+  return b as NormalizedBehavior;
+}
+
+/**
  * Parse a behaviour file (YAML or JSON). Only the shape is checked here; `normalizeBehaviors` checks the content
  * against the pod's containers.
- * @throws SimulationInputError with file:line for malformed YAML
+ * @throws ManifestError with file:line:col for malformed YAML (from the shared loader)
  */
 export function parseBehaviorFile(text: string, file: string): Record<string, ContainerBehavior> {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const err = doc.errors[0];
-  if (err) {
-    const pos = lineCounter.linePos(err.pos[0]);
-    throw new SimulationInputError(`${file}:${pos.line}:${pos.col}: malformed behaviour file: ${err.message.split('\n')[0]}`);
-  }
-  const value = doc.toJS();
+  // the CLI's one loader: malformed YAML, duplicate keys, alias bombs and deep nesting are one-line errors with
+  // file:line:col, exactly as for manifests
+  const { value } = loadSingleYaml(text, file);
   if (value === null || value === undefined) return {};
   if (typeof value !== 'object' || Array.isArray(value)) {
     throw new SimulationInputError(`${file}: a behaviour file is a mapping of container name to behaviour (e.g. 'proxy: { readyAfter: 5s }'), got ${show(value)}`);

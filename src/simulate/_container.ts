@@ -6,6 +6,7 @@
  * `SetDefaults_Probe`, `pkg/kubelet/kuberuntime/kuberuntime_container.go` `killContainer`.
  */
 import { DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS, PROBE_DEFAULTS } from '../_kube-defaults';
+import { BackOffEntry } from './_backoff';
 import { NormalizedBehavior } from './_behavior';
 
 export type Role = 'init' | 'sidecar' | 'regular';
@@ -17,10 +18,9 @@ export type Phase = 'Pending' | 'Running' | 'Succeeded' | 'Failed';
 export const DEFAULT_TGPS = DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS;
 /** `minimumGracePeriodInSeconds` of `killContainer` (kuberuntime_manager.go; used in kuberuntime_container.go). */
 export const MINIMUM_GRACE_PERIOD = 2;
-/** Back-off 10 s, 20 s, 40 s … capped at 300 s, reset after 10 minutes of running (https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#container-restarts). */
-export const BACKOFF_INITIAL = 10;
-export const BACKOFF_MAX = 300;
-export const BACKOFF_RESET_AFTER = 600;
+/** Image pull back-off: 10 s doubling to 300 s (kubelet.go `imageBackOffPeriod`, `MaxImageBackOff`). */
+export const IMAGE_BACKOFF_INITIAL = 10;
+export const IMAGE_BACKOFF_MAX = 300;
 /** Times closer than this are equal. */
 export const EPSILON = 1e-9;
 
@@ -49,6 +49,8 @@ export interface KillState {
   phase: 'preStop' | 'turn' | 'sigterm';
   /** killed by the kubelet in order to restart it (startup/liveness probe or postStart failure) */
   restart: boolean;
+  /** why: a failed startup/liveness probe, a failed postStart hook, or the pod's termination */
+  cause: 'probe' | 'postStart' | 'pod';
   /** absolute end of the grace period */
   graceEnd: number;
   /** part of the pod's termination (ordering applies) */
@@ -88,6 +90,23 @@ export function probeSpecOf(p: any): ProbeSpec | undefined {
   };
 }
 
+/**
+ * The container status the API shows while the kubelet is stopping the pod: SyncPod and SyncTerminatingPod block in
+ * KillPod until every container has exited, so container states reach the API only afterwards; only readiness (the
+ * readiness prober keeps running) changes meanwhile.
+ */
+export interface ShownStatus {
+  readonly state: 'waiting' | 'running' | 'terminated';
+  readonly waitingReason: string;
+  readonly term?: Terminated;
+  readonly hasLastTerm: boolean;
+  readonly lastTermAt?: number;
+  readonly started: boolean;
+  readonly ready: boolean;
+  readonly succeeded: boolean;
+  readonly restartCount: number;
+}
+
 export function hookSeconds(hook: any, fromBehavior: number | undefined): number | undefined {
   if (!hook || typeof hook !== 'object') return undefined;
   if (fromBehavior !== undefined) return fromBehavior;
@@ -120,8 +139,13 @@ export class Ctr {
   /** plain init container that exited 0: done for good (computeInitContainerActions) */
   public succeeded = false;
   public backoffUntil?: number;
-  public backoffStep = 0;
+  /** the kubelet's back-off entry for this container (`doBackOff`) */
+  public bo?: BackOffEntry;
+  /** when the last instance exited (the exited instance `doBackOff` looks at) */
+  public lastExitAt?: number;
   public pullStep = 0;
+  /** the status the API still shows while the pod is being stopped (see ShownStatus) */
+  public shown?: ShownStatus;
   public kill?: KillState;
   public firstStartedAt?: number;
   public readyAt?: number;
@@ -131,13 +155,53 @@ export class Ctr {
     public readonly name: string,
     public readonly role: Role,
     public readonly index: number,
-    public readonly beh: NormalizedBehavior,
+    private readonly behavior: NormalizedBehavior,
     public readonly probeSpecs: Record<ProbeKind, ProbeSpec | undefined>,
-    public readonly postStart: number | undefined,
-    public readonly preStop: number | undefined,
+    private readonly postStartHook: unknown,
+    private readonly preStopHook: unknown,
     defaultWaitingReason: string,
   ) {
     this.waitingReason = defaultWaitingReason;
+  }
+
+  /** The behaviour of the current run (`attempts[run - 1]`, else the base behaviour); before the first run, of run 1. */
+  public get beh(): NormalizedBehavior {
+    return this.behaviorOfRun(Math.max(this.run, 1));
+  }
+
+  /** The behaviour of run `n` (1 = the first start). */
+  public behaviorOfRun(n: number): NormalizedBehavior {
+    return this.behavior.attempts[n - 1] ?? this.behavior;
+  }
+
+  /** Seconds the postStart hook takes in the current run, undefined without a hook. */
+  public get postStart(): number | undefined {
+    return hookSeconds(this.postStartHook, this.beh.postStartDuration);
+  }
+
+  /** Seconds the preStop hook takes in the current run, undefined without a hook. */
+  public get preStop(): number | undefined {
+    return hookSeconds(this.preStopHook, this.beh.preStopDuration);
+  }
+
+  /** What the API shows of this container: the frozen status while the pod is being stopped, else the live one. */
+  public get view(): ShownStatus {
+    return this.shown ?? this;
+  }
+
+  /** A copy of the live status fields. */
+  public snapshot(): ShownStatus {
+    return {
+      state: this.state,
+      waitingReason: this.waitingReason,
+      term: this.term,
+      hasLastTerm: this.hasLastTerm,
+      lastTermAt: this.lastTermAt,
+      started: this.started,
+      ready: this.ready,
+      succeeded: this.succeeded,
+      restartCount: this.restartCount,
+    };
   }
 }
 

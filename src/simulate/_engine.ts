@@ -11,7 +11,7 @@
  * terminating pod in `_termination-order.ts`, the status in `_pod-status.ts`, the prose in `_explain.ts`.
  */
 import { computePodActions, PodAction, PodActions } from './_compute-actions';
-import { EPSILON, hookSeconds, ProbeKind, ProbeSpec, probeSpecOf, Role, round, Ctr } from './_container';
+import { Ctr, EPSILON, ProbeKind, ProbeSpec, probeSpecOf, Role, round } from './_container';
 import {
   buildPlan, deletedPodStoppedNote, deletionCause, finishedPodDeletedNote, initContainerNote, jobRestartPolicyNote, knownBugNotes,
   podDeadlineNote, stuckReason,
@@ -123,8 +123,8 @@ class Engine extends PodRuntime {
       readiness: extrasAllowed ? probeSpecOf(c?.readinessProbe) : undefined,
       liveness: extrasAllowed ? probeSpecOf(c?.livenessProbe) : undefined,
     };
-    const postStart = extrasAllowed ? hookSeconds(c?.lifecycle?.postStart, beh.postStartDuration) : undefined;
-    const preStop = extrasAllowed ? hookSeconds(c?.lifecycle?.preStop, beh.preStopDuration) : undefined;
+    const postStart = extrasAllowed ? c?.lifecycle?.postStart : undefined;
+    const preStop = extrasAllowed ? c?.lifecycle?.preStop : undefined;
     const ctr = new Ctr(name, role, index, beh, probeSpecs, postStart, preStop, defaultReason);
     (role === 'regular' ? this.regular : this.init).push(ctr);
     this.all.push(ctr);
@@ -201,15 +201,14 @@ class Engine extends PodRuntime {
     }
     let acted = false;
     for (const c of actions.containersToStart) {
-      if (c.backoffUntil !== undefined) {
-        if (this.t + EPSILON < c.backoffUntil) continue; // still in back-off
-        c.backoffUntil = undefined;
-      } else if (c.state === 'terminated') {
-        this.enterBackoff(c);
+      if (c.backoffUntil !== undefined && this.t + EPSILON < c.backoffUntil) continue; // still in back-off
+      c.backoffUntil = undefined;
+      if (c.state === 'waiting' && c.waitingReason === 'ErrImagePull') {
+        this.enterPullBackoff(c);
         acted = true;
         continue;
-      } else if (c.state === 'waiting' && c.waitingReason === 'ErrImagePull') {
-        this.enterPullBackoff(c);
+      }
+      if (!this.doBackOff(c)) {
         acted = true;
         continue;
       }
@@ -273,7 +272,7 @@ class Engine extends PodRuntime {
         c.kill.restart = false;
         continue;
       }
-      c.kill = { phase: 'preStop', restart: false, graceEnd, podKill: true };
+      c.kill = { phase: 'preStop', restart: false, cause: 'pod', graceEnd, podKill: true };
       this.log(SimulationEventKind.KILLING, c, 'stopping container (pod termination)');
       this.beginStop(c);
     }
@@ -294,6 +293,8 @@ class Engine extends PodRuntime {
   }
 
   private finishPod(): void {
+    // KillPod returned: the next status carries the containers' real (terminated) states
+    for (const c of this.all) c.shown = undefined;
     // getPhase on a terminal pod: Succeeded iff every regular container exited 0 (sidecars ignored)
     let phase: 'Succeeded' | 'Failed';
     if (this.failedByKubelet || this.initFailed) phase = 'Failed';

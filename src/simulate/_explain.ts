@@ -10,6 +10,7 @@
  */
 import { knownBugHits } from '../_known-bug-triggers';
 import { formatMinorVersion, MinorVersion, unsupportedSidecarConsequence } from '../_version-facts';
+import { BackOffPolicy } from './_backoff';
 import { Ctr, RestartPolicy } from './_container';
 import { formatSeconds } from './_print';
 
@@ -25,6 +26,15 @@ export interface PodForExplain {
   readonly spec: any;
   readonly jobSpec?: any;
   readonly initializedOnce: boolean;
+  /** The node's restart back-off. */
+  readonly policy: BackOffPolicy;
+}
+
+/** `at once, then 10s, 20s, … 5m` */
+export function backOffSequence(policy: BackOffPolicy): string {
+  const steps: string[] = [];
+  for (let d = policy.initial; d < policy.max && steps.length < 3; d *= 2) steps.push(formatSeconds(d));
+  return `the first restart at once, then after ${steps.join(', ')}${steps.length > 0 ? ', … ' : ''}${formatSeconds(policy.max)}`;
 }
 
 /** Who deleted the pod, when, with which grace period. */
@@ -122,7 +132,7 @@ export function buildPlan(pod: PodForExplain): string[] {
       const giveUp = p.initialDelay + (p.failure - 1) * p.period;
       const first = p.initialDelay === 0 ? 'as soon as it starts' : `${formatSeconds(p.initialDelay)} after it starts`;
       plan.push(`${pos} (native sidecar): ${next} ${verb('waits', 'wait')} for its startupProbe${hook} — probed ${first}, then every ${formatSeconds(p.period)}, so it counts as started at most ${formatSeconds(p.period)} after it serves`
-        + `${p.initialDelay > 0 ? ` and never before ${formatSeconds(p.initialDelay)}` : ''}; if it still fails at the probe ${formatSeconds(giveUp)} after starting (failureThreshold ${p.failure}), the kubelet kills and restarts it with back-off 10s, 20s, … 5m and the wait goes on`);
+        + `${p.initialDelay > 0 ? ` and never before ${formatSeconds(p.initialDelay)}` : ''}; if it still fails at the probe ${formatSeconds(giveUp)} after starting (failureThreshold ${p.failure}), the kubelet kills and restarts it (${backOffSequence(pod.policy)}) and the wait goes on`);
     } else {
       plan.push(`${pos} (native sidecar) has no startupProbe: ${next} ${verb('starts', 'start')} as soon as it runs${hook}, without waiting for it to serve (a readinessProbe does not gate start-up)`);
     }

@@ -2,8 +2,10 @@
  * The pod status the simulated kubelet reports, derived from its containers: phase, `Initialized` and `Ready`
  * conditions, and the container statuses `printPod` reads. Pure functions of a snapshot.
  *
- * Upstream (kubernetes/kubernetes, commit 000f26050b9be6fb3d79fae95e06b47fc96128cd): `pkg/kubelet/kubelet_pods.go`
- * `getPhase`, `pkg/kubelet/status/generate.go` `GeneratePodInitializedCondition`, `GenerateContainersReadyCondition`.
+ * Upstream (kubernetes/kubernetes): `pkg/kubelet/kubelet_pods.go` `getPhase`, `convertToAPIContainerStatuses` (commit
+ * df5f02437d38bc34f37e48b584b83a7227db3977), `pkg/kubelet/status/generate.go` `GeneratePodInitializedCondition`,
+ * `GenerateContainersReadyCondition` (commit 000f26050b9be6fb3d79fae95e06b47fc96128cd). While the kubelet stops the
+ * pod, containers show their status from before (`Ctr.view`, see `ShownStatus`).
  */
 import { Ctr, Phase, RestartPolicy } from './_container';
 import { ContainerStatusView, PodView } from './_print';
@@ -32,13 +34,13 @@ export interface PodSnapshot {
  */
 export function initializedCondition(s: PodSnapshot): boolean {
   if (s.initializedOnce) return true;
-  return s.init.every(c => (c.role === 'sidecar' ? c.started : c.succeeded));
+  return s.init.every(c => (c.role === 'sidecar' ? c.view.started : c.view.succeeded));
 }
 
 /** `Ready` condition (`GenerateContainersReadyCondition`): every sidecar and every regular container ready. */
 export function podReady(s: PodSnapshot): boolean {
   if (!s.reported || s.terminalPhase) return false;
-  return s.init.filter(c => c.role === 'sidecar').every(c => c.ready) && s.regular.every(c => c.ready);
+  return s.init.filter(c => c.role === 'sidecar').every(c => c.view.ready) && s.regular.every(c => c.view.ready);
 }
 
 /** `getPhase` from the container states alone. */
@@ -49,8 +51,9 @@ export function livePhase(s: PodSnapshot): Phase {
   let stopped = 0;
   let succeeded = 0;
   let waiting = 0;
-  for (const c of s.init) {
-    if (c.role === 'sidecar') {
+  for (const ctr of s.init) {
+    const c = ctr.view;
+    if (ctr.role === 'sidecar') {
       // restartable: Running → running (pending while not started); Terminated, or Waiting after a termination, is
       // not taken into account for the pod phase (getPhase skips restartable init containers that are not running)
       if (c.state === 'running') {
@@ -67,7 +70,8 @@ export function livePhase(s: PodSnapshot): Phase {
       pendingInit++;
     }
   }
-  for (const c of s.regular) {
+  for (const ctr of s.regular) {
+    const c = ctr.view;
     if (c.state === 'running') {running++;} else if (c.state === 'terminated') {
       stopped++;
       if (c.term!.exitCode === 0) succeeded++;
@@ -98,10 +102,11 @@ export function podPhase(s: PodSnapshot): Phase {
 }
 
 /** One container status as `printPod` reads it. */
-export function containerStatusView(c: Ctr): ContainerStatusView {
+export function containerStatusView(ctr: Ctr): ContainerStatusView {
+  const c = ctr.view;
   return {
-    name: c.name,
-    restartable: c.role === 'sidecar',
+    name: ctr.name,
+    restartable: ctr.role === 'sidecar',
     restartCount: c.restartCount,
     state: c.state,
     waitingReason: c.state === 'waiting' ? c.waitingReason : undefined,
@@ -110,6 +115,11 @@ export function containerStatusView(c: Ctr): ContainerStatusView {
     started: c.started,
     ready: c.ready,
   };
+}
+
+/** Go's string order (`a.Name < b.Name`), byte-wise for the ASCII names Kubernetes allows. */
+function byName(a: Ctr, b: Ctr): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
 /** The pod as `printPod` reads it. */
@@ -121,7 +131,10 @@ export function podView(s: PodSnapshot): PodView {
     restartableInitContainerCount: s.init.filter(c => c.role === 'sidecar').length,
     containerCount: s.regular.length,
     initContainerStatuses: s.reported ? s.init.map(containerStatusView) : [],
-    containerStatuses: s.reported ? s.regular.map(containerStatusView) : [],
+    // convertToAPIContainerStatuses: regular container statuses are sorted by name (SortedContainerStatuses), init
+    // container statuses keep the spec order (SortStatusesOfInitContainers); printPod walks the regular ones from the
+    // last to the first, so the alphabetically first container's reason wins (kubernetes/kubectl#1511)
+    containerStatuses: s.reported ? [...s.regular].sort(byName).map(containerStatusView) : [],
     initialized: initializedCondition(s),
     podReady: podReady(s),
     deleting: s.deleting,

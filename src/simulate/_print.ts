@@ -58,11 +58,7 @@ function terminatedReason(t: NonNullable<ContainerStatusView['terminated']>): st
  * `printPod` (printers.go), step by step.
  * @param pod the parts of the pod's spec and status that printPod reads
  * @returns the READY, STATUS and RESTARTS columns
- *
- * One deliberate deviation (documented in docs/simulator.md): when the kubelet failed the pod with `status.reason`
- * `DeadlineExceeded`, the simulator shows that reason (printPod starts from
- * `status.reason`); how the containers killed at the deadline are reported, and whether
- * their reasons override it on a real cluster, is not modelled.
+
  */
 export function printPod(pod: PodView): PrintedPod {
   // step 1: totalContainers = len(spec.containers) + 1 per init container with restartPolicy Always;
@@ -104,8 +100,9 @@ export function printPod(pod: PodView): PrintedPod {
     break;
   }
 
-  // step 3: once initialized, only sidecar restarts are kept; regular containers are walked from last to first,
-  // so the first one in the spec wins; `Completed` next to a running container becomes Running/NotReady.
+  // step 3: once initialized, only sidecar restarts are kept; regular containers are walked from last to first
+  // (the kubelet sorts them by name, so the alphabetically first one wins); a container's waiting or terminated
+  // reason replaces status.reason (e.g. DeadlineExceeded); `Completed` next to a running container becomes Running/NotReady.
   if (!initializing || pod.initialized) {
     restarts = restartableInitContainerRestarts;
     let hasRunning = false;
@@ -126,9 +123,6 @@ export function printPod(pod: PodView): PrintedPod {
       reason = pod.podReady ? 'Running' : 'NotReady';
     }
   }
-
-  // Deviation, see the function comment.
-  if (pod.reason === 'DeadlineExceeded' && pod.phase === 'Failed') reason = pod.reason;
 
   // step 4: a deleted pod shows `Unknown` when its node was lost (status.reason NodeLost, set by the node
   // lifecycle controller; the simulator itself never produces it), else `Terminating` while its phase is not terminal.

@@ -9,11 +9,12 @@
  * `pkg/kubelet/prober/prober_manager.go` (`UpdatePodStatus`).
  */
 import { MinorVersion, nativeSidecarsWork, orderedSidecarTermination } from '../_version-facts';
+import { BackOffPolicy, backOffUntil, nextBackOff } from './_backoff';
 import { NormalizedBehavior } from './_behavior';
 import { shouldRestart } from './_compute-actions';
 import {
-  BACKOFF_INITIAL, BACKOFF_MAX, BACKOFF_RESET_AFTER, Ctr, EPSILON, MINIMUM_GRACE_PERIOD, num, ProbeKind, QueuedEvent, RestartPolicy, round,
-  DEFAULT_TGPS,
+  Ctr, DEFAULT_TGPS, EPSILON, IMAGE_BACKOFF_INITIAL, IMAGE_BACKOFF_MAX, KillState, MINIMUM_GRACE_PERIOD, num, ProbeKind, QueuedEvent, RestartPolicy,
+  round,
 } from './_container';
 import { podView, PodSnapshot } from './_pod-status';
 import { formatSeconds, printPod } from './_print';
@@ -29,6 +30,8 @@ export interface EngineInput {
   readonly behaviors: Map<string, NormalizedBehavior>;
   readonly version: MinorVersion;
   readonly featureGate: boolean;
+  /** The node's restart back-off (by version, feature gates and kubelet configuration). */
+  readonly backOff: BackOffPolicy;
   readonly until: number;
   readonly deleteAt?: number;
   readonly deletionGracePeriod?: number;
@@ -54,6 +57,8 @@ export abstract class PodRuntime implements PodSnapshot {
   public readonly tgps: number;
   public readonly native: boolean;
   public readonly ordered: boolean;
+  /** The node's restart back-off. */
+  public readonly policy: BackOffPolicy;
   /** the kubelet has reported container statuses */
   public reported = false;
   /** a postStart hook is running: the pod worker is blocked inside startContainer (startContainer runs the hook synchronously) */
@@ -86,6 +91,7 @@ export abstract class PodRuntime implements PodSnapshot {
     // Sidecars are stopped after the regular containers in reverse order from 1.29 (kubernetes/kubernetes#120620);
     // in 1.28 (alpha) "sidecar containers will be terminated as regular containers".
     this.ordered = orderedSidecarTermination(input.version);
+    this.policy = input.backOff;
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -138,6 +144,7 @@ export abstract class PodRuntime implements PodSnapshot {
       this.log(SimulationEventKind.IMAGE_PULL_FAILED, c, 'failed to pull the image (ErrImagePull)');
       return;
     }
+    const before = c.snapshot();
     if (c.created) c.restartCount++;
     c.created = true;
     if (c.term) {
@@ -193,10 +200,12 @@ export abstract class PodRuntime implements PodSnapshot {
       if (p) this.scheduleProbe(c, kind, c.runStart + p.initialDelay, run);
     }
     if (c.postStart !== undefined) {
-      // kuberuntime_container.go startContainer runs the postStart hook synchronously; the status shows the container
-      // Running only after it finished, and the next container is only started after it returned.
+      // kuberuntime_container.go startContainer runs the postStart hook synchronously: the pod worker is blocked in
+      // SyncPod, so the status (reason, RESTARTS) stays what it was until the hook returned, and the next container is
+      // only started after it returned.
       c.inPostStart = true;
-      c.state = 'waiting'; // keeps its previous waiting reason until the hook returned
+      c.state = 'waiting';
+      c.shown = before;
       this.blockedBy = c;
       const done = () => this.finishPostStart(c, run);
       if (c.postStart === 0) done(); else this.schedule(this.t + c.postStart, done, () => c.run === run && c.proc && c.inPostStart);
@@ -208,11 +217,12 @@ export abstract class PodRuntime implements PodSnapshot {
   protected finishPostStart(c: Ctr, run: number): boolean {
     if (c.run !== run || !c.proc || !c.inPostStart) return false;
     c.inPostStart = false;
+    c.shown = undefined;
     if (this.blockedBy === c) this.blockedBy = undefined;
     if (c.beh.postStartFails) {
       // startContainer: FailedPostStartHook → the container is killed; restarted with back-off like any failed container
       this.log(SimulationEventKind.POST_START_HOOK_FAILED, c, 'postStart hook failed (FailedPostStartHook): the container is killed');
-      this.killContainer(c, this.shouldRestart(c, 1), this.tgps);
+      this.killContainer(c, this.shouldRestart(c, 1), this.tgps, 'postStart');
       return true;
     }
     this.becomeRunning(c);
@@ -246,18 +256,20 @@ export abstract class PodRuntime implements PodSnapshot {
   /** The process exits (by itself, on SIGTERM, or SIGKILLed). */
   protected exit(c: Ctr, exitCode: number): boolean {
     if (!c.proc) return false;
+    // SyncPod / SyncTerminatingPod block in KillPod until every container has exited: the API keeps the status from
+    // before, except for readiness (see ShownStatus)
+    if (this.killing && !c.shown) this.freeze(c);
     c.proc = false;
     c.inPostStart = false;
     if (this.blockedBy === c) this.blockedBy = undefined;
     c.state = 'terminated';
     c.term = { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', at: this.t };
+    c.lastExitAt = this.t;
     c.started = false;
     this.setReady(c, false);
     const runRecord = c.runs[c.runs.length - 1];
     runRecord.exitedAt = this.t;
     runRecord.exitCode = exitCode;
-    // pod-lifecycle docs: "Once a container has executed for 10 minutes without any problems, the kubelet resets the backoff timer."
-    if (this.t - c.runStart >= BACKOFF_RESET_AFTER) c.backoffStep = 0;
     if (c.role === 'init' && exitCode === 0) {
       c.succeeded = true;
       this.setReady(c, true); // a plain init container is Ready once it exited 0
@@ -265,31 +277,87 @@ export abstract class PodRuntime implements PodSnapshot {
     this.log(SimulationEventKind.EXITED, c, `exited with code ${exitCode}`);
     const k = c.kill;
     c.kill = undefined;
-    // a container the kubelet killed because of a probe is restarted in the same computePodActions result
-    // (ContainersToKill + InitContainersToStart), so its Terminated state is never reported: it goes straight to
-    // Waiting(CrashLoopBackOff).
-    if (k?.restart && !this.killing) this.enterBackoff(c);
+    if (k?.restart && !this.killing) this.afterRestartKill(c, k);
     return true;
   }
 
-  protected enterBackoff(c: Ctr): void {
-    const delay = Math.min(BACKOFF_INITIAL * 2 ** c.backoffStep, BACKOFF_MAX);
-    c.backoffStep++;
+  /**
+   * A container the kubelet killed in order to restart it.
+   * - Probe failure: computePodActions put it in ContainersToKill and ContainersToStart, so SyncPod kills and starts
+   *   it in one pass, with `doBackOff` reading the pod status from before the kill: the instance it finds exited is
+   *   the one before the killed one (none after the first kill, so the first restart goes ahead at once without even
+   *   creating a back-off entry). The killed instance's Terminated state is never reported.
+   * - postStart failure: startContainer kills it and SyncPod returns the error; the kubelet's reason cache makes the
+   *   next status show Waiting(PostStartHookError) (kubelet_pods.go convertToAPIContainerStatuses), and the next sync
+   *   restarts it through `doBackOff` like any exited container.
+   */
+  private afterRestartKill(c: Ctr, k: KillState): void {
+    if (k.cause === 'postStart') {
+      this.toWaiting(c, 'PostStartHookError');
+      return;
+    }
+    const before = c.runs.length >= 2 ? c.runs[c.runs.length - 2].exitedAt : undefined;
+    if (before !== undefined) {
+      if (backOffUntil(c.bo, before, this.t, this.policy) !== undefined) {
+        // in back-off: the start fails with CrashLoopBackOff; the next sync waits from the killed instance's exit
+        this.toWaiting(c, 'CrashLoopBackOff');
+        return;
+      }
+      c.bo = nextBackOff(c.bo, before, this.t, this.policy);
+    }
+    this.startContainer(c);
+  }
+
+  /** The status shows the container Waiting with `reason`; its last termination moves to lastState. */
+  protected toWaiting(c: Ctr, reason: string): void {
     if (c.term) {
       c.lastTermAt = c.term.at;
       c.hasLastTerm = true;
     }
     c.term = undefined;
     c.state = 'waiting';
-    c.waitingReason = 'CrashLoopBackOff';
-    const until = round(this.t + delay);
-    c.backoffUntil = until;
-    this.log(SimulationEventKind.BACK_OFF, c, `back-off ${formatSeconds(delay)} restarting failed container (CrashLoopBackOff)`);
-    this.schedule(until, () => true, () => c.backoffUntil === until && !this.killing);
+    c.waitingReason = reason;
+  }
+
+  /**
+   * `doBackOff` for a container about to be (re)started: true when it may start now (a back-off entry is created or
+   * advanced), false when it waits (then it shows CrashLoopBackOff until the back-off ends).
+   */
+  protected doBackOff(c: Ctr): boolean {
+    if (c.lastExitAt === undefined) return true; // no exited instance in the pod status
+    const until = backOffUntil(c.bo, c.lastExitAt, this.t, this.policy);
+    if (until === undefined) {
+      c.bo = nextBackOff(c.bo, c.lastExitAt, this.t, this.policy);
+      return true;
+    }
+    this.toWaiting(c, 'CrashLoopBackOff');
+    const at = round(until);
+    c.backoffUntil = at;
+    this.log(SimulationEventKind.BACK_OFF, c, `back-off ${formatSeconds(c.bo!.backoff)} restarting failed container (CrashLoopBackOff) until ${formatSeconds(at)}`);
+    this.schedule(at, () => true, () => c.backoffUntil === at && !this.killing);
+    return false;
+  }
+
+  /** Keep showing the container's status from before it stopped; a readiness probe still notices it is gone. */
+  private freeze(c: Ctr): void {
+    c.shown = c.snapshot();
+    const p = c.probeSpecs.readiness;
+    if (!p || !c.shown.ready) return;
+    // prober/worker.go keeps probing (the status it reads still says Running) until the pod's probes are removed
+    // after KillPod: the probe fails from now on, so the container turns not ready at the failureThreshold-th tick
+    const first = c.runStart + p.initialDelay;
+    const ticksDone = this.t < first ? 0 : Math.floor((this.t - first) / p.period + EPSILON) + 1;
+    const at = first + (ticksDone + p.failure - 1) * p.period;
+    this.schedule(at, () => {
+      if (!c.shown?.ready) return false;
+      c.shown = { ...c.shown, ready: false };
+      this.log(SimulationEventKind.NOT_READY, c, `readiness probe failed ${p.failure} time(s) after the container stopped: not ready`);
+      return true;
+    }, () => !!this.killing && !!c.shown && !this.terminalPhase);
   }
 
   protected enterPullBackoff(c: Ctr): void {
-    const delay = Math.min(BACKOFF_INITIAL * 2 ** c.pullStep, BACKOFF_MAX);
+    const delay = Math.min(IMAGE_BACKOFF_INITIAL * 2 ** c.pullStep, IMAGE_BACKOFF_MAX);
     c.pullStep++;
     c.waitingReason = 'ImagePullBackOff';
     const until = round(this.t + delay);
@@ -346,7 +414,7 @@ export abstract class PodRuntime implements PodSnapshot {
       // computePodActions: startup probe failure → kill (preStop, probe or pod grace period) and restart with back-off,
       // whatever the pod's restartPolicy for sidecars; regular containers per restartPolicy.
       this.log(SimulationEventKind.STARTUP_PROBE_FAILED, c, `startup probe failed ${spec.failure} time(s) in a row: the container is killed${restart ? ' and restarted' : ''}`);
-      this.killContainer(c, restart, spec.tgps ?? this.tgps);
+      this.killContainer(c, restart, spec.tgps ?? this.tgps, 'probe');
       return true;
     }
     if (kind === 'readiness') {
@@ -356,7 +424,7 @@ export abstract class PodRuntime implements PodSnapshot {
     }
     if (st.result === 'failure') {
       this.log(SimulationEventKind.LIVENESS_PROBE_FAILED, c, `liveness probe failed ${spec.failure} time(s) in a row: the container is killed${restart ? ' and restarted' : ''}`);
-      this.killContainer(c, restart, spec.tgps ?? this.tgps);
+      this.killContainer(c, restart, spec.tgps ?? this.tgps, 'probe');
       return true;
     }
     next();
@@ -377,9 +445,9 @@ export abstract class PodRuntime implements PodSnapshot {
   // ---------------------------------------------------------------------------------------------------------------
   // stopping containers (kuberuntime_container.go killContainer: preStop → waitForTurn → SIGTERM with at least 2 s → SIGKILL)
 
-  protected killContainer(c: Ctr, restart: boolean, grace: number): void {
+  protected killContainer(c: Ctr, restart: boolean, grace: number, cause: 'probe' | 'postStart'): void {
     if (!c.proc || c.kill) return;
-    c.kill = { phase: 'preStop', restart, graceEnd: round(this.t + grace), podKill: false };
+    c.kill = { phase: 'preStop', restart, cause, graceEnd: round(this.t + grace), podKill: false };
     this.log(SimulationEventKind.KILLING, c, `stopping container (grace period ${formatSeconds(grace)})`);
     this.beginStop(c);
   }

@@ -1,5 +1,9 @@
 import { describeObject, podTemplateOf, PodTemplateRef, WORKLOAD_KINDS } from '../_manifest';
-import { DEFAULT_KUBERNETES_VERSION, formatMinorVersion, VERSION_SHAPE, versionProblem } from '../_version-facts';
+import {
+  configurableCrashLoopMaxGateDefault, configurableCrashLoopMaxGateExists, CRASH_LOOP_BACKOFF, DEFAULT_KUBERNETES_VERSION, formatMinorVersion,
+  MinorVersion, reducedCrashLoopDecayGateExists, VERSION_SHAPE, versionProblem,
+} from '../_version-facts';
+import { BackOffSettings, crashLoopBackOffPolicy } from './_backoff';
 import { normalizeBehaviors, SimulationInputError } from './_behavior';
 import { EngineOutput, runEngine } from './_engine';
 import { formatSeconds, formatTable, humanDuration } from './_print';
@@ -9,6 +13,12 @@ import {
 
 /** Default horizon: 10 minutes. */
 export const DEFAULT_SIMULATION_HORIZON = 600;
+
+/**
+ * Longest horizon: 7 days. A crash loop keeps producing rows for as long as it is simulated (one restart every
+ * 5 minutes, or every second with `maxContainerRestartPeriod: 1`), so the horizon bounds the work and the output.
+ */
+export const MAX_SIMULATION_HORIZON = 7 * 24 * 3600;
 
 /**
  * Predicts what `kubectl get pods -w` prints for a pod with init containers and native sidecars: the kubelet's
@@ -26,6 +36,9 @@ export const DEFAULT_SIMULATION_HORIZON = 600;
  * expect(result.finalState.status).toBe('Completed');
  */
 export class Simulator {
+  /** The longest horizon (`SimulateOptions.until`) accepted, in seconds: 7 days. */
+  public static readonly MAX_HORIZON_SECONDS: number = MAX_SIMULATION_HORIZON;
+
   /**
    * Simulate the pod of one workload object (or of a bare pod spec with `containers`).
    * @param manifest a Kubernetes object with a pod template (Pod, Job, CronJob, Deployment, ...), a bare pod spec with
@@ -330,6 +343,10 @@ function simulateTemplate(obj: any, ref: PodTemplateRef, options: SimulateOption
   }
   const until = options.until ?? DEFAULT_SIMULATION_HORIZON;
   checkSeconds('until', until, false);
+  if (until > MAX_SIMULATION_HORIZON) {
+    throw new SimulationInputError(`'until' must be at most ${MAX_SIMULATION_HORIZON} seconds (7 days), got ${until} (${formatSeconds(until)}): `
+      + 'a pod that keeps restarting prints rows for as long as it is simulated; simulate a shorter window');
+  }
   if (options.deleteAt !== undefined) checkSeconds('deleteAt', options.deleteAt, true);
   if (options.deletionGracePeriod !== undefined) checkSeconds('deletionGracePeriod', options.deletionGracePeriod, true);
   const behaviors = normalizeBehaviors(options.behaviors, names, 'behaviors');
@@ -337,6 +354,7 @@ function simulateTemplate(obj: any, ref: PodTemplateRef, options: SimulateOption
   const version = { major: v.major, minor: v.minor };
   const problem = versionProblem(version);
   if (problem) throw new SimulationInputError(`'kubernetesVersion' must be ${VERSION_SHAPE}, got ${formatMinorVersion(version)}: ${problem}`);
+  const backOff = backOffSettings(options, version);
   const podName = options.podName ?? podNameOf(obj);
   const out = runEngine({
     spec,
@@ -346,12 +364,40 @@ function simulateTemplate(obj: any, ref: PodTemplateRef, options: SimulateOption
     behaviors,
     version,
     featureGate: options.sidecarContainersFeatureGate ?? false,
+    backOff: crashLoopBackOffPolicy(version, backOff),
     until,
     deleteAt: options.deleteAt,
     deletionGracePeriod: options.deletionGracePeriod,
     finalizers: Array.isArray(ref.metadata?.finalizers) ? ref.metadata.finalizers.filter((f: unknown) => typeof f === 'string') : [],
   });
   return SimulationResult._of(podName, formatMinorVersion(version), until, out);
+}
+
+/** The back-off options, checked against the gates the target release has. */
+function backOffSettings(options: SimulateOptions, version: MinorVersion): BackOffSettings {
+  const v = formatMinorVersion(version);
+  const reducedDecay = options.reduceDefaultCrashLoopBackOffDecay ?? false;
+  if (reducedDecay && !reducedCrashLoopDecayGateExists(version)) {
+    throw new SimulationInputError(`feature gate ReduceDefaultCrashLoopBackOffDecay does not exist on Kubernetes ${v} (alpha from `
+      + `${formatMinorVersion({ major: 1, minor: CRASH_LOOP_BACKOFF.reducedDecayAlphaMinor })}): a kubelet started with it fails with "unrecognized feature gate"`);
+  }
+  const configurableMax = options.kubeletCrashLoopBackOffMax;
+  if (configurableMax === true && !configurableCrashLoopMaxGateExists(version)) {
+    throw new SimulationInputError(`feature gate KubeletCrashLoopBackOffMax does not exist on Kubernetes ${v} (alpha from `
+      + `${formatMinorVersion({ major: 1, minor: CRASH_LOOP_BACKOFF.configurableMaxAlphaMinor })}): a kubelet started with it fails with "unrecognized feature gate"`);
+  }
+  const max = options.maxContainerRestartPeriod;
+  if (max !== undefined) {
+    const { configurableMaxLowestSeconds: lo, configurableMaxHighestSeconds: hi } = CRASH_LOOP_BACKOFF;
+    if (typeof max !== 'number' || !Number.isFinite(max) || max < lo || max > hi) {
+      throw new SimulationInputError(`'maxContainerRestartPeriod' must be a number of seconds from ${lo} to ${hi} (kubelet crashLoopBackOff.maxContainerRestartPeriod), got ${JSON.stringify(max)}`);
+    }
+    if (!(configurableMax ?? configurableCrashLoopMaxGateDefault(version))) {
+      throw new SimulationInputError(`'maxContainerRestartPeriod' needs the kubelet feature gate KubeletCrashLoopBackOffMax, which is off on Kubernetes ${v}`
+        + (configurableCrashLoopMaxGateExists(version) ? ': enable it (kubeletCrashLoopBackOffMax, or --feature-gates KubeletCrashLoopBackOffMax=true)' : ` (it exists from ${formatMinorVersion({ major: 1, minor: CRASH_LOOP_BACKOFF.configurableMaxAlphaMinor })})`));
+    }
+  }
+  return { reducedDecay, configurableMax, maxContainerRestartPeriod: max };
 }
 
 function checkSeconds(key: string, value: unknown, allowZero: boolean): void {

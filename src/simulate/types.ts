@@ -99,6 +99,16 @@ export interface ContainerBehavior {
    * @default false
    */
   readonly imagePullFails?: boolean;
+
+  /**
+   * Behaviour per run: entry i applies to the container's run i + 1 (the first start is run 1) and overrides the keys
+   * above for that run; runs after the list behave as the keys above say. Entries take every key except `attempts`
+   * and `imagePullFails`. Example: `[{ failsStartup: true }, { exitAfter: 1, exitCode: 1 }]` never serves in its
+   * first run, crashes after 1 s in its second, and behaves as configured from the third on.
+   *
+   * @default - every run behaves the same
+   */
+  readonly attempts?: ContainerBehavior[];
 }
 
 /** Options of a simulation. */
@@ -128,7 +138,34 @@ export interface SimulateOptions {
   readonly sidecarContainersFeatureGate?: boolean;
 
   /**
-   * Horizon of the simulation, in seconds: nothing after this time is simulated.
+   * Whether the kubelet feature gate `ReduceDefaultCrashLoopBackOffDecay` (KEP-4603, alpha from Kubernetes 1.33,
+   * off by default) is on: restart back-off starts at 1 s and is capped at 60 s instead of 10 s and 300 s.
+   * Enabling it on a release without the gate is an error.
+   *
+   * @default false
+   */
+  readonly reduceDefaultCrashLoopBackOffDecay?: boolean;
+
+  /**
+   * Whether the kubelet feature gate `KubeletCrashLoopBackOffMax` (alpha from 1.32, beta and on by default from
+   * 1.35) is on: the kubelet's `crashLoopBackOff.maxContainerRestartPeriod` then caps the restart back-off.
+   * Enabling it on a release without the gate is an error.
+   *
+   * @default - the gate's default on the target release (off before 1.35, on from 1.35)
+   */
+  readonly kubeletCrashLoopBackOffMax?: boolean;
+
+  /**
+   * The kubelet's `crashLoopBackOff.maxContainerRestartPeriod`, in seconds (1 to 300): the longest restart back-off.
+   * Needs the `KubeletCrashLoopBackOffMax` gate; a value below the initial delay also lowers the initial delay.
+   *
+   * @default 300
+   */
+  readonly maxContainerRestartPeriod?: number;
+
+  /**
+   * Horizon of the simulation, in seconds: nothing after this time is simulated. At most
+   * `Simulator.MAX_HORIZON_SECONDS` (7 days).
    *
    * @default 600
    */

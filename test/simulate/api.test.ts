@@ -147,8 +147,9 @@ describe('SimulationResult', () => {
 
   test('RESTARTS shows "(Xs ago)" in text, like kubectl', () => {
     const r = Simulator.simulate(pod({ restartPolicy: 'Always', containers: [ctr('a')] }), { behaviors: { a: { exitAfter: 5, exitCode: 1 } }, until: 30 });
-    // the restart at 15 s follows the exit at 5 s: kubectl shows `1 (10s ago)` in that row
-    expect(r.toText()).toMatch(/1\/1\s+Running\s+1 \(10s ago\)\s+15s\n/);
+    // exit at 5 s: restarted at once (no back-off entry yet, doBackOff); exit at 10 s: back-off 10 s, so the restart
+    // at 20 s follows the exit at 10 s: kubectl shows `2 (10s ago)` in that row
+    expect(r.toText()).toMatch(/1\/1\s+Running\s+2 \(10s ago\)\s+20s\n/);
   });
 
   test('a stuck pod names the container that blocks it', () => {

@@ -62,12 +62,12 @@ describe('behaviour files', () => {
     expect(parseBehaviorFile('# nothing\n', 'b.yaml')).toEqual({});
   });
 
-  test('malformed YAML names the file and line', () => {
-    expect(() => parseBehaviorFile('slow-sidecar:\n  readyAfter: [5s\n', 'b.yaml')).toThrow(/^b\.yaml:\d+:\d+: malformed behaviour file/);
+  test('malformed YAML names the file and line (the CLI\'s one loader, as for manifests)', () => {
+    expect(() => parseBehaviorFile('slow-sidecar:\n  readyAfter: [5s\n', 'b.yaml')).toThrow(/^b\.yaml:\d+:\d+: malformed YAML: /);
   });
 
   test('duplicate keys are an error', () => {
-    expect(() => parseBehaviorFile('a: {}\na: {}\n', 'b.yaml')).toThrow(/b\.yaml:2:\d+: malformed behaviour file/);
+    expect(() => parseBehaviorFile('a: {}\na: {}\n', 'b.yaml')).toThrow(/^b\.yaml:2:\d+: malformed YAML: duplicate key 'a'/);
   });
 
   test('a list is not a behaviour file', () => {

@@ -61,7 +61,9 @@ describe(`${E2E}: start-up`, () => {
     }
     expect(result.statusSequence()).toEqual([
       '0/3 Pending', '0/3 Init:0/5', '0/3 Init:1/5', '1/3 Init:2/5', '1/3 Init:3/5', '2/3 Init:4/5', '2/3 PodInitializing',
-      '3/3 Running', '2/3 Completed', '1/3 Completed', '0/3 Completed',
+      // KillPod blocks SyncPod until both sidecars exited: their end states reach the API together (kubelet.go
+      // SyncTerminatingPod / kuberuntime_manager.go SyncPod, no 1/3 row)
+      '3/3 Running', '2/3 Completed', '0/3 Completed',
     ]);
   });
 
@@ -126,8 +128,9 @@ describe(`${E2E}: restartable init containers that exit`, () => {
     expect(restarts.some(t => t < regularStart)).toBe(true);
     expect(restarts.some(t => t > regularStart)).toBe(true);
     expect(result.finalState).toMatchObject({ phase: SimulatedPodPhase.SUCCEEDED, status: 'Completed' });
-    // back-off between restarts: 10 s, 20 s, 40 s (§2.6)
-    expect(restarts).toEqual([15, 40]);
+    // doBackOff (kuberuntime_manager.go, commit 000f260): exit at 5 → restarted at once; exit at 10 → back-off
+    // 10 s; exit at 25 → back-off 20 s
+    expect(restarts).toEqual([5, 20, 45]);
   });
 
   test('§6.6 It("... exits with exit code 1 continuously"): the pod still Succeeds', () => {
@@ -253,7 +256,9 @@ describe(`${E2E}: termination`, () => {
     for (const s of ['restartable-init-1', 'restartable-init-2', 'restartable-init-3']) {
       expect(result.container(s)).toMatchObject({ exitCode: 0, stateReason: 'Completed' });
     }
-    expect(timeline(result).slice(-4)).toEqual(['5 3/4 Completed 0', '10 2/4 Completed 0', '15 1/4 Completed 0', '20 0/4 Completed 0']);
+    // the sidecars stop one after the other (exits at 10, 15, 20), but KillPod blocks SyncPod until the last one
+    // exited, so their end states reach the API in one status (kuberuntime_manager.go SyncPod, commit 000f260)
+    expect(timeline(result).slice(-2)).toEqual(['5 3/4 Completed 0', '20 0/4 Completed 0']);
     expect(result.finalState).toMatchObject({ at: 20, phase: SimulatedPodPhase.SUCCEEDED });
   });
 
@@ -319,7 +324,8 @@ describe(`${E2E}: termination`, () => {
     });
     expect(result.container('regular-1')).toMatchObject({ exitCode: 0, stateReason: 'Completed' });
     expect(result.container('restartable-init-2')).toMatchObject({ exitCode: 1, stateReason: 'Error' });
-    expect(result.statusSequence().slice(-2)).toEqual(['0/4 Terminating', '0/4 Completed']);
+    // no readiness probes: READY keeps 4/4 while SyncTerminatingPod waits in killPod (kubelet.go, commit d830264)
+    expect(result.statusSequence().slice(-2)).toEqual(['4/4 Terminating', '0/4 Completed']);
     expect(result.finalState).toMatchObject({ phase: SimulatedPodPhase.SUCCEEDED, status: 'Completed', deleted: false });
     expect(result.notes.some(n => n.includes('finalizers (test/finalizer) keep the object'))).toBe(true);
   });
@@ -329,7 +335,7 @@ describe(`${E2E}: termination`, () => {
       behaviors: { 'restartable-init-2': { stopExitCode: 1 } },
       deleteAt: 10,
     });
-    expect(result.statusSequence().slice(-1)).toEqual(['0/4 Terminating']);
+    expect(result.statusSequence().slice(-1)).toEqual(['4/4 Terminating']);
     expect(result.finalState).toMatchObject({ at: 10, phase: SimulatedPodPhase.SUCCEEDED, status: 'Terminating', deleted: true, terminal: true });
   });
 

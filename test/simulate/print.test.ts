@@ -81,7 +81,9 @@ describe('printPod (§3.2)', () => {
   test('Terminating while deleted and not terminal; status.reason (DeadlineExceeded) on a failed pod', () => {
     expect(printPod(view({ phase: 'Running', deleting: true, containerStatuses: [running('m')] })).status).toBe('Terminating');
     expect(printPod(view({ phase: 'Succeeded', deleting: true, containerStatuses: [terminated('m', 0)] })).status).toBe('Completed');
-    expect(printPod(view({ phase: 'Failed', reason: 'DeadlineExceeded', containerStatuses: [terminated('m', 137)] })).status).toBe('DeadlineExceeded');
+    // a terminated container's reason replaces status.reason (printers.go printPod, commit 51652d1)
+    expect(printPod(view({ phase: 'Failed', reason: 'DeadlineExceeded', containerStatuses: [terminated('m', 137)] })).status).toBe('Error');
+    expect(printPod(view({ phase: 'Failed', reason: 'DeadlineExceeded', containerStatuses: [running('m')] })).status).toBe('DeadlineExceeded');
     expect(printPod(view({ phase: 'Pending', deleting: true, initContainerCount: 1, restartableInitContainerCount: 1, initContainerStatuses: [waiting('s', 'CrashLoopBackOff', true)], containerStatuses: [waiting('m')] })).status).toBe('Terminating');
   });
 

@@ -110,7 +110,9 @@ describe('seed variant 4: native sidecar with a startupProbe (the fix)', () => {
     expect(result.finalState.phase).toBe(SimulatedPodPhase.FAILED);
   });
 
-  test('with restartPolicy OnFailure a failing app goes 1/2 Error → 1/2 CrashLoopBackOff, the sidecar keeps running (§3.4)', () => {
+  // doBackOff (kuberuntime_manager.go, commit 000f260): the first exit has no back-off entry yet, so the app is
+  // restarted at once (kubernetes/kubernetes#133472); the second exit waits 10 s in CrashLoopBackOff
+  test('with restartPolicy OnFailure a failing app: 1/2 Error, restarted at once, 1/2 Error, then 1/2 CrashLoopBackOff; the sidecar keeps running', () => {
     const manifest = fixture('seed-fixed.yaml');
     manifest.spec.jobTemplate.spec.template.spec.restartPolicy = 'OnFailure';
     const result = Simulator.simulate(manifest, {
@@ -119,9 +121,9 @@ describe('seed variant 4: native sidecar with a startupProbe (the fix)', () => {
     });
     expect(timeline(result).slice(4, 8)).toEqual([
       '6 1/2 Error 0',
-      '6 1/2 CrashLoopBackOff 0',
-      '16 2/2 Running 1',
-      '17 1/2 Error 1',
+      '6 2/2 Running 1',
+      '7 1/2 Error 1',
+      '7 1/2 CrashLoopBackOff 1',
     ]);
     expect(result.container('slow-sidecar')).toMatchObject({ restarts: 0, exitedAt: undefined });
     expect(result.finalState.terminal).toBe(false);

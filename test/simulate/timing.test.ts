@@ -1,6 +1,7 @@
 /**
  * Timing rules: probes (first run at start + initialDelaySeconds, then every periodSeconds, Kubernetes defaults),
- * back-off (§2.6), activeDeadlineSeconds (§2.5, §3.3, §4.6), deletion (§3.2 step 4), the horizon and `stuck`.
+ * restart back-off (kuberuntime_manager.go doBackOff), activeDeadlineSeconds, deletion (printers.go printPod:
+ * Terminating), the horizon and `stuck`. Sources: kubernetes/kubernetes at the commits named in docs/simulator.md.
  */
 import { ctr, eventTimes, fixture, job, pod, probe, sidecar, timeline } from './helpers';
 import { SimulatedPodPhase, SimulationEventKind, Simulator } from '../../src/simulate';
@@ -11,10 +12,12 @@ describe('probes', () => {
     const result = Simulator.simulate(manifest, { behaviors: { proxy: { readyAfter: 5 }, app: { exitAfter: 1 } } });
     // probes at 0 (fails), 10 (succeeds)
     expect(result.container('app').startedAt).toBe(10);
-    // readiness at 25 s: probes at 0, 10, 20 fail → killed at 20 and restarted after 10 s of back-off
+    // readiness at 25 s: probes at 0, 10, 20 fail → killed at 20; kill and restart come from one computePodActions
+    // result and doBackOff finds no exited instance in the status from before the kill, so the restart goes ahead at
+    // once (kuberuntime_manager.go SyncPod/doBackOff, commit 000f260); the second run is killed at 40 the same way
     const slow = Simulator.simulate(manifest, { behaviors: { proxy: { readyAfter: 25 }, app: { exitAfter: 1 } }, until: 200 });
-    expect(eventTimes(slow, SimulationEventKind.STARTUP_PROBE_FAILED, 'proxy').slice(0, 2)).toEqual([20, 50]);
-    expect(slow.container('proxy').runs.map(r => r.startedAt).slice(0, 3)).toEqual([0, 30, 70]);
+    expect(eventTimes(slow, SimulationEventKind.STARTUP_PROBE_FAILED, 'proxy').slice(0, 2)).toEqual([20, 40]);
+    expect(slow.container('proxy').runs.map(r => r.startedAt).slice(0, 3)).toEqual([0, 20, 40]);
     expect(slow.container('app').startedAt).toBeUndefined();
   });
 
@@ -71,15 +74,21 @@ describe('probes', () => {
 });
 
 describe('hooks and instant exits', () => {
-  test('a failing postStart hook kills the sidecar and restarts it with back-off (§2.3); the app never starts', () => {
+  // kuberuntime_container.go startContainer kills the container when its postStart hook fails and SyncPod returns
+  // ErrPostStartHook; the reason cache shows Waiting(PostStartHookError) (kubelet_pods.go convertToAPIContainerStatuses)
+  // and the next sync restarts it through doBackOff: at once the first time, then after 10 s, 20 s (commit 000f260)
+  test('a failing postStart hook kills the sidecar: PostStartHookError, restarted at once, then with back-off; the app never starts', () => {
     const result = Simulator.simulate(pod({
       initContainers: [sidecar('proxy', { lifecycle: { postStart: { exec: { command: ['false'] } } } })],
       containers: [ctr('app')],
     }), { behaviors: { proxy: { postStartFails: true, postStartDuration: 1 } }, until: 40 });
-    expect(eventTimes(result, SimulationEventKind.POST_START_HOOK_FAILED, 'proxy')).toEqual([1, 12, 33]);
-    expect(result.container('proxy').runs.map(r => r.startedAt)).toEqual([0, 11, 32]);
+    expect(eventTimes(result, SimulationEventKind.POST_START_HOOK_FAILED, 'proxy')).toEqual([1, 2, 13, 34]);
+    expect(result.container('proxy').runs.map(r => r.startedAt)).toEqual([0, 1, 12, 33]);
     expect(result.container('app').startedAt).toBeUndefined();
-    expect(result.statusSequence()).toContain('0/2 Init:CrashLoopBackOff');
+    // while a hook runs the pod worker is blocked in SyncPod: the status keeps what it showed before the start
+    expect(timeline(result).slice(2, 6)).toEqual([
+      '1 0/2 Init:PostStartHookError 0', '2 0/2 Init:PostStartHookError 1', '2 0/2 Init:CrashLoopBackOff 1', '13 0/2 Init:PostStartHookError 2',
+    ]);
   });
 
   test('startup probes are not evaluated while the postStart hook runs (the status is not Running yet)', () => {
@@ -102,8 +111,12 @@ describe('hooks and instant exits', () => {
   });
 });
 
-describe('back-off (§2.6)', () => {
-  test('a sidecar failing its startup probe is restarted after 10s, 20s, 40s, 80s, 160s, 300s, 300s (RESTARTS counts it)', () => {
+describe('back-off (kuberuntime_manager.go doBackOff, client-go flowcontrol Backoff)', () => {
+  // A startup probe that fails at the first tick kills every run the moment it starts. doBackOff reads the status from
+  // before the kill: kill 1 finds no exited instance (restart at once, no entry), kill 2 finds run 1 (entry created,
+  // restart at once), later kills wait while now - (previous instance's exit) < backoff; once that gap reaches the
+  // 300 s cap, every other restart goes ahead at once (IsInBackOffSince is false at exactly the back-off).
+  test('a sidecar failing its startup probe at once: restarts after 0, 0, 10, 20, 40, 80, 160, 300 s, then alternately 0 and 300 s', () => {
     const manifest = pod({
       initContainers: [sidecar('proxy', { startupProbe: probe({ periodSeconds: 1, failureThreshold: 1 }) })],
       containers: [ctr('app')],
@@ -111,13 +124,15 @@ describe('back-off (§2.6)', () => {
     const result = Simulator.simulate(manifest, { behaviors: { proxy: { failsStartup: true } }, until: 1000 });
     const runs = result.container('proxy').runs;
     const gaps = runs.slice(1).map((r, i) => r.startedAt - runs[i].exitedAt!);
-    expect(gaps).toEqual([10, 20, 40, 80, 160, 300, 300]);
-    expect(result.finalState).toMatchObject({ phase: SimulatedPodPhase.PENDING, restarts: 7 });
+    expect(gaps).toEqual([0, 0, 10, 20, 40, 80, 160, 300, 0, 300, 0]);
+    expect(result.finalState).toMatchObject({ phase: SimulatedPodPhase.PENDING, restarts: 11 });
     expect(result.container('app').startedAt).toBeUndefined();
     expect(result.stuck).toBe(false); // the kubelet keeps trying
     expect(result.notes).toContain('still not terminal at the horizon (16m40s)');
   });
 
+  // kill at 2 and 4: restarted at once; kill at 6: run 2 exited at 4 and the entry says 10 s → CrashLoopBackOff until
+  // 6 + 10 (the next sync looks at run 3, exited at 6); kill at 18: 18 - 6 < 20 → until 18 + 20 = 38
   test('the sidecar is restarted whatever the pod restartPolicy (Never here), and the kill and restart show no Terminated row', () => {
     const manifest = pod({
       initContainers: [sidecar('proxy', { startupProbe: probe({ periodSeconds: 1, failureThreshold: 3 }) })],
@@ -127,38 +142,46 @@ describe('back-off (§2.6)', () => {
     expect(timeline(result)).toEqual([
       '0 0/2 Pending 0',
       '0 0/2 Init:0/1 0',
-      '2 0/2 Init:CrashLoopBackOff 0',
-      '12 0/2 Init:0/1 1',
-      '14 0/2 Init:CrashLoopBackOff 1',
-      '34 0/2 Init:0/1 2',
-      '36 0/2 Init:CrashLoopBackOff 2',
+      '2 0/2 Init:0/1 1',
+      '4 0/2 Init:0/1 2',
+      '6 0/2 Init:CrashLoopBackOff 2',
+      '16 0/2 Init:0/1 3',
+      '18 0/2 Init:CrashLoopBackOff 3',
+      '38 0/2 Init:0/1 4',
+      '40 0/2 Init:CrashLoopBackOff 4',
     ]);
   });
 
-  test('the back-off resets after 10 minutes of running', () => {
+  // NewMainKubelet sets HasExpiredFunc: an entry whose last update (the last restart) is more than 600 s before the
+  // exit starts over, and Next on a new entry lets the restart go ahead at once (kubelet.go, commit d830264)
+  test('the back-off resets after 10 minutes of running: every restart goes ahead at once', () => {
     const result = Simulator.simulate(pod({ restartPolicy: 'Always', containers: [ctr('app')] }), {
       behaviors: { app: { exitAfter: 700, exitCode: 1 } },
       until: 2200,
     });
     const runs = result.container('app').runs;
-    expect(runs.slice(1).map((r, i) => r.startedAt - runs[i].exitedAt!)).toEqual([10, 10, 10]);
+    expect(runs.slice(1).map((r, i) => r.startedAt - runs[i].exitedAt!)).toEqual([0, 0, 0]);
   });
 });
 
 describe('activeDeadlineSeconds', () => {
-  test('pod activeDeadlineSeconds → DeadlineExceeded, phase Failed, containers stopped', () => {
+  // At the deadline the kubelet fails the pod (status.reason DeadlineExceeded), but printPod lets the init walk
+  // (Init:0/1) override status.reason; SyncTerminatingPod then records the stopped containers: the sidecar exited 0
+  // on SIGTERM, so the init walk passes it and the regular container's Waiting(PodInitializing) is the last STATUS
+  // (printers.go printPod, commit 51652d1; kubelet.go SyncTerminatingPod, commit d830264)
+  test('pod activeDeadlineSeconds while initializing: phase Failed, STATUS Init:0/1 then PodInitializing (container reasons win)', () => {
     const manifest = pod({
       activeDeadlineSeconds: 30,
       initContainers: [sidecar('proxy', { startupProbe: probe({ periodSeconds: 1, failureThreshold: 60 }) })],
       containers: [ctr('app')],
     });
     const result = Simulator.simulate(manifest, { behaviors: { proxy: { failsStartup: true } } });
-    expect(timeline(result)).toEqual(['0 0/2 Pending 0', '0 0/2 Init:0/1 0', '30 0/2 DeadlineExceeded 0']);
+    expect(timeline(result)).toEqual(['0 0/2 Pending 0', '0 0/2 Init:0/1 0', '30 0/2 PodInitializing 0']);
     expect(result.finalState).toEqual({
       at: 30,
       phase: SimulatedPodPhase.FAILED,
       ready: '0/2',
-      status: 'DeadlineExceeded',
+      status: 'PodInitializing',
       restarts: 0,
       terminal: true,
       deleted: false,
@@ -168,20 +191,23 @@ describe('activeDeadlineSeconds', () => {
     expect(result.container('proxy').exitedAt).toBe(30);
     expect(eventTimes(result, SimulationEventKind.DEADLINE_EXCEEDED)).toEqual([30]);
     expect(eventTimes(result, SimulationEventKind.POD_REMOVED)).toEqual([]);
-    expect(result.notes).toContain("at 30s the pod's own activeDeadlineSeconds (30s) passed: the kubelet failed the pod (phase Failed, status.reason DeadlineExceeded, STATUS DeadlineExceeded) and stopped its containers; the pod object stays");
-    expect(result.toText()).toContain('Final: phase Failed (reason DeadlineExceeded), 0/2 DeadlineExceeded, 0 restart(s), since 30s (terminal)');
+    expect(result.notes.some(n => /^at 30s the pod's own activeDeadlineSeconds \(30s\) passed: the kubelet failed the pod/.test(n))).toBe(true);
+    expect(result.toText()).toMatch(/Final: phase Failed \(reason DeadlineExceeded\), 0\/2 PodInitializing/);
   });
 
   test('pod activeDeadlineSeconds in a Job pod: the note tells it apart from the Job\'s own deadline', () => {
     const result = Simulator.simulate(job({ activeDeadlineSeconds: 30, containers: [ctr('app')] }), { behaviors: { app: { exitAfter: 100 } } });
-    expect(result.finalState).toMatchObject({ phase: SimulatedPodPhase.FAILED, status: 'DeadlineExceeded', reason: 'DeadlineExceeded', deleted: false });
+    // the app exits 0 on SIGTERM (its default behaviour): its Terminated reason Completed replaces DeadlineExceeded
+    expect(result.finalState).toMatchObject({ phase: SimulatedPodPhase.FAILED, status: 'Completed', reason: 'DeadlineExceeded', deleted: false });
     expect(result.finalState.jobFailureReason).toBeUndefined();
     expect(result.notes.some(n => n.includes("the pod object stays. For the Job this is one failed pod (counted against backoffLimit; retries are not simulated), unlike the Job's own activeDeadlineSeconds, which fails the whole Job and deletes its pods"))).toBe(true);
   });
 
-  test('pod activeDeadlineSeconds stops a running pod: READY drops while its containers exit', () => {
-    const result = Simulator.simulate(pod({ activeDeadlineSeconds: 10, containers: [ctr('app')] }), { behaviors: { app: { stopAfter: 3 } } });
-    expect(timeline(result).slice(-2)).toEqual(['10 1/1 DeadlineExceeded 0', '13 0/1 DeadlineExceeded 0']);
+  // While SyncTerminatingPod waits in killPod the status keeps the running, ready container (1/1 DeadlineExceeded);
+  // the recorded end state then shows its Terminated reason: exit 143 on SIGTERM → Error
+  test('pod activeDeadlineSeconds stops a running pod: DeadlineExceeded while it stops, then the container\'s reason', () => {
+    const result = Simulator.simulate(pod({ activeDeadlineSeconds: 10, containers: [ctr('app')] }), { behaviors: { app: { stopAfter: 3, stopExitCode: 143 } } });
+    expect(timeline(result).slice(-2)).toEqual(['10 1/1 DeadlineExceeded 0', '13 0/1 Error 0']);
     expect(result.finalState.phase).toBe(SimulatedPodPhase.FAILED);
   });
 
@@ -228,12 +254,14 @@ describe('activeDeadlineSeconds', () => {
     expect(result.stuck).toBe(false);
   });
 
-  test('a running Job pod hit by the Job deadline stays Terminating while the app and then the sidecar stop', () => {
+  // killPod blocks until both have stopped and only then are container states written: no 1/2 row in between
+  // (kubelet.go SyncTerminatingPod, commit d830264)
+  test('a running Job pod hit by the Job deadline stays 2/2 Terminating while the app and then the sidecar stop', () => {
     const manifest = job({ initContainers: [sidecar('proxy')], containers: [ctr('app')] }, { activeDeadlineSeconds: 20 });
     const result = Simulator.simulate(manifest, { behaviors: { app: { stopAfter: 2 }, proxy: { stopAfter: 1 } } });
     expect(timeline(result)).toEqual([
       '0 0/2 Pending 0', '0 0/2 Init:0/1 0', '0 1/2 PodInitializing 0', '0 2/2 Running 0',
-      '20 2/2 Terminating 0', '22 1/2 Terminating 0', '23 0/2 Terminating 0',
+      '20 2/2 Terminating 0',
     ]);
     // the app exited 0 on SIGTERM: the kubelet records Succeeded for the pod, though the Job failed
     expect(result.finalState).toMatchObject({ at: 23, phase: SimulatedPodPhase.SUCCEEDED, status: 'Terminating', deleted: true, jobFailureReason: 'DeadlineExceeded' });
@@ -274,7 +302,7 @@ describe('deleteAt', () => {
 
   test('a slow container keeps the pod Terminating; the pod is gone when it exits', () => {
     const result = Simulator.simulate(pod({ containers: [ctr('app')] }), { behaviors: { app: { stopAfter: 10 } }, deleteAt: 5 });
-    expect(timeline(result).slice(-2)).toEqual(['5 1/1 Terminating 0', '15 0/1 Terminating 0']);
+    expect(timeline(result).slice(-2)).toEqual(['0 1/1 Running 0', '5 1/1 Terminating 0']);
     expect(result.finalState).toMatchObject({ at: 15, status: 'Terminating', deleted: true, phase: SimulatedPodPhase.SUCCEEDED });
   });
 
@@ -297,7 +325,7 @@ describe('deleteAt', () => {
 
   test('deleted while the pod deadline is failing it: STATUS stays DeadlineExceeded (a Failed pod is never Terminating), then gone', () => {
     const result = Simulator.simulate(pod({ activeDeadlineSeconds: 10, containers: [ctr('app')] }), { behaviors: { app: { stopAfter: 5 } }, deleteAt: 12 });
-    expect(timeline(result).slice(-2)).toEqual(['10 1/1 DeadlineExceeded 0', '15 0/1 DeadlineExceeded 0']);
+    expect(timeline(result).slice(-2)).toEqual(['0 1/1 Running 0', '10 1/1 DeadlineExceeded 0']);
     expect(result.finalState).toMatchObject({ at: 15, status: 'DeadlineExceeded', reason: 'DeadlineExceeded', deleted: true });
     expect(result.notes.some(n => n.includes('the pod had already failed (DeadlineExceeded), so STATUS did not change to Terminating'))).toBe(true);
   });
