@@ -8,7 +8,9 @@
  * Target: (a) ≤ 1 s at every point. All figures come from one run of the simulator (virtual time).
  */
 import { performance } from 'perf_hooks';
+import { KubernetesVersion } from '../src/kubernetes-version';
 import { SimulationEventKind, Simulator } from '../src/simulate';
+import { runSimulateCommand } from '../src/simulate/command';
 
 const READINESS = [0.5, 1, 2, 5, 10, 30];
 const TARGET = 1;
@@ -86,7 +88,7 @@ console.log(line(header));
 console.log(widths.map(w => '-'.repeat(w)).join('-|-'));
 for (const row of rows) console.log(line(row));
 console.log('never = the startup probe reaches its failureThreshold before the sidecar serves, so the kubelet kills and restarts it');
-console.log('        (back-off 10s, 20s, ...); each new run is killed again before it is ready, and the app never starts.');
+console.log('        (at once, then with back-off 10s, 20s, ...); each new run is killed again before it is ready, and the app never starts.');
 console.log('');
 for (const r of READINESS) {
   const point: Record<string, any> = { bench: 'simulate', sidecarReadyAfter: r };
@@ -109,3 +111,65 @@ console.log('');
 console.log(`target (a) <= ${TARGET}s at every point: ${holds ? 'HOLDS' : 'MISSED'} (worst ${worst}s)`);
 console.log(JSON.stringify({ bench: 'simulate', target: TARGET, holds, worst, simulations, elapsedMs: Math.round(elapsedMs * 10) / 10 }));
 if (!holds) process.exitCode = 1;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Worst-case cost of long horizons: a crash-looping Deployment pod (the app exits 1 after 1 s, restartPolicy Always).
+// `--until 1000000h` is refused (the horizon is capped at Simulator.MAX_HORIZON_SECONDS); the longest accepted horizon
+// is simulated with the default back-off (10 s … 5 m) and with the fastest one a kubelet can be configured for
+// (KubeletCrashLoopBackOffMax with maxContainerRestartPeriod 1 s). Targets: <= 1 s and <= 200 MB each.
+const crashLoop = {
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'web' },
+  spec: { template: { spec: { containers: [{ name: 'app', image: 'app' }] } } },
+};
+const g = (globalThis as any).gc as (() => void) | undefined;
+interface Cost { readonly label: string; readonly ms: number; readonly peakRssMb: number; readonly heapMb: number; readonly outcome: string }
+async function cost(label: string, run: () => Promise<string> | string): Promise<Cost> {
+  g?.();
+  const heap0 = process.memoryUsage().heapUsed;
+  const t = performance.now();
+  const outcome = await run();
+  const ms = performance.now() - t;
+  const heapMb = (process.memoryUsage().heapUsed - heap0) / 2 ** 20;
+  return { label, ms: Math.round(ms * 10) / 10, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024), heapMb: Math.round(heapMb * 10) / 10, outcome };
+}
+async function worstCases(): Promise<void> {
+  const costs: Cost[] = [];
+  costs.push(await cost('cdk8s-sidecars simulate --until 1000000h (crash loop)', async () => {
+    const fs = await import('fs');
+    const os = await import('os');
+    const path = await import('path');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-sim-'));
+    fs.writeFileSync(path.join(dir, 'web.yaml'), JSON.stringify(crashLoop));
+    fs.writeFileSync(path.join(dir, 'behavior.yaml'), 'app: { exitAfter: 1s, exitCode: 1 }\n');
+    try {
+      await runSimulateCommand([path.join(dir, 'web.yaml'), '--behavior', path.join(dir, 'behavior.yaml'), '--until', '1000000h'], {
+        stdout: () => undefined, stderr: () => undefined, readStdin: async () => '',
+      });
+      return 'simulated';
+    } catch (e: any) {
+      return `refused: ${String(e.message).slice(0, 60)}…`;
+    }
+  }));
+  const max = Simulator.MAX_HORIZON_SECONDS;
+  costs.push(await cost(`Simulator, until ${max / 3600}h, default back-off`, () => {
+    const r = Simulator.simulate(crashLoop, { behaviors: { app: { exitAfter: 1, exitCode: 1 } }, until: max });
+    return `${r.rows.length} rows, ${r.finalState.restarts} restarts`;
+  }));
+  costs.push(await cost(`Simulator, until ${max / 3600}h, back-off capped at 1s (1.35, maxContainerRestartPeriod 1s)`, () => {
+    const r = Simulator.simulate(crashLoop, {
+      behaviors: { app: { exitAfter: 1, exitCode: 1 } }, until: max, kubernetesVersion: KubernetesVersion.of(35), maxContainerRestartPeriod: 1,
+    });
+    return `${r.rows.length} rows, ${r.finalState.restarts} restarts`;
+  }));
+  console.log('');
+  console.log('Worst-case cost of long horizons (crash-looping Deployment pod; targets <= 1000 ms and <= 200 MB):');
+  for (const c of costs) {
+    const ok = c.ms <= 1000 && c.peakRssMb <= 200;
+    console.log(`  ${c.label}: ${c.ms} ms, peak RSS ${c.peakRssMb} MB (heap +${c.heapMb} MB) — ${c.outcome} — ${ok ? 'HOLDS' : 'MISSED'}`);
+    console.log(JSON.stringify({ bench: 'simulate-worst-case', ...c, holds: ok }));
+    if (!ok) process.exitCode = 1;
+  }
+}
+void worstCases();

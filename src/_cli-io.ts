@@ -225,17 +225,25 @@ export function kubernetesVersionOption(text: string): KubernetesVersion {
 
 /**
  * `--feature-gates Name=true|false[,...]` (the kubelet's syntax): names alphanumeric, values true/false in any case,
- * empty items skipped, other gates accepted and ignored, the last `SidecarContainers` wins.
- * @returns the `SidecarContainers` setting, or undefined when the list does not name it
+ * empty items skipped, the last setting of a gate wins.
+ * @returns every gate the list names, with its setting
  */
-export function sidecarContainersGateOption(text: string): boolean | undefined {
-  let gate: boolean | undefined;
+export function featureGatesOption(text: string): Map<string, boolean> {
+  const gates = new Map<string, boolean>();
   for (const raw of text.split(',')) {
     const item = raw.trim();
     if (item === '') continue;
     const m = /^([A-Za-z0-9]+)=(true|false)$/i.exec(item);
     if (!m) throw new UsageError(`option '--feature-gates' expects Name=true|false[,...], got '${item}'`);
-    if (m[1] === 'SidecarContainers') gate = m[2].toLowerCase() === 'true';
+    gates.set(m[1], m[2].toLowerCase() === 'true');
   }
-  return gate;
+  return gates;
+}
+
+/**
+ * `--feature-gates` as {@link featureGatesOption}; other gates are accepted and ignored.
+ * @returns the `SidecarContainers` setting, or undefined when the list does not name it
+ */
+export function sidecarContainersGateOption(text: string): boolean | undefined {
+  return featureGatesOption(text).get('SidecarContainers');
 }

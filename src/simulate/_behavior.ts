@@ -106,7 +106,8 @@ function completeBehavior(raw: Record<string, unknown>, over: NormalizedBehavior
     if (value === undefined) continue;
     const where = `${where0}: '${key}'`;
     if (!topLevel && NOT_PER_ATTEMPT.includes(key)) {
-      throw new SimulationInputError(`${where} cannot be set per attempt (only at the container's top level); an attempt takes: ${BEHAVIOR_KEYS.filter(k => !NOT_PER_ATTEMPT.includes(k)).join(', ')}`);
+      const allowed = BEHAVIOR_KEYS.filter(k => !NOT_PER_ATTEMPT.includes(k)).join(', ');
+      throw new SimulationInputError(`${where} cannot be set per attempt (only at the container's top level); an attempt takes: ${allowed}`);
     }
     if ((DURATION_KEYS as readonly string[]).includes(key)) {
       const seconds = parseDurationSeconds(value);

@@ -4,30 +4,40 @@
  * `kubectl get pods -w` prints for the first pod template in FILE.
  * Exit 0 when the simulation ran (whatever the pod does), 2 on bad input.
  */
-import * as fs from 'fs';
-import { CommandIo, kubernetesVersionOption, parseArgs, readManifestInputs, sidecarContainersGateOption, UsageError } from '../_cli-io';
+import { CommandIo, featureGatesOption, kubernetesVersionOption, parseArgs, readManifestInputs, UsageError } from '../_cli-io';
 import { ManifestError, parseDurationSeconds } from '../_manifest';
-import { MAX_MINOR } from '../_version-facts';
+import { readInputFile } from '../_safe-yaml';
+import { CRASH_LOOP_BACKOFF, MAX_MINOR } from '../_version-facts';
 import { KubernetesVersion } from '../kubernetes-version';
-import { parseBehaviorFile, SimulationInputError } from './_behavior';
-import { DEFAULT_SIMULATION_HORIZON, Simulator } from './simulator';
+import { BEHAVIOR_KEYS, parseBehaviorFile, SimulationInputError } from './_behavior';
+import { formatSeconds } from './_print';
+import { DEFAULT_SIMULATION_HORIZON, MAX_SIMULATION_HORIZON, Simulator } from './simulator';
 
 export const SIMULATE_USAGE = `Usage: cdk8s-sidecars simulate FILE [options]
 
 Predict what 'kubectl get pods -w' prints for the pod of a Job, CronJob, Pod, Deployment, ... with init containers
 and native sidecars. FILE is YAML or JSON ('-' reads standard input); the first object with a pod template is used.
 
+Without --behavior every container is assumed to serve at once (its probes succeed from its start), to run until it
+is stopped (it never exits by itself; a Job whose containers all behave so never completes) and to exit 0 at once on
+SIGTERM; hooks take their sleep.seconds (else no time) and succeed.
+
 Options:
   --behavior FILE             what each container does (YAML/JSON keyed by container name), e.g.
                                 slow-sidecar: { readyAfter: 5s }
                                 app: { needs: [slow-sidecar], exitAfter: 1s, exitCode: 0 }
-                              keys: readyAfter, failsStartup, needs, exitAfter, exitCode, stopAfter, stopExitCode,
-                              postStartDuration, postStartFails, preStopDuration, failsLiveness, imagePullFails
+                                flaky: { attempts: [{ exitAfter: 1s, exitCode: 1 }, {}] }   # run 1 crashes, run 2 works
+                              keys: ${BEHAVIOR_KEYS.join(', ')}
   --resource KIND/NAME        simulate this workload (e.g. CronJob/sidecar-cronjob)
   --kubernetes-version 1.Y    target release, 1.0 to 1.${MAX_MINOR} (default ${KubernetesVersion.DEFAULT.toString()})
-  --feature-gates G=bool,..   feature gates of the target cluster; SidecarContainers=true matters on 1.28
+  --feature-gates G=bool,..   feature gates of the target cluster: SidecarContainers (matters on 1.28),
+                              ReduceDefaultCrashLoopBackOffDecay (1.33+: back-off 1s..60s instead of 10s..5m),
+                              KubeletCrashLoopBackOffMax (1.32+, on by default from 1.35); others are ignored
+  --max-container-restart-period DURATION
+                              kubelet crashLoopBackOff.maxContainerRestartPeriod (${CRASH_LOOP_BACKOFF.configurableMaxLowestSeconds}s to ${formatSeconds(CRASH_LOOP_BACKOFF.configurableMaxHighestSeconds)}; needs
+                              KubeletCrashLoopBackOffMax)
   --sidecar-feature-gate      deprecated: same as --feature-gates SidecarContainers=true
-  --until DURATION            horizon (default ${DEFAULT_SIMULATION_HORIZON / 60}m), e.g. 90s, 10m
+  --until DURATION            horizon (default ${DEFAULT_SIMULATION_HORIZON / 60}m, at most ${MAX_SIMULATION_HORIZON / 3600}h), e.g. 90s, 10m
   --delete-at DURATION        delete the pod at this time (kubectl delete pod)
   --format text|json          output format (default text)
 
@@ -56,6 +66,7 @@ export async function runSimulateCommand(argv: string[], io: CommandIo): Promise
     'kubernetes-version': 'string',
     'feature-gates': 'string',
     'sidecar-feature-gate': 'boolean',
+    'max-container-restart-period': 'string',
     'until': 'string',
     'delete-at': 'string',
     'format': 'string',
@@ -66,7 +77,8 @@ export async function runSimulateCommand(argv: string[], io: CommandIo): Promise
   const format = (options.format as string | undefined) ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError(`option '--format' must be text or json, got '${format}'`);
   const kubernetesVersion = options['kubernetes-version'] === undefined ? undefined : kubernetesVersionOption(String(options['kubernetes-version']));
-  let featureGate = options['feature-gates'] === undefined ? undefined : sidecarContainersGateOption(String(options['feature-gates']));
+  const gates = options['feature-gates'] === undefined ? new Map<string, boolean>() : featureGatesOption(String(options['feature-gates']));
+  let featureGate = gates.get('SidecarContainers');
   if (options['sidecar-feature-gate'] === true) {
     if (featureGate === false) {
       throw new UsageError("option '--sidecar-feature-gate' contradicts '--feature-gates SidecarContainers=false'");
@@ -76,20 +88,20 @@ export async function runSimulateCommand(argv: string[], io: CommandIo): Promise
   }
   const until = durationOption('until', options.until);
   if (until === 0) throw new UsageError("option '--until' must be longer than 0s");
+  if (until !== undefined && until > MAX_SIMULATION_HORIZON) {
+    throw new UsageError(`option '--until' must be at most ${MAX_SIMULATION_HORIZON / 3600}h, got '${options.until}': a pod that keeps restarting prints rows for as long as it is simulated; simulate a shorter window`);
+  }
+  const maxRestart = durationOption('max-container-restart-period', options['max-container-restart-period']);
   const deleteAt = durationOption('delete-at', options['delete-at']);
 
   const manifests = await readManifestInputs(positionals, io);
   let behaviors: any;
   const behaviorFile = options.behavior as string | undefined;
   if (behaviorFile !== undefined) {
-    let text: string;
+    // the CLI's one loader (src/_safe-yaml.ts): unreadable, oversized, binary or malformed input (alias bombs,
+    // duplicate keys, deep nesting) is a one-line ManifestError, as for manifests
     try {
-      text = fs.readFileSync(behaviorFile, 'utf8');
-    } catch (e: any) {
-      throw new ManifestError(`${behaviorFile}: cannot read: ${e.code === 'ENOENT' ? 'no such file or directory' : e.message}`);
-    }
-    try {
-      behaviors = parseBehaviorFile(text, behaviorFile);
+      behaviors = parseBehaviorFile(readInputFile(behaviorFile), behaviorFile);
     } catch (e) {
       if (e instanceof SimulationInputError) throw new ManifestError(e.message);
       throw e;
@@ -102,6 +114,9 @@ export async function runSimulateCommand(argv: string[], io: CommandIo): Promise
       behaviors,
       kubernetesVersion,
       sidecarContainersFeatureGate: featureGate ?? false,
+      reduceDefaultCrashLoopBackOffDecay: gates.get('ReduceDefaultCrashLoopBackOffDecay'),
+      kubeletCrashLoopBackOffMax: gates.get('KubeletCrashLoopBackOffMax'),
+      maxContainerRestartPeriod: maxRestart,
       until,
       deleteAt,
       resource: options.resource as string | undefined,

@@ -15,10 +15,10 @@ import {
 export const DEFAULT_SIMULATION_HORIZON = 600;
 
 /**
- * Longest horizon: 7 days. A crash loop keeps producing rows for as long as it is simulated (one restart every
+ * Longest horizon: 6 hours. A crash loop keeps producing rows for as long as it is simulated (one restart every
  * 5 minutes, or every second with `maxContainerRestartPeriod: 1`), so the horizon bounds the work and the output.
  */
-export const MAX_SIMULATION_HORIZON = 7 * 24 * 3600;
+export const MAX_SIMULATION_HORIZON = 6 * 3600;
 
 /**
  * Predicts what `kubectl get pods -w` prints for a pod with init containers and native sidecars: the kubelet's
@@ -36,7 +36,7 @@ export const MAX_SIMULATION_HORIZON = 7 * 24 * 3600;
  * expect(result.finalState.status).toBe('Completed');
  */
 export class Simulator {
-  /** The longest horizon (`SimulateOptions.until`) accepted, in seconds: 7 days. */
+  /** The longest horizon (`SimulateOptions.until`) accepted, in seconds: 6 hours. */
   public static readonly MAX_HORIZON_SECONDS: number = MAX_SIMULATION_HORIZON;
 
   /**
@@ -344,7 +344,7 @@ function simulateTemplate(obj: any, ref: PodTemplateRef, options: SimulateOption
   const until = options.until ?? DEFAULT_SIMULATION_HORIZON;
   checkSeconds('until', until, false);
   if (until > MAX_SIMULATION_HORIZON) {
-    throw new SimulationInputError(`'until' must be at most ${MAX_SIMULATION_HORIZON} seconds (7 days), got ${until} (${formatSeconds(until)}): `
+    throw new SimulationInputError(`'until' must be at most ${MAX_SIMULATION_HORIZON} seconds (6h), got ${until} (${formatSeconds(until)}): `
       + 'a pod that keeps restarting prints rows for as long as it is simulated; simulate a shorter window');
   }
   if (options.deleteAt !== undefined) checkSeconds('deleteAt', options.deleteAt, true);

@@ -165,7 +165,7 @@ export interface SimulateOptions {
 
   /**
    * Horizon of the simulation, in seconds: nothing after this time is simulated. At most
-   * `Simulator.MAX_HORIZON_SECONDS` (7 days).
+   * `Simulator.MAX_HORIZON_SECONDS` (6 hours).
    *
    * @default 600
    */
