@@ -99,7 +99,9 @@ export function normalizeBehaviors(behaviors: unknown, containerNames: string[],
  * @param where0 `file: container 'x'` (or `… attempts[2]`), for messages
  * @param topLevel false inside `attempts`
  */
-function completeBehavior(raw: Record<string, unknown>, over: NormalizedBehavior, where0: string, name: string, containerNames: string[], topLevel: boolean): NormalizedBehavior {
+function completeBehavior(
+  raw: Record<string, unknown>, over: NormalizedBehavior, where0: string, name: string, containerNames: string[], topLevel: boolean,
+): NormalizedBehavior {
   const known = containerNames.join(', ');
   const b: any = { ...over, attempts: [] };
   for (const [key, value] of Object.entries(raw)) {
