@@ -160,11 +160,65 @@ describe('cdk8s-sidecars simulate (in-process)', () => {
     expect(JSON.parse(r.stdout).rows[1].status).toBe('Init:0/1');
   });
 
-  test('--help prints the usage', async () => {
+  test('--help prints the usage, what containers are assumed to do without --behavior, and the back-off options', async () => {
     const r = await run(['simulate', '--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Usage: cdk8s-sidecars simulate FILE [options]');
     expect(r.stdout).toContain('--behavior FILE');
+    expect(r.stdout).toMatch(/Without --behavior every container is assumed to serve at once .* to run until it\s+is stopped .* and to exit 0 at once on\s+SIGTERM/s);
+    expect(r.stdout).toMatch(/attempts/);
+    expect(r.stdout).toMatch(/ReduceDefaultCrashLoopBackOffDecay/);
+    expect(r.stdout).toMatch(/--max-container-restart-period DURATION/);
+    expect(r.stdout).toMatch(/at most 6h/);
+  });
+
+  // the behaviour file goes through the CLI's one YAML loader (src/_safe-yaml.ts), exactly like manifests
+  test('an alias bomb in the behaviour file → exit 2 with the same "malformed YAML" line manifests get', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sim-bomb-'));
+    const bomb = path.join(dir, 'behavior.yaml');
+    const levels = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]'];
+    for (let i = 1; i < 9; i++) {
+      const prev = String.fromCharCode(96 + i);
+      const cur = String.fromCharCode(97 + i);
+      levels.push(`${cur}: &${cur} [${Array(10).fill(`*${prev}`).join(',')}]`);
+    }
+    fs.writeFileSync(bomb, levels.join('\n') + '\n');
+    const b = await run(['simulate', fx('seed-fixed.yaml'), '--behavior', bomb]);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toMatch(/^cdk8s-sidecars: .*behavior\.yaml:\d+:\d+: malformed YAML: aliases expand to more than \d+ nodes/);
+    expect(b.stderr).not.toMatch(/internal error/);
+    const manifest = path.join(dir, 'manifest.yaml');
+    fs.writeFileSync(manifest, levels.join('\n') + '\n');
+    const m = await run(['simulate', manifest]);
+    expect(m.code).toBe(2);
+    expect(m.stderr.replace(manifest, 'F')).toBe(b.stderr.replace(bomb, 'F'));
+  });
+
+  test('--until 1000000h on a crash-looping Deployment is refused at once with the documented maximum', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sim-long-'));
+    fs.writeFileSync(path.join(dir, 'b.yaml'), 'web: { exitAfter: 1s, exitCode: 1 }\n');
+    const r = await run(['simulate', fx('multi.yaml'), '--behavior', path.join(dir, 'b.yaml'), '--until', '1000000h']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^cdk8s-sidecars: option '--until' must be at most 6h, got '1000000h'/);
+  });
+
+  test('--feature-gates with the KEP-4603 gates and --max-container-restart-period shape the back-off', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sim-gates-'));
+    fs.writeFileSync(path.join(dir, 'b.yaml'), 'web: { exitAfter: 1s, exitCode: 1 }\n');
+    const restarts = async (...extra: string[]) => {
+      const r = await run(['simulate', fx('multi.yaml'), '--behavior', path.join(dir, 'b.yaml'), '--until', '40s', '--format', 'json', ...extra]);
+      expect(r).toMatchObject({ code: 0, stderr: '' });
+      return JSON.parse(r.stdout).containers.web.restarts;
+    };
+    // the container runs 1 s each time; restarts at 1, 12, 33 s (back-off 0, 10, 20 s)
+    expect(await restarts()).toBe(3);
+    // back-off 0, 1, 2, 4, 8, 16 s: restarts at 1, 3, 6, 11, 20, 37 s
+    expect(await restarts('--kubernetes-version', '1.33', '--feature-gates', 'ReduceDefaultCrashLoopBackOffDecay=true')).toBe(6);
+    // back-off 0, then 2 s: restarts at 1, 4, 7, … 40 s
+    expect(await restarts('--kubernetes-version', '1.35', '--max-container-restart-period', '2s')).toBe(14);
+    const bad = await run(['simulate', fx('multi.yaml'), '--kubernetes-version', '1.34', '--max-container-restart-period', '2s']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/needs the kubelet feature gate KubeletCrashLoopBackOffMax, which is off on Kubernetes 1\.34: enable it/);
   });
 
   test.each([
