@@ -6,6 +6,8 @@
  * Sources: ../shared/reference/cloud-sql-proxy.md §1, §2 (cloud-sql-proxy cmd/root.go) and §5 (alloydb-auth-proxy).
  */
 
+import { DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS } from './_kube-defaults';
+
 /** Flags whose *names* differ between the two proxies, or exist in only one. */
 export interface ProxyFlagNames {
   /** Exit 0 instead of 143 on SIGTERM. Cloud SQL: `--exit-zero-on-sigterm`; AlloyDB: `--exit-zero-sigterm`. */
@@ -247,8 +249,8 @@ export const PROXY_CONSTRUCT_DEFAULTS = {
   hostEnvName: 'DB_HOST',
   portEnvName: 'DB_PORT',
   unixSocketPathEnvName: 'DB_SOCKET_PATH',
-  /** Kubernetes' default `terminationGracePeriodSeconds`, used when the pod sets none. */
-  terminationGracePeriodSeconds: 30,
+  /** Kubernetes' default `terminationGracePeriodSeconds`, used when the pod sets none (one copy: `_kube-defaults.ts`). */
+  terminationGracePeriodSeconds: DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS,
 } as const;
 
 const PROJECT_ID = '[a-z][a-z0-9-]{4,28}[a-z0-9]';
