@@ -1,8 +1,7 @@
 /**
- * Scenarios mirroring the Kubernetes node e2e tests in `test/e2e_node/container_lifecycle_test.go`
- * (kubernetes/kubernetes), as summarised in ../shared/reference/sidecar-semantics.md §6 (item numbers "§6.n").
- * Each test name starts with the e2e test it mirrors: the `It(...)` text where the reference quotes it, else the
- * §6 item. Container commands of the e2e (busybox scripts printing Starting/Started/Exiting, `StartDelay`,
+ * Scenarios mirroring the Kubernetes node e2e tests in kubernetes/kubernetes `test/e2e_node/container_lifecycle_test.go`.
+ * Each test name starts with the e2e test it mirrors (its `It(...)` text, shortened with "..."). Where the kubelet
+ * source shows that an expectation here was wrong, the test says so and cites the file and function. Container commands of the e2e (busybox scripts printing Starting/Started/Exiting, `StartDelay`,
  * `ExitCode`, `TerminationSeconds`) are expressed as behaviours.
  */
 import { ctr, eventOrder, eventTimes, pod, probe, sidecar, timeline } from './helpers';
@@ -11,7 +10,7 @@ import { SimulatedPodPhase, SimulationEventKind, Simulator } from '../../src/sim
 const E2E = 'container_lifecycle_test.go';
 
 describe(`${E2E}: start-up`, () => {
-  test('§6.1 It("should launch init container serially before a regular container")', () => {
+  test('It("should launch init container serially before a regular container")', () => {
     const result = Simulator.simulate(pod({
       initContainers: [ctr('init-1'), ctr('init-2'), ctr('init-3')],
       containers: [ctr('regular-1')],
@@ -34,7 +33,7 @@ describe(`${E2E}: start-up`, () => {
     expect(result.finalState.phase).toBe(SimulatedPodPhase.SUCCEEDED);
   });
 
-  test('§6.2 It("... using a Pod with restartPolicy=Never, three init container and two restartable init containers")', () => {
+  test('It("... using a Pod with restartPolicy=Never, three init container and two restartable init containers")', () => {
     const result = Simulator.simulate(pod({
       initContainers: [ctr('init-1'), sidecar('restartable-init-1'), ctr('init-2'), sidecar('restartable-init-2'), ctr('init-3')],
       containers: [ctr('regular-1')],
@@ -67,7 +66,7 @@ describe(`${E2E}: start-up`, () => {
     ]);
   });
 
-  test('§6.3 It("should launch restartable init containers serially considering the startup probe")', () => {
+  test('It("should launch restartable init containers serially considering the startup probe")', () => {
     const startupProbe = probe({ periodSeconds: 1, failureThreshold: 600 });
     const result = Simulator.simulate(pod({
       initContainers: [sidecar('restartable-init-1', { startupProbe }), sidecar('restartable-init-2', { startupProbe })],
@@ -83,7 +82,7 @@ describe(`${E2E}: start-up`, () => {
     expect(result.finalState.phase).toBe(SimulatedPodPhase.SUCCEEDED);
   });
 
-  test('§6.4 It("... a restartable init container runs continuously"): pod Succeeded, sidecar not restarted', () => {
+  test('It("... a restartable init container runs continuously"): pod Succeeded, sidecar not restarted', () => {
     const result = Simulator.simulate(pod({ initContainers: [sidecar('restartable-init-1')], containers: [ctr('regular-1')] }), {
       behaviors: { 'restartable-init-1': { exitAfter: 600 }, 'regular-1': { exitAfter: 1 } },
     });
@@ -92,7 +91,7 @@ describe(`${E2E}: start-up`, () => {
     expect(result.container('regular-1')).toMatchObject({ exitCode: 0, exitedAt: 1 });
   });
 
-  test('§2.3 It("should not launch second container before PostStart of the first container completed")', () => {
+  test('It("should not launch second container before PostStart of the first container completed")', () => {
     const result = Simulator.simulate(pod({
       containers: [ctr('regular-1', { lifecycle: { postStart: { exec: { command: ['sleep', '5'] } } } }), ctr('regular-2')],
     }), { behaviors: { 'regular-1': { postStartDuration: 5, exitAfter: 10 }, 'regular-2': { exitAfter: 10 } } });
@@ -102,7 +101,7 @@ describe(`${E2E}: start-up`, () => {
     expect(timeline(result).slice(0, 4)).toEqual(['0 0/2 Pending 0', '0 0/2 ContainerCreating 0', '5 1/2 ContainerCreating 0', '5 2/2 Running 0']);
   });
 
-  test('§2.3 a sidecar\'s postStart hook blocks the containers after it (sleep action: its own seconds)', () => {
+  test('a sidecar\'s postStart hook blocks the containers after it (sleep action: its own seconds)', () => {
     const result = Simulator.simulate(pod({
       initContainers: [sidecar('restartable-init-1', { lifecycle: { postStart: { sleep: { seconds: 3 } } } })],
       containers: [ctr('regular-1')],
@@ -119,7 +118,7 @@ describe(`${E2E}: restartable init containers that exit`, () => {
     containers: [ctr('regular-1')],
   });
 
-  test.each(['Never', 'OnFailure'])('§6.5 It("... exits with exit code 0 continuously") with restartPolicy %s: Succeeded, restarted before and after the regular container started', (restartPolicy) => {
+  test.each(['Never', 'OnFailure'])('It("... exits with exit code 0 continuously") with restartPolicy %s: Succeeded, restarted before and after the regular container started', (restartPolicy) => {
     const result = Simulator.simulate(spec(restartPolicy), {
       behaviors: { 'restartable-init-1': { exitAfter: 5, exitCode: 0 }, 'init-1': { exitAfter: 20 }, 'regular-1': { exitAfter: 60 } },
     });
@@ -133,7 +132,7 @@ describe(`${E2E}: restartable init containers that exit`, () => {
     expect(restarts).toEqual([5, 20, 45]);
   });
 
-  test('§6.6 It("... exits with exit code 1 continuously"): the pod still Succeeds', () => {
+  test('It("... exits with exit code 1 continuously"): the pod still Succeeds', () => {
     const result = Simulator.simulate(spec('Never'), {
       behaviors: { 'restartable-init-1': { exitAfter: 5, exitCode: 1 }, 'init-1': { exitAfter: 20 }, 'regular-1': { exitAfter: 60 } },
     });
@@ -144,7 +143,7 @@ describe(`${E2E}: restartable init containers that exit`, () => {
     expect(result.statusSequence()).toContain('0/2 Init:CrashLoopBackOff');
   });
 
-  test('§6.7 restartPolicy Always: the pod keeps running, the regular container restarts, the sidecar restarts before and after it started', () => {
+  test('restartPolicy Always: the pod keeps running, the regular container restarts, the sidecar restarts before and after it started', () => {
     const result = Simulator.simulate(spec('Always'), {
       behaviors: { 'restartable-init-1': { exitAfter: 5, exitCode: 1 }, 'init-1': { exitAfter: 20 }, 'regular-1': { exitAfter: 60 } },
       until: 300,
@@ -159,8 +158,8 @@ describe(`${E2E}: restartable init containers that exit`, () => {
   });
 });
 
-describe(`${E2E}: init containers failing around sidecars (§2.7)`, () => {
-  test('§6.8 It("... an Init container before restartable init container fails") with restartPolicy Never: Failed, the sidecar never starts', () => {
+describe(`${E2E}: init containers failing around sidecars `, () => {
+  test('It("... an Init container before restartable init container fails") with restartPolicy Never: Failed, the sidecar never starts', () => {
     const result = Simulator.simulate(pod({ initContainers: [ctr('init-1'), sidecar('restartable-init-1')], containers: [ctr('regular-1')] }), {
       behaviors: { 'init-1': { exitAfter: 1, exitCode: 1 } },
     });
@@ -170,7 +169,7 @@ describe(`${E2E}: init containers failing around sidecars (§2.7)`, () => {
     expect(result.container('regular-1').startedAt).toBeUndefined();
   });
 
-  test.each(['OnFailure', 'Always'])('§6.9 "... continuously fails … keeping it Pending" with restartPolicy %s: init restarted ≥3 times, sidecar never starts', (restartPolicy) => {
+  test.each(['OnFailure', 'Always'])('"... continuously fails … keeping it Pending" with restartPolicy %s: init restarted ≥3 times, sidecar never starts', (restartPolicy) => {
     const result = Simulator.simulate(pod({ restartPolicy, initContainers: [ctr('init-1'), sidecar('restartable-init-1')], containers: [ctr('regular-1')] }), {
       behaviors: { 'init-1': { exitAfter: 1, exitCode: 1 } },
       until: 120,
@@ -182,7 +181,7 @@ describe(`${E2E}: init containers failing around sidecars (§2.7)`, () => {
     expect(result.finalState.restarts).toBe(result.container('init-1').restarts);
   });
 
-  test('§6.10 It("should be running restartable init container and a failed Init container in parallel") (restartPolicy Never): Failed', () => {
+  test('It("should be running restartable init container and a failed Init container in parallel") (restartPolicy Never): Failed', () => {
     const result = Simulator.simulate(pod({ initContainers: [sidecar('restartable-init-1'), ctr('init-1')], containers: [ctr('regular-1')] }), {
       behaviors: { 'restartable-init-1': { exitAfter: 5, exitCode: 1 }, 'init-1': { exitAfter: 2, exitCode: 1 } },
     });
@@ -193,7 +192,7 @@ describe(`${E2E}: init containers failing around sidecars (§2.7)`, () => {
     expect(c['regular-1'].startedAt).toBeUndefined();
   });
 
-  test('§6.11 a sidecar whose image cannot be pulled: Init:ImagePullBackOff, neither the sidecar nor the regular container starts', () => {
+  test('a sidecar whose image cannot be pulled: Init:ImagePullBackOff, neither the sidecar nor the regular container starts', () => {
     const result = Simulator.simulate(pod({ initContainers: [sidecar('restartable-init-1')], containers: [ctr('regular-1')] }), {
       behaviors: { 'restartable-init-1': { imagePullFails: true } },
       until: 60,
@@ -207,7 +206,7 @@ describe(`${E2E}: init containers failing around sidecars (§2.7)`, () => {
 });
 
 describe(`${E2E}: probes of restartable init containers`, () => {
-  test('§6.12 It("should call the container\'s preStop hook and not launch next container if the restartable init container\'s startup probe fails")', () => {
+  test('It("should call the container\'s preStop hook and not launch next container if the restartable init container\'s startup probe fails")', () => {
     const result = Simulator.simulate(pod({
       restartPolicy: 'Always',
       initContainers: [sidecar('restartable-init-1', {
@@ -223,7 +222,7 @@ describe(`${E2E}: probes of restartable init containers`, () => {
     expect(result.statusSequence()).toEqual(expect.arrayContaining(['0/2 Init:0/1', '0/2 Init:CrashLoopBackOff']));
   });
 
-  test('§6.13 "... start the next container if the restartable init container\'s liveness probe fails"', () => {
+  test('"... start the next container if the restartable init container\'s liveness probe fails"', () => {
     const result = Simulator.simulate(pod({
       restartPolicy: 'Always',
       initContainers: [sidecar('restartable-init-1', {
@@ -247,7 +246,7 @@ describe(`${E2E}: termination`, () => {
   });
   const stopIn5 = { stopAfter: 5 };
 
-  test('§6.15 It("should terminate sidecars in reverse order after all main containers have exited")', () => {
+  test('It("should terminate sidecars in reverse order after all main containers have exited")', () => {
     const result = Simulator.simulate(threeSidecars(), {
       behaviors: { 'restartable-init-1': stopIn5, 'restartable-init-2': stopIn5, 'restartable-init-3': stopIn5, 'regular-1': { exitAfter: 5 } },
     });
@@ -262,7 +261,7 @@ describe(`${E2E}: termination`, () => {
     expect(result.finalState).toMatchObject({ at: 20, phase: SimulatedPodPhase.SUCCEEDED });
   });
 
-  test('§6.16 It("should terminate sidecars simultaneously if prestop doesn\'t exit"): killed together after ~32 s with 137', () => {
+  test('It("should terminate sidecars simultaneously if prestop doesn\'t exit"): killed together after ~32 s with 137', () => {
     const preStop = { lifecycle: { preStop: { exec: { command: ['sh', '-c', 'while true; do sleep 1; done'] } } } };
     const forever = { stopAfter: 5, preStopDuration: 3600 };
     const result = Simulator.simulate(threeSidecars(preStop), {
@@ -276,7 +275,7 @@ describe(`${E2E}: termination`, () => {
     expect(result.finalState.phase).toBe(SimulatedPodPhase.SUCCEEDED);
   });
 
-  test('§6.17 It("should call sidecar container PreStop hook simultaneously")', () => {
+  test('It("should call sidecar container PreStop hook simultaneously")', () => {
     const preStop = { lifecycle: { preStop: { sleep: { seconds: 1 } } } };
     const result = Simulator.simulate(threeSidecars(preStop), {
       behaviors: { 'restartable-init-1': stopIn5, 'restartable-init-2': stopIn5, 'restartable-init-3': stopIn5, 'regular-1': { exitAfter: 5 } },
@@ -288,7 +287,7 @@ describe(`${E2E}: termination`, () => {
     }
   });
 
-  test('§6.18 It("should not hang in termination if terminated during initialization")', () => {
+  test('It("should not hang in termination if terminated during initialization")', () => {
     const result = Simulator.simulate(pod({
       initContainers: [ctr('init-1'), sidecar('restartable-init-1'), sidecar('restartable-init-2')],
       containers: [ctr('regular-1')],
@@ -298,7 +297,7 @@ describe(`${E2E}: termination`, () => {
     expect(result.statusSequence()).toContain('0/3 Terminating');
   });
 
-  test('§6.19 It("should terminate restartable init containers gracefully if there is a non-started restartable init container") (#125880)', () => {
+  test('It("should terminate restartable init containers gracefully if there is a non-started restartable init container") (#125880)', () => {
     const result = Simulator.simulate(pod({
       terminationGracePeriodSeconds: 180,
       initContainers: [
@@ -314,8 +313,8 @@ describe(`${E2E}: termination`, () => {
   });
 
   // The e2e pod has a finalizer so that its terminal status can be read after the deletion: the object stays, and
-  // printPod no longer shows Terminating once the phase is terminal (§3.2 step 4).
-  test('§6.20 It("should mark pod as succeeded if any of the restartable init containers have terminated with non-zero exit code")', () => {
+  // printPod no longer shows Terminating once the phase is terminal (printers.go printPod).
+  test('It("should mark pod as succeeded if any of the restartable init containers have terminated with non-zero exit code")', () => {
     const manifest = threeSidecars();
     manifest.metadata.finalizers = ['test/finalizer'];
     const result = Simulator.simulate(manifest, {
@@ -330,7 +329,7 @@ describe(`${E2E}: termination`, () => {
     expect(result.notes.some(n => n.includes('finalizers (test/finalizer) keep the object'))).toBe(true);
   });
 
-  test('§6.20 without a finalizer: the same deletion ends with the pod gone, Terminating to the end, phase Succeeded', () => {
+  test('without a finalizer: the same deletion ends with the pod gone, Terminating to the end, phase Succeeded', () => {
     const result = Simulator.simulate(threeSidecars(), {
       behaviors: { 'restartable-init-2': { stopExitCode: 1 } },
       deleteAt: 10,
@@ -339,7 +338,7 @@ describe(`${E2E}: termination`, () => {
     expect(result.finalState).toMatchObject({ at: 10, phase: SimulatedPodPhase.SUCCEEDED, status: 'Terminating', deleted: true, terminal: true });
   });
 
-  test('§6.21 "... terminated with non-zero exit code by prestop hook": the pod Succeeds, every sidecar 0/Completed', () => {
+  test('"... terminated with non-zero exit code by prestop hook": the pod Succeeds, every sidecar 0/Completed', () => {
     const result = Simulator.simulate(pod({
       initContainers: [sidecar('restartable-init-1'), sidecar('restartable-init-2', { lifecycle: { preStop: { exec: { command: ['sh', '-c', 'exit 1'] } } } }), sidecar('restartable-init-3')],
       containers: [ctr('regular-1')],
@@ -350,7 +349,7 @@ describe(`${E2E}: termination`, () => {
     }
   });
 
-  test('§6.22 It("should mark pod as failed if regular container has exceeded its termination grace period seconds")', () => {
+  test('It("should mark pod as failed if regular container has exceeded its termination grace period seconds")', () => {
     const result = Simulator.simulate(threeSidecars({}, { terminationGracePeriodSeconds: 5 }), {
       behaviors: {
         'regular-1': { stopAfter: 20 },
@@ -367,7 +366,7 @@ describe(`${E2E}: termination`, () => {
     expect(result.finalState.phase).toBe(SimulatedPodPhase.FAILED);
   });
 
-  test('§6.23 "… exceeded its termination grace period seconds" for a sidecar: the pod Succeeds, the sidecar ends 137/Error', () => {
+  test('"… exceeded its termination grace period seconds" for a sidecar: the pod Succeeds, the sidecar ends 137/Error', () => {
     const result = Simulator.simulate(threeSidecars({}, { terminationGracePeriodSeconds: 5 }), {
       behaviors: {
         'regular-1': { exitAfter: 5 },
@@ -382,7 +381,7 @@ describe(`${E2E}: termination`, () => {
     expect(result.finalState).toMatchObject({ phase: SimulatedPodPhase.SUCCEEDED, status: 'Completed' });
   });
 
-  test('§6.24 It("should execute readiness probe while in preStop, but not liveness")', () => {
+  test('It("should execute readiness probe while in preStop, but not liveness")', () => {
     const result = Simulator.simulate(pod({
       containers: [ctr('regular-1', {
         readinessProbe: probe({ periodSeconds: 1 }),
@@ -396,7 +395,7 @@ describe(`${E2E}: termination`, () => {
     expect(result.container('regular-1')).toMatchObject({ restarts: 0, exitedAt: 11, exitCode: 0 });
   });
 
-  test('§6.25 a sidecar\'s failing liveness probe is not run, and the sidecar not restarted, during pod termination (KEP-4438 FIXME)', () => {
+  test('a sidecar\'s failing liveness probe is not run, and the sidecar not restarted, during pod termination (KEP-4438 FIXME)', () => {
     const result = Simulator.simulate(pod({
       terminationGracePeriodSeconds: 60,
       initContainers: [sidecar('restartable-init-1', { livenessProbe: probe({ periodSeconds: 1, failureThreshold: 1, initialDelaySeconds: 5 }) })],

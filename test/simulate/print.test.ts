@@ -1,5 +1,5 @@
 /**
- * Unit tests of the printPod port (sidecar-semantics.md §3.2) and kubectl's AGE formatting.
+ * Unit tests of the printPod port (kubernetes/kubernetes pkg/printers/internalversion/printers.go) and kubectl's AGE formatting.
  */
 import { ContainerStatusView, formatSeconds, formatTable, humanDuration, PodView, printPod } from '../../src/simulate/_print';
 
@@ -25,12 +25,12 @@ function view(over: Partial<PodView>): PodView {
   };
 }
 
-describe('printPod (§3.2)', () => {
+describe('printPod (printers.go)', () => {
   test('no statuses yet: the phase', () => {
     expect(printPod(view({ containerCount: 2 }))).toEqual({ ready: '0/2', status: 'Pending', restarts: 0, lastRestartAt: undefined });
   });
 
-  test('KEP-753 §kubectl example: 1 init + 2 sidecars + 1 main counts sidecars in READY and N in Init:i/N', () => {
+  test('KEP-753 kubectl example: 1 init + 2 sidecars + 1 main counts sidecars in READY and N in Init:i/N', () => {
     const base = { initContainerCount: 3, restartableInitContainerCount: 2, containerCount: 1 };
     const sc = (name: string, started: boolean) => running(name, { restartable: true, started, ready: started });
     expect(printPod(view({ ...base, initContainerStatuses: [running('init'), waiting('s1', 'PodInitializing', true), waiting('s2', 'PodInitializing', true)], containerStatuses: [waiting('main')] })).status).toBe('Init:0/3');
@@ -87,7 +87,7 @@ describe('printPod (§3.2)', () => {
     expect(printPod(view({ phase: 'Pending', deleting: true, initContainerCount: 1, restartableInitContainerCount: 1, initContainerStatuses: [waiting('s', 'CrashLoopBackOff', true)], containerStatuses: [waiting('m')] })).status).toBe('Terminating');
   });
 
-  test('§3.2 step 4: a deleted pod whose status.reason is NodeLost shows Unknown, whatever its phase; not deleted: the reason (step 1)', () => {
+  test('step 4: a deleted pod whose status.reason is NodeLost shows Unknown, whatever its phase; not deleted: the reason (step 1)', () => {
     expect(printPod(view({ phase: 'Running', reason: 'NodeLost', deleting: true, containerStatuses: [running('m')] })).status).toBe('Unknown');
     expect(printPod(view({ phase: 'Failed', reason: 'NodeLost', deleting: true, containerStatuses: [terminated('m', 137)] })).status).toBe('Unknown');
     expect(printPod(view({ phase: 'Running', reason: 'NodeLost', containerStatuses: [running('m')] })).status).toBe('NodeLost');

@@ -102,7 +102,7 @@ describe('seed variant 4: native sidecar with a startupProbe (the fix)', () => {
     expect(result.finalState).toMatchObject({ phase: SimulatedPodPhase.FAILED, status: 'Error' });
   });
 
-  test('the app exiting 1 after the sidecar served: 1/2 Error then 0/2 Error, phase Failed (§3.4 "task exits 1")', () => {
+  test('the app exiting 1 after the sidecar served: 1/2 Error then 0/2 Error, phase Failed', () => {
     const result = Simulator.simulate(fixture('seed-fixed.yaml'), {
       behaviors: { ...SEED_BEHAVIORS, 'sidecar-user': { needs: ['slow-sidecar'], exitAfter: 1, exitCode: 1 } },
     });

@@ -33,7 +33,7 @@ describe('probes', () => {
     expect(r.container('proxy').servingAt).toBe(2.5);
   });
 
-  test('a readinessProbe on a sidecar affects READY but does not gate start-up (§2.4)', () => {
+  test('a readinessProbe on a sidecar affects READY but does not gate start-up ', () => {
     const manifest = pod({
       initContainers: [sidecar('proxy', { readinessProbe: probe({ periodSeconds: 2 }) })],
       containers: [ctr('app')],
@@ -50,7 +50,7 @@ describe('probes', () => {
     ]);
   });
 
-  test("a regular container's readinessProbe (successThreshold 2) affects READY; Completed next to a running container is NotReady (PodReady False, §3.3)", () => {
+  test("a regular container's readinessProbe (successThreshold 2) affects READY; Completed next to a running container is NotReady (PodReady False)", () => {
     const result = Simulator.simulate(pod({
       containers: [ctr('a'), ctr('b', { readinessProbe: probe({ periodSeconds: 1, successThreshold: 2 }) })],
     }), { behaviors: { a: { exitAfter: 1 }, b: { readyAfter: 2 } } });
@@ -64,7 +64,7 @@ describe('probes', () => {
     expect(result.container('b').readyAt).toBe(3);
   });
 
-  test('a container with a startupProbe is ready only once started (§2.4)', () => {
+  test('a container with a startupProbe is ready only once started ', () => {
     const result = Simulator.simulate(pod({ containers: [ctr('app', { startupProbe: probe({ periodSeconds: 1, failureThreshold: 10 }) })] }), {
       behaviors: { app: { readyAfter: 3 } },
     });

@@ -1,5 +1,5 @@
 /**
- * Version-dependent behaviour (sidecar-semantics.md §1; the versions come from src/_version-facts.ts).
+ * Version-dependent behaviour (KEP-753 feature stages; the versions come from src/_version-facts.ts).
  */
 import { ctr, eventOrder, eventTimes, fixture, pod, sidecar } from './helpers';
 import { KubernetesVersion } from '../../src/kubernetes-version';
@@ -10,7 +10,7 @@ const SEED_BEHAVIORS = {
   'sidecar-user': { needs: ['slow-sidecar'], exitAfter: 1 },
 };
 
-describe('Kubernetes 1.27 (no native sidecars, §1.2)', () => {
+describe('Kubernetes 1.27 (no native sidecars)', () => {
   test('a restartPolicy: Always init container without probes runs as a plain init container: 0/1 Init:0/1 forever', () => {
     const result = Simulator.simulate(fixture('seed-no-probe.yaml'), { behaviors: SEED_BEHAVIORS, kubernetesVersion: KubernetesVersion.V1_27 });
     expect(result.statusSequence()).toEqual(['0/1 Pending', '0/1 Init:0/1']);
@@ -27,7 +27,7 @@ describe('Kubernetes 1.27 (no native sidecars, §1.2)', () => {
     expect(result.toText()).toContain('API server rejects this pod');
   });
 
-  test('a helper that exits 0 merely runs once before the app (§1.2 "If the helper does exit 0 it merely runs once")', () => {
+  test('a helper that exits 0 merely runs once before the app', () => {
     const result = Simulator.simulate(fixture('seed-no-probe.yaml'), {
       behaviors: { 'slow-sidecar': { exitAfter: 2 }, 'sidecar-user': { exitAfter: 1 } },
       kubernetesVersion: KubernetesVersion.V1_27,
@@ -59,7 +59,7 @@ describe('Kubernetes 1.28 (alpha, feature gate SidecarContainers)', () => {
     expect(result.startedAfterServing('sidecar-user', 'slow-sidecar')).toBe(true);
   });
 
-  test('with the gate, sidecars are stopped all at once, not in reverse order (§1.3 "In Alpha sidecar containers will be terminated as regular containers")', () => {
+  test('with the gate, sidecars are stopped all at once, not in reverse order', () => {
     const result = Simulator.simulate(pod({
       initContainers: [sidecar('s1'), sidecar('s2'), sidecar('s3')],
       containers: [ctr('app')],
