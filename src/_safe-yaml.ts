@@ -273,7 +273,9 @@ function keyText(key: unknown): string | undefined {
  * @returns the document's value (`null` when empty) and the line lookup
  * @throws ManifestError as {@link loadYaml}, and for more than one document
  */
-export function loadSingleYaml(text: string, file: string, options: LoadYamlOptions = {}): { value: unknown; lineOf: (path: string) => number | undefined } {
+export function loadSingleYaml(
+  text: string, file: string, options: LoadYamlOptions = {},
+): { value: unknown; lineOf: (path: string) => number | undefined } {
   const loaded = loadYaml(text, file, options);
   if (loaded.documents.length > 1) {
     throw new ManifestError(`${file}:${loaded.documents[1].line}: malformed ${options.what ?? 'YAML'}: expected one document, found ${loaded.documents.length}`);
