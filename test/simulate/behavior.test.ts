@@ -16,6 +16,15 @@ describe('behaviour validation', () => {
     expect(b.get('sidecar-user')).toMatchObject({ readyAfter: 0, exitAfter: 3, exitCode: 2, needs: ['slow-sidecar'] });
   });
 
+  test('attempts: per-run overrides over the container\'s own keys, durations as in the file', () => {
+    const text = 'sidecar-user:\n  exitAfter: 30s\n  attempts:\n    - { exitAfter: 1s, exitCode: 1 }\n    - { failsStartup: true }\n';
+    const b = normalizeBehaviors(parseBehaviorFile(text, 'b.yaml'), NAMES, 'b.yaml').get('sidecar-user')!;
+    expect(b).toMatchObject({ exitAfter: 30, exitCode: 0, failsStartup: false });
+    expect(b.attempts).toHaveLength(2);
+    expect(b.attempts[0]).toMatchObject({ exitAfter: 1, exitCode: 1, failsStartup: false });
+    expect(b.attempts[1]).toMatchObject({ exitAfter: 30, exitCode: 0, failsStartup: true });
+  });
+
   test('a container without a behaviour serves at once and runs until stopped', () => {
     const b = normalizeBehaviors(undefined, NAMES, 'behaviors');
     expect(b.get('sidecar-user')).toMatchObject({ readyAfter: 0, stopAfter: 0, needs: [] });

@@ -3,6 +3,7 @@
  */
 import { ctr, eventOrder, eventTimes, fixture, pod, sidecar } from './helpers';
 import { KubernetesVersion } from '../../src/kubernetes-version';
+import { Linter } from '../../src/lint';
 import { SimulatedContainerRole, SimulatedPodPhase, SimulationEventKind, Simulator } from '../../src/simulate';
 
 const SEED_BEHAVIORS = {
@@ -100,6 +101,26 @@ describe('Kubernetes 1.29+ (beta/GA)', () => {
     expect(on130.notes.some(n => n.includes('kubernetes#125880') && n.includes('early patch releases of 1.30'))).toBe(true);
     const on135 = Simulator.simulate(manifest, { kubernetesVersion: KubernetesVersion.V1_35, behaviors: { app: { exitAfter: 1 } } });
     expect(on135.notes.some(n => n.includes('kubernetes#125880'))).toBe(false);
+  });
+});
+
+// The linter (known-kubelet-bug) and the simulator (its notes) read one trigger table (src/_known-bug-triggers.ts), so
+// they name the same bugs, and only where the target release is affected.
+describe('known bugs: the simulator and the linter agree, release by release', () => {
+  const pods = {
+    'two sidecars, Never': pod({ initContainers: [sidecar('s1'), sidecar('s2')], containers: [ctr('app')] }),
+    'startup-probe sidecar, Never': pod({ initContainers: [sidecar('s', { startupProbe: { exec: { command: ['true'] } } })], containers: [ctr('app')] }),
+    'startup-probe sidecar, Always': pod({ restartPolicy: 'Always', initContainers: [sidecar('s', { startupProbe: { exec: { command: ['true'] } } })], containers: [ctr('app')] }),
+    'no sidecar': pod({ containers: [ctr('app')] }),
+  };
+  const ids = (texts: string[]) => [...new Set(texts.flatMap(t => t.match(/kubernetes#\d+/g) ?? []))].sort();
+  test.each(Object.keys(pods).flatMap(name => [27, 28, 29, 30, 31, 33, 34, 35, 36].map(minor => [name, minor] as const)))('%s on 1.%s', (name, minor) => {
+    const manifest = (pods as any)[name];
+    const v = KubernetesVersion.of(minor);
+    const simulated = ids(Simulator.simulate(manifest, { kubernetesVersion: v, sidecarContainersFeatureGate: true, behaviors: { app: { exitAfter: 1 } } }).notes);
+    const linted = ids(Linter.lintManifests([manifest], { kubernetesVersion: v, sidecarContainersFeatureGate: true }).filter(f => f.rule === 'known-kubelet-bug').map(f => f.message));
+    expect(simulated).toEqual(linted);
+    if (minor >= 36 || minor < 28) expect(simulated).toEqual([]);
   });
 });
 
