@@ -117,7 +117,8 @@ describe('known bugs: the simulator and the linter agree, release by release', (
   test.each(Object.keys(pods).flatMap(name => [27, 28, 29, 30, 31, 33, 34, 35, 36].map(minor => [name, minor] as const)))('%s on 1.%s', (name, minor) => {
     const manifest = (pods as any)[name];
     const v = KubernetesVersion.of(minor);
-    const simulated = ids(Simulator.simulate(manifest, { kubernetesVersion: v, sidecarContainersFeatureGate: true, behaviors: { app: { exitAfter: 1 } } }).notes);
+    const result = Simulator.simulate(manifest, { kubernetesVersion: v, sidecarContainersFeatureGate: true, behaviors: { app: { exitAfter: 1 } } });
+    const simulated = ids(result.notes);
     const findings = Linter.lintManifests([manifest], { kubernetesVersion: v, sidecarContainersFeatureGate: true });
     const linted = ids(findings.filter(f => f.rule === 'known-kubelet-bug').map(f => f.message));
     expect(simulated).toEqual(linted);
