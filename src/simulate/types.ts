@@ -73,7 +73,8 @@ export interface ContainerBehavior {
   readonly postStartDuration?: number;
 
   /**
-   * The `postStart` hook fails: the kubelet kills the container and restarts it with back-off.
+   * The `postStart` hook fails: the kubelet kills the container (STATUS `PostStartHookError`) and restarts it, at once
+   * the first time, then with back-off.
    *
    * @default false
    */
@@ -305,8 +306,9 @@ export interface SimulationRow {
  * Where the pod ended at the horizon.
  *
  * Two different deadlines can end a pod, and they end it differently:
- * - the pod's own `spec.activeDeadlineSeconds`: the kubelet fails the pod — `phase` Failed, `reason` and STATUS
- *   `DeadlineExceeded` — and stops its containers; the pod object stays (`deleted` false);
+ * - the pod's own `spec.activeDeadlineSeconds`: the kubelet fails the pod — `phase` Failed, `reason`
+ *   `DeadlineExceeded` — and stops its containers; STATUS then shows the stopped containers' reason (e.g. `Error`),
+ *   which printPod prefers to `status.reason`; the pod object stays (`deleted` false);
  * - a Job's `spec.activeDeadlineSeconds` (our SidecarJob / SidecarCronJob always set one): the Job fails with reason
  *   `DeadlineExceeded` (`jobFailureReason`) and the Job controller deletes the pod: STATUS stays `Terminating` while its
  *   containers stop, then the pod object is gone (`deleted` true).
