@@ -61,8 +61,21 @@ export interface LoadYamlOptions {
   readonly what?: string;
 }
 
-/** `spec.containers[0].env` → `['spec', 'containers', 0, 'env']`. */
+const SEGMENTS_CACHE = new Map<string, Array<string | number>>();
+
+/** `spec.containers[0].env` → `['spec', 'containers', 0, 'env']` (cached: findings repeat a few paths). */
 export function pathSegments(path: string): Array<string | number> {
+  let cached = SEGMENTS_CACHE.get(path);
+  if (cached === undefined) {
+    if (SEGMENTS_CACHE.size > 10_000) SEGMENTS_CACHE.clear();
+    cached = splitPath(path);
+    SEGMENTS_CACHE.set(path, cached);
+  }
+  return cached;
+}
+
+function splitPath(path: string): Array<string | number> {
+  if (path === '') return [];
   const out: Array<string | number> = [];
   for (const part of path.split('.')) {
     const m = /^([^[\]]*)((?:\[\d+\])*)$/.exec(part);
@@ -125,9 +138,9 @@ export function loadYaml(text: string, file: string, options: LoadYamlOptions = 
     fail(control.index, `control character U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} (binary data?)`);
   }
 
-  const lines = new Map<object, number>();
+  const offsets = new Map<object, number>();
   const documents: LoadedDocument[] = [];
-  const state: ConvertState = { lines, lineCounter, fail, anchors: new Map(), expanded: 0 };
+  const state: ConvertState = { offsets, lineCounter, fail, anchors: new Map(), expanded: 0, size: 0 };
   const composer = new Composer({ uniqueKeys: false, prettyErrors: false });
   try {
     for (const doc of composer.compose(boundedTokens(text, lineCounter, fail))) {
@@ -153,16 +166,16 @@ export function loadYaml(text: string, file: string, options: LoadYamlOptions = 
     documents,
     lineOf(root: unknown, path: string): number | undefined {
       let node: unknown = root;
-      let line = typeof node === 'object' && node !== null ? lines.get(node) : undefined;
-      if (line === undefined) return undefined;
+      let offset = typeof node === 'object' && node !== null ? offsets.get(node) : undefined;
+      if (offset === undefined) return undefined;
       for (const seg of pathSegments(path)) {
         if (typeof node !== 'object' || node === null) break;
         node = (node as any)[seg];
-        const l = typeof node === 'object' && node !== null ? lines.get(node) : undefined;
-        if (l === undefined) break;
-        line = l;
+        const o = typeof node === 'object' && node !== null ? offsets.get(node) : undefined;
+        if (o === undefined) break;
+        offset = o;
       }
-      return line;
+      return lineCounter.linePos(offset).line;
     },
   };
 }
@@ -184,15 +197,15 @@ function* boundedTokens(text: string, lineCounter: LineCounter, fail: (offset: n
 }
 
 interface ConvertState {
-  readonly lines: Map<object, number>;
+  /** Where each mapping and sequence starts (its key for one under a key), as an offset into the text. */
+  readonly offsets: Map<object, number>;
   readonly lineCounter: LineCounter;
   readonly fail: (offset: number, message: string) => never;
   anchors: Map<string, { value: unknown; size: number }>;
   expanded: number;
+  /** Node count of the value `convert` returned last (aliases count as what they expand to). */
+  size: number;
 }
-
-/** Nodes in a converted value (aliases count as what they expand to), for the alias budget. */
-const SIZES = new WeakMap<object, number>();
 
 function convert(node: Node, s: ConvertState, depth: number, keyOffset: number | undefined): unknown {
   if (depth > MAX_YAML_DEPTH) s.fail(node.range?.[0] ?? 0, `nested too deeply (more than ${MAX_YAML_DEPTH} levels)`);
@@ -204,13 +217,14 @@ function convert(node: Node, s: ConvertState, depth: number, keyOffset: number |
     const target = s.anchors.get((node as Alias).source);
     if (!target) s.fail(node.range?.[0] ?? 0, `unresolved alias *${(node as Alias).source} (the anchor must be set before the alias)`);
     s.expanded += target!.size;
+    s.size = target!.size;
     if (s.expanded > MAX_ALIAS_EXPANSION) {
       s.fail(node.range?.[0] ?? 0, `aliases expand to more than ${MAX_ALIAS_EXPANSION} nodes (an "alias bomb"?)`);
     }
     return target!.value;
   } else if (isMap(node)) {
     const obj: Record<string, unknown> = {};
-    s.lines.set(obj, s.lineCounter.linePos(keyOffset ?? node.range?.[0] ?? 0).line);
+    s.offsets.set(obj, keyOffset ?? node.range?.[0] ?? 0);
     for (const pair of node.items) {
       const keyNode = pair.key as Node | null;
       let key: string;
@@ -226,31 +240,27 @@ function convert(node: Node, s: ConvertState, depth: number, keyOffset: number |
       }
       const valueNode = pair.value as Node | null;
       const v = valueNode ? convert(valueNode, s, depth + 1, keyAt) : null;
-      size += valueNode ? sizeOf(v) : 1;
+      size += valueNode ? s.size : 1;
       if (key! === '__proto__') Object.defineProperty(obj, key!, { value: v, writable: true, enumerable: true, configurable: true });
       else obj[key!] = v;
     }
     value = obj;
   } else if (isSeq(node)) {
     const arr: unknown[] = [];
-    s.lines.set(arr, s.lineCounter.linePos(keyOffset ?? node.range?.[0] ?? 0).line);
+    s.offsets.set(arr, keyOffset ?? node.range?.[0] ?? 0);
     for (const item of node.items) {
       const v = item === null || item === undefined ? null : convert(item as Node, s, depth + 1, undefined);
-      size += sizeOf(v);
+      size += item === null || item === undefined ? 1 : s.size;
       arr.push(v);
     }
     value = arr;
   } else {
     s.fail((node as any)?.range?.[0] ?? 0, 'unsupported YAML node');
   }
-  if (typeof value === 'object' && value !== null) SIZES.set(value, size);
+  s.size = size;
   const anchor = (node as any).anchor as string | undefined;
   if (anchor) s.anchors.set(anchor, { value, size });
   return value;
-}
-
-function sizeOf(v: unknown): number {
-  return typeof v === 'object' && v !== null ? SIZES.get(v) ?? 1 : 1;
 }
 
 function aliasKey(node: Alias, s: ConvertState): string {

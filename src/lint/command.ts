@@ -112,11 +112,18 @@ export function withContainerLines(findings: Finding[], items: readonly SourcedM
     else byKey.set(key, [i]);
   });
   let last = -1;
+  let lastFinding: Finding | undefined;
   return findings.map(f => {
-    const candidates = byKey.get(keyOf(f.file, f.kind, f.namespaceName, f.name));
-    if (!candidates) return f;
-    const index = candidates.find(i => i >= last) ?? candidates[0];
+    let index = last;
+    const sameObject = lastFinding !== undefined && lastFinding.file === f.file && lastFinding.kind === f.kind &&
+      lastFinding.namespaceName === f.namespaceName && lastFinding.name === f.name;
+    if (!sameObject) {
+      const candidates = byKey.get(keyOf(f.file, f.kind, f.namespaceName, f.name));
+      if (!candidates) return f;
+      index = candidates.find(i => i >= last) ?? candidates[0];
+    }
     last = index;
+    lastFinding = f;
     const line = items[index].lineOf!(f.path);
     return line === undefined || line === f.line ? f : { ...f, line };
   });
