@@ -24,8 +24,14 @@ export const MAX_INPUT_BYTES = 32 * 1024 * 1024;
 /** Deepest nesting of mappings and sequences accepted (Kubernetes objects nest about 15 levels). */
 export const MAX_YAML_DEPTH = 256;
 
-/** Most nodes all aliases of one input together may expand to. */
+/**
+ * Most nodes all aliases of one input together may expand to, unless that is at most {@link MAX_ALIAS_FACTOR} times
+ * the nodes written in the input (files that share e.g. a securityContext through anchors grow with their size).
+ */
 export const MAX_ALIAS_EXPANSION = 100_000;
+
+/** Aliases may always expand to this many times the nodes written in the input. */
+export const MAX_ALIAS_FACTOR = 10;
 
 /** Input that cannot be read as YAML/JSON or is not a set of Kubernetes objects; the message names the file and line. */
 export class ManifestError extends Error {
@@ -140,7 +146,7 @@ export function loadYaml(text: string, file: string, options: LoadYamlOptions = 
 
   const offsets = new Map<object, number>();
   const documents: LoadedDocument[] = [];
-  const state: ConvertState = { offsets, lineCounter, fail, anchors: new Map(), expanded: 0, size: 0 };
+  const state: ConvertState = { offsets, lineCounter, fail, anchors: new Map(), expanded: 0, written: 0, size: 0 };
   const composer = new Composer({ uniqueKeys: false, prettyErrors: false });
   try {
     for (const doc of composer.compose(boundedTokens(text, lineCounter, fail))) {
@@ -203,6 +209,8 @@ interface ConvertState {
   readonly fail: (offset: number, message: string) => never;
   anchors: Map<string, { value: unknown; size: number }>;
   expanded: number;
+  /** Nodes written in the input so far (not counting what aliases expand to). */
+  written: number;
   /** Node count of the value `convert` returned last (aliases count as what they expand to). */
   size: number;
 }
@@ -211,6 +219,7 @@ function convert(node: Node, s: ConvertState, depth: number, keyOffset: number |
   if (depth > MAX_YAML_DEPTH) s.fail(node.range?.[0] ?? 0, `nested too deeply (more than ${MAX_YAML_DEPTH} levels)`);
   let value: unknown;
   let size = 1;
+  if (!isAlias(node)) s.written++;
   if (isScalar(node)) {
     value = typeof node.value === 'bigint' ? Number(node.value) : node.value;
   } else if (isAlias(node)) {
@@ -218,8 +227,8 @@ function convert(node: Node, s: ConvertState, depth: number, keyOffset: number |
     if (!target) s.fail(node.range?.[0] ?? 0, `unresolved alias *${(node as Alias).source} (the anchor must be set before the alias)`);
     s.expanded += target!.size;
     s.size = target!.size;
-    if (s.expanded > MAX_ALIAS_EXPANSION) {
-      s.fail(node.range?.[0] ?? 0, `aliases expand to more than ${MAX_ALIAS_EXPANSION} nodes (an "alias bomb"?)`);
+    if (s.expanded > MAX_ALIAS_EXPANSION && s.expanded > MAX_ALIAS_FACTOR * s.written) {
+      s.fail(node.range?.[0] ?? 0, `aliases expand to more than ${MAX_ALIAS_EXPANSION} nodes and ${MAX_ALIAS_FACTOR} times the input (an "alias bomb"?)`);
     }
     return target!.value;
   } else if (isMap(node)) {
