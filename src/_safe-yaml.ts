@@ -1,19 +1,21 @@
 /**
  * The one YAML/JSON loader for everything the CLI reads (manifests, directories, `simulate --behavior` files).
  *
- * Built on the `yaml` package's streaming `Parser` + `Composer` (https://eemeli.org/yaml/#parser) with our own
- * AST → value conversion, so that bad input is one clear line naming file, line and column, in bounded time and memory:
- * - duplicate mapping keys are malformed input (YAML 1.2.2 §3.2.1.1: "the content of a mapping node is an unordered
- *   set of key/value node pairs, with the restriction that each of the keys is unique"; two files joined without
- *   `---` would otherwise silently lose an object). Checked in O(1) per key (the `yaml` package's own `uniqueKeys`
- *   check is quadratic in the size of a mapping);
+ * Built on the `yaml` package's streaming `Lexer` + `Parser` + `Composer` (https://eemeli.org/yaml/#parsing-yaml) with
+ * our own AST → value conversion, so that bad input is one clear line naming file, line and column, in bounded time
+ * and memory:
+ * - duplicate mapping keys are malformed input: "each of the keys is unique" (YAML 1.2.2, 3.2.1.1 Nodes,
+ *   https://yaml.org/spec/1.2.2/#3211-nodes); two files joined without `---` would otherwise silently lose an object.
+ *   Checked with one property lookup per key (the `yaml` package's own `uniqueKeys` check compares each key with all
+ *   earlier ones: quadratic in the size of a mapping);
  * - aliases are bounded by the number of nodes they expand to (an "alias bomb" / billion laughs is refused before
  *   anything is expanded) and reuse the anchored value instead of copying it;
- * - nesting deeper than {@link MAX_YAML_DEPTH} levels, binary data (NUL and other C0 control characters, which YAML
- *   1.2.2 §5.1 `c-printable` and JSON (RFC 8259 §7) exclude), invalid UTF-8 and inputs over {@link MAX_INPUT_BYTES} are
- *   refused with a message, never a stack overflow or an out-of-memory crash;
- * - one document's syntax tree is alive at a time; the values keep, per mapping and sequence, the line it starts on,
- *   so findings can point at the offending container (`lineOf`).
+ * - nesting deeper than {@link MAX_YAML_DEPTH} levels is refused while parsing (never a stack overflow);
+ * - binary data (C0 control characters other than tab and line breaks, which YAML's `c-printable`,
+ *   https://yaml.org/spec/1.2.2/#51-character-set, and JSON, https://www.rfc-editor.org/rfc/rfc8259#section-7,
+ *   exclude), invalid UTF-8 and inputs over {@link MAX_INPUT_BYTES} are refused before parsing;
+ * - one document's syntax tree is alive at a time; the values keep, per mapping and sequence, where it starts, so
+ *   findings can point at the offending container (`lineOf`).
  */
 import * as fs from 'fs';
 import { Alias, Composer, isAlias, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, Node, Parser } from 'yaml';
