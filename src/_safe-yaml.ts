@@ -289,12 +289,20 @@ function keyText(key: unknown): string | undefined {
   return undefined;
 }
 
+/** A file of one document: its value and the line lookup below it. */
+export interface LoadedSingleYaml {
+  /** The document's value (`null` for an empty file). */
+  readonly value: unknown;
+  /** Line of a dotted path inside `value` (see {@link LoadedYaml.lineOf}). */
+  readonly lineOf: (path: string) => number | undefined;
+}
+
 /**
  * Parse a file that holds exactly one YAML/JSON document (e.g. a behaviour file).
  * @returns the document's value (`null` when empty) and the line lookup
  * @throws ManifestError as {@link loadYaml}, and for more than one document
  */
-export function loadSingleYaml(text: string, file: string, options: LoadYamlOptions = {}): { value: unknown; lineOf: (path: string) => number | undefined } {
+export function loadSingleYaml(text: string, file: string, options: LoadYamlOptions = {}): LoadedSingleYaml {
   const loaded = loadYaml(text, file, options);
   if (loaded.documents.length > 1) {
     throw new ManifestError(`${file}:${loaded.documents[1].line}: malformed ${options.what ?? 'YAML'}: expected one document, found ${loaded.documents.length}`);

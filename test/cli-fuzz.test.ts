@@ -80,7 +80,9 @@ const container = fc.record({
   restartPolicy: maybe(fc.constantFrom('Always', 'OnFailure', 'Never')),
   startupProbe: maybe(probe),
   readinessProbe: maybe(probe),
-  lifecycle: maybe(fc.record({ preStop: maybe(fc.record({ exec: maybe(fc.record({ command: maybe(fc.array(fc.string({ maxLength: 5 }), { maxLength: 2 })) })) })) }, { requiredKeys: [] })),
+  lifecycle: maybe(fc.record({
+    preStop: maybe(fc.record({ exec: maybe(fc.record({ command: maybe(fc.array(fc.string({ maxLength: 5 }), { maxLength: 2 })) })) })),
+  }, { requiredKeys: [] })),
   env: maybe(fc.array(fc.record({ name: maybe(fc.constantFrom('PORT', 'KUBEXIT_NAME', '')), value: maybe(fc.string({ maxLength: 5 })) }, { requiredKeys: [] }), { maxLength: 2 })),
   securityContext: maybe(fc.record({ runAsNonRoot: maybe(fc.boolean()), capabilities: maybe(fc.record({ drop: maybe(fc.constant(['ALL'])) })) }, { requiredKeys: [] })),
   resources: maybe(fc.record({ limits: maybe(fc.record({ memory: maybe(fc.constantFrom('1Gi', '100m', 'x')) })) }, { requiredKeys: [] })),
@@ -113,11 +115,16 @@ const workload: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
   fc.record({ apiVersion: fc.constant('v1'), kind: fc.constant('Pod'), metadata, spec: maybe(podSpec) }),
   fc.record({ apiVersion: fc.constant('batch/v1'), kind: fc.constant('Job'), metadata, spec: maybe(fc.record({ template: maybe(podTemplate), activeDeadlineSeconds: maybe(fc.integer()), backoffLimit: maybe(fc.integer()) }, { requiredKeys: [] })) }),
   fc.record({
-    apiVersion: fc.constant('batch/v1'), kind: fc.constant('CronJob'), metadata,
+    apiVersion: fc.constant('batch/v1'),
+    kind: fc.constant('CronJob'),
+    metadata,
     spec: maybe(fc.record({
       schedule: maybe(fc.constantFrom('0 3 * * *', '*/5 * * * *', 'bad')),
       timeZone: maybe(fc.constantFrom('Etc/UTC', 'Local')),
-      jobTemplate: maybe(fc.record({ metadata: maybe(fc.record({ annotations: maybe(fc.dictionary(fc.string({ maxLength: 4 }), anyValue)) }, { requiredKeys: [] })), spec: maybe(fc.record({ template: maybe(podTemplate) }, { requiredKeys: [] })) }, { requiredKeys: [] })),
+      jobTemplate: maybe(fc.record({
+        metadata: maybe(fc.record({ annotations: maybe(fc.dictionary(fc.string({ maxLength: 4 }), anyValue)) }, { requiredKeys: [] })),
+        spec: maybe(fc.record({ template: maybe(podTemplate) }, { requiredKeys: [] })),
+      }, { requiredKeys: [] })),
     }, { requiredKeys: [] })),
   }),
   fc.record({ apiVersion: fc.constant('apps/v1'), kind: fc.constantFrom('Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'), metadata, spec: maybe(fc.record({ template: maybe(podTemplate) }, { requiredKeys: [] })) }),
@@ -217,7 +224,9 @@ describe('simulate: any manifest, behaviour file and options give exit 0/2 and o
     { maxKeys: 3 },
   );
   const pod = (containers: string[]) => stringify({
-    apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'j' },
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name: 'j' },
     spec: { template: { spec: { restartPolicy: 'Never', initContainers: [{ name: 'proxy', image: 'p', restartPolicy: 'Always' }], containers: containers.map(n => ({ name: n, image: 'x' })) } } },
   });
 

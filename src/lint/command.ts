@@ -3,8 +3,8 @@
  * Exit 0 without error findings, 1 with, 2 for usage errors and unreadable or malformed input (thrown as UsageError /
  * ManifestError and printed as one line by src/cli.ts).
  */
-import { SourcedManifest } from '../_manifest';
 import { CommandIo, kubernetesVersionOption, packageVersion, parseArgs, readManifestInputs, sidecarContainersGateOption, UsageError } from '../_cli-io';
+import { SourcedManifest } from '../_manifest';
 import { formatMinorVersion, SIDECAR_ALPHA_MINOR } from '../_version-facts';
 import { KubernetesVersion } from '../kubernetes-version';
 import { parseSeverity, RULE_DEFS } from './_catalog';

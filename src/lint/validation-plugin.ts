@@ -283,8 +283,8 @@ function ruleList(value: unknown): string[] {
 }
 
 /** `spec.template.spec.initContainers[0].startupProbe` → `spec/template/spec/initContainers/0/startupProbe`. */
-function slashPath(path: string): string {
-  return path.replace(/\[(\d+)\]/g, '.$1').split('.').filter(Boolean).join('/');
+function slashPath(dotted: string): string {
+  return dotted.replace(/\[(\d+)\]/g, '.$1').split('.').filter(Boolean).join('/');
 }
 
 function toViolation(f: Finding): LintViolation {
