@@ -5,12 +5,12 @@
  */
 import { CommandIo, kubernetesVersionOption, packageVersion, parseArgs, readManifestInputs, sidecarContainersGateOption, UsageError } from '../_cli-io';
 import { SourcedManifest } from '../_manifest';
-import { formatMinorVersion, SIDECAR_ALPHA_MINOR } from '../_version-facts';
+import { formatMinorVersion, MAX_MINOR, SIDECAR_ALPHA_MINOR } from '../_version-facts';
 import { KubernetesVersion } from '../kubernetes-version';
 import { parseSeverity, RULE_DEFS } from './_catalog';
 import { lintSourced } from './_engine';
 import { formatJson, formatSarif, formatText, summarize } from './_format';
-import { engineOptions, MAX_TARGET_MINOR } from './_options';
+import { engineOptions } from './_options';
 import { Finding, Severity } from './types';
 
 export const LINT_USAGE = `Usage: cdk8s-sidecars lint [options] [FILE|DIR|-]...
@@ -19,7 +19,7 @@ Check Kubernetes manifests (multi-document YAML or JSON; directories are read re
 broken sidecar patterns, e.g.  helm template x | cdk8s-sidecars lint -
 
 Options:
-  --kubernetes-version 1.Y   target Kubernetes release, 1.0 to 1.${MAX_TARGET_MINOR} (default ${KubernetesVersion.DEFAULT.toString()})
+  --kubernetes-version 1.Y   target Kubernetes release, 1.0 to 1.${MAX_MINOR} (default ${KubernetesVersion.DEFAULT.toString()})
   --feature-gates G=bool,..  feature gates of the target cluster; SidecarContainers=true matters on ${formatMinorVersion({ major: 1, minor: SIDECAR_ALPHA_MINOR })}
   --format text|json|sarif   output format (default text); sarif is SARIF 2.1.0 for GitHub code scanning
   --min-severity LEVEL       report only error, warning or info (default info) findings and above
