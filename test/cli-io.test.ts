@@ -102,12 +102,20 @@ describe('readManifestInputs with onError', () => {
     const bad = write('d/bad.yaml', 'apiVersion: v1\nkind: Pod\nkind: Pod\n');
     write('d/ok.json', '{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "q"}}');
     write('d/construct-metadata.json', '{"version": "1.0.0", "resources": {}}');
+    // not UTF-8: a Latin-1 values file is skipped with a note, a Latin-1 manifest is an error
+    fs.writeFileSync(path.join(dir, 'd', 'latin1-values.yaml'), Buffer.from('name: caf\xe9\n', 'latin1'));
+    const latin1Pod = path.join(dir, 'd', 'latin1-pod.yaml');
+    fs.writeFileSync(latin1Pod, Buffer.from('apiVersion: v1\nkind: Pod\nmetadata: {name: caf\xe9}\n', 'latin1'));
     const errors: string[] = [];
     const out = io();
     const manifests = await readManifestInputs([good, path.join(dir, 'nope.yaml'), path.join(dir, 'd')], out, true, e => errors.push(e.message));
     expect(manifests.map(m => m.manifest.metadata.name)).toEqual(['p', 'q']);
-    expect(errors).toEqual([`${path.join(dir, 'nope.yaml')}: cannot read: no such file or directory`, `${bad}:3:1: malformed YAML: duplicate key 'kind' (first at line 2); two objects joined without '---'?`]);
-    expect(out.err).toEqual([]);
+    expect(errors).toEqual([
+      `${path.join(dir, 'nope.yaml')}: cannot read: no such file or directory`,
+      `${bad}:3:1: malformed YAML: duplicate key 'kind' (first at line 2); two objects joined without '---'?`,
+      `${latin1Pod}: not UTF-8 text (binary data?); YAML and JSON manifests must be UTF-8`,
+    ]);
+    expect(out.err).toEqual([expect.stringMatching(/^cdk8s-sidecars: note: skipped .*latin1-values\.yaml: not UTF-8 text/)]);
   });
 });
 
