@@ -292,11 +292,13 @@ describe('through the built binary (lib/cli.js)', () => {
     ['deep nesting', ['lint', '-'], '['.repeat(2_000_000)],
     ['binary bytes', ['lint', '-'], Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00])],
     ['duplicate keys', ['lint', '-'], 'apiVersion: v1\nkind: Pod\nkind: Job\n'],
+    ['40 MB on stdin', ['lint', '-'], Buffer.alloc(40 * 1024 * 1024, 0x61)],
     ['odd option', ['lint', '--format'], ''],
     ['unknown command', ['frobnicate'], ''],
   ];
-  test.each(cases)('%s: exit 2, one line, no stack trace', (_name, args, input) => {
-    const r = spawnSync(process.execPath, [bin, ...args], { input, encoding: 'utf8', timeout: 20_000 });
+  // bounded memory: a V8 heap of 128 MB is plenty (an out-of-memory crash would exit 134 with a native stack trace)
+  test.each(cases)('%s: exit 2, one line, no stack trace, within a 128 MB heap', (_name, args, input) => {
+    const r = spawnSync(process.execPath, ['--max-old-space-size=128', bin, ...args], { input, encoding: 'utf8', timeout: 20_000 });
     expect(r.status).toBe(2);
     expect(r.stderr.split('\n')[0]).toMatch(/^cdk8s-sidecars: /);
     expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
