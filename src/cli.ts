@@ -80,7 +80,7 @@ function oneLine(text: string): string {
   return first.length > 500 ? `${first.slice(0, 497)}...` : first;
 }
 
-/* istanbul ignore next: exercised through the built binary in test/cli.test.ts */
+/* istanbul ignore next: exercised through the built binary in test/cli-lint.test.ts and test/cli-fuzz.test.ts */
 if (require.main === module) {
   const io: CommandIo = {
     stdout: t => process.stdout.write(t),
