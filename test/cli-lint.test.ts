@@ -279,6 +279,10 @@ describe('input that would lose objects or crash: reported, the rest still linte
     expect(out.findings.filter((f: any) => f.severity === 'error').map((f: any) => f.rule)).toEqual(['job-helper-never-exits', 'init-container-never-exits', 'sidecar-missing-startup-probe']);
     expect(new Set(out.findings.map((f: any) => path.basename(f.file)))).toEqual(new Set(['a-broken.yaml', 'c-fixed.yaml']));
 
+    const sarif = JSON.parse((await run(['--format', 'sarif', dir])).stdout).runs[0];
+    expect(sarif.invocations).toEqual([{ executionSuccessful: false, toolExecutionNotifications: [{ level: 'error', message: { text: expect.stringContaining(`${joined}:5:1: malformed YAML`) } }] }]);
+    expect(sarif.results.length).toBe(out.findings.length);
+
     const text = await run([dir]);
     expect(text.code).toBe(2);
     expect(text.stdout).toMatch(/job-helper-never-exits/);

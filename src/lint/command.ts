@@ -89,7 +89,7 @@ export async function runLintCommand(argv: string[], io: CommandIo): Promise<num
   // nothing was read: the error lines on stderr say it all (no empty report on stdout)
   if (items.length === 0 && inputErrors.length > 0) return 2;
   if (format === 'json') io.stdout(formatJson(findings, summary, inputErrors));
-  else if (format === 'sarif') io.stdout(formatSarif(findings, packageVersion()));
+  else if (format === 'sarif') io.stdout(formatSarif(findings, packageVersion(), process.cwd(), inputErrors));
   else io.stdout(formatText(findings, summary, inputErrors.length));
 
   return inputErrors.length > 0 ? 2 : summary.errors > 0 ? 1 : 0;
