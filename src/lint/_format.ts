@@ -115,7 +115,9 @@ function directoryUri(dir: string): string {
  * container or field's mapping, see `withContainerLines` in command.ts); inputs that could not be read are error
  * notifications of a failed invocation. Paths are relative to `cwd` (uriBaseId `%SRCROOT%`, declared in `originalUriBaseIds`) when below it.
  */
-export function formatSarif(findings: readonly Finding[], toolVersion: string, cwd: string = process.cwd(), inputErrors: readonly string[] = []): string {
+export function formatSarif(
+  findings: readonly Finding[], toolVersion: string, cwd: string = process.cwd(), inputErrors: readonly string[] = [],
+): string {
   const locations = findings.map(f => sarifArtifactLocation(f.file, cwd));
   const usesSrcRoot = locations.some(l => l.uriBaseId === SARIF_SRCROOT);
   const ruleIndex = new Map(RULE_DEFS.map((r, i) => [r.id, i]));
