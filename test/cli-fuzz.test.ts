@@ -51,6 +51,8 @@ function write(text: string | Uint8Array, ext = '.yaml'): string {
   return p;
 }
 
+/** The slower properties (deep input, simulations) run fewer cases by default, all of FUZZ_RUNS when it is set. */
+const capped = (n: number) => (process.env.FUZZ_RUNS ? RUNS : Math.min(RUNS, n));
 const params = (runs = RUNS) => ({ seed: SEED, numRuns: runs, endOnFailure: process.env.FUZZ_SHRINK === undefined });
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -194,7 +196,7 @@ describe('lint: any input gives exit 0/1/2, one-line messages, no stack trace', 
     await fc.assert(fc.asyncProperty(fc.oneof(deep, bomb), async text => {
       const r = await run(['lint', '-'], text);
       expectClean(r, 3_000);
-    }), params(Math.min(RUNS, 60)));
+    }), params(capped(60)));
   });
 
   test('odd options and arguments: usage errors (exit 2) with the --help hint, never a crash', async () => {
@@ -242,7 +244,7 @@ describe('simulate: any manifest, behaviour file and options give exit 0/2 and o
       const r = await run(['simulate', manifest, '--behavior', file, ...opts.flat()]);
       expectClean(r);
       expect(r.code).not.toBe(1);
-    }), params(Math.min(RUNS, 100)));
+    }), params(capped(100)));
   });
 
   test('random workloads (wrong types anywhere) as the manifest', async () => {
@@ -250,7 +252,7 @@ describe('simulate: any manifest, behaviour file and options give exit 0/2 and o
       const r = await run(['simulate', '-', '--until', '120s'], stringify(obj));
       expectClean(r);
       expect(r.code).not.toBe(1);
-    }), params(Math.min(RUNS, 100)));
+    }), params(capped(100)));
   });
 
   // enabled once `simulate` reads behaviour files with the shared loader (src/_safe-yaml.ts); until then an unresolved
@@ -264,7 +266,7 @@ describe('simulate: any manifest, behaviour file and options give exit 0/2 and o
     await fc.assert(fc.asyncProperty(mutated, async text => {
       const r = await run(['simulate', manifest, '--behavior', write(text)]);
       expectClean(r);
-    }), params(Math.min(RUNS, 100)));
+    }), params(capped(100)));
   });
 });
 
