@@ -1,7 +1,15 @@
-// Benchmark (issue 4): lint a generated 10,000-object multi-document YAML (CronJobs, Jobs and Deployments with
-// sidecars — good and broken —, Services, ConfigMaps). In the same process we time the YAML parse (`parseManifests`)
-// and the lint of the parsed objects (all rules), with warm-up rounds, and print the medians and their ratio.
-// Target: lint / parse <= 0.25. Run with `npm run bench -- lint`.
+// Benchmark: lint a generated 10,000-object multi-document YAML (CronJobs, Jobs and Deployments with sidecars — good
+// and broken —, Services, ConfigMaps). In the same process we time the YAML parse (`parseManifests`) and the lint of
+// the parsed objects (all rules), with warm-up rounds, and print the medians and their ratio.
+// Target: lint / parse <= 0.25 (line `lint`).
+// Then the cost of the whole CLI on a 5 MB file of the same mix (line `lint-5mb`): `cdk8s-sidecars lint FILE`
+// (read, safe loader, lint, output) against the YAML parse of the same file (the `yaml` package with its defaults),
+// each run in a fresh child process (bench/_cost-child.ts), alternating, median of the rounds: wall time and peak
+// resident memory. Target: both ratios <= 3. Run with `npm run bench -- lint`.
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { stringify } from 'yaml';
 import { parseManifests } from '../src/_manifest';
 import { KubernetesVersion } from '../src/kubernetes-version';
@@ -169,3 +177,58 @@ console.log(JSON.stringify({
   ok: lint / parse <= 0.25,
 }));
 if (objects !== OBJECTS) throw new Error(`expected ${OBJECTS} objects, parsed ${objects}`);
+
+// ---------------------------------------------------------------------------------------------------------------------
+// the whole CLI on a 5 MB file, against the YAML parse of the same file
+
+const FIVE_MB = 5 * 1024 * 1024;
+const COST_ROUNDS = 3;
+const docs: string[] = [];
+let size = 0;
+for (let i = 0; size < FIVE_MB; i++) {
+  const d = stringify(object(i));
+  docs.push(d);
+  size += d.length + 4;
+}
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lint-bench-'));
+const file = path.join(dir, 'five-mb.yaml');
+fs.writeFileSync(file, docs.join('---\n'));
+
+function child(mode: 'parse' | 'lint'): { ms: number; peakBytes: number } {
+  const r = spawnSync(process.execPath, ['--expose-gc', '-r', 'ts-node/register/transpile-only', path.join(__dirname, '_cost-child.ts'), mode, file], {
+    encoding: 'utf8', env: process.env, maxBuffer: 1024 * 1024,
+  });
+  if (r.status !== 0) throw new Error(`bench child '${mode}' failed: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+const cost = { parseMs: [] as number[], lintMs: [] as number[], parseBytes: [] as number[], lintBytes: [] as number[] };
+try {
+  for (let round = 0; round < COST_ROUNDS; round++) {
+    const p = child('parse');
+    const l = child('lint');
+    cost.parseMs.push(p.ms);
+    cost.lintMs.push(l.ms);
+    cost.parseBytes.push(p.peakBytes);
+    cost.lintBytes.push(l.peakBytes);
+  }
+} finally {
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+const mb = (b: number) => Number((b / 1024 / 1024).toFixed(1));
+const timeRatio = median(cost.lintMs) / median(cost.parseMs);
+const memoryRatio = median(cost.lintBytes) / median(cost.parseBytes);
+console.log(JSON.stringify({
+  bench: 'lint-5mb',
+  yamlBytes: size,
+  objects: docs.length,
+  rounds: COST_ROUNDS,
+  parseMs: Number(median(cost.parseMs).toFixed(0)),
+  lintMs: Number(median(cost.lintMs).toFixed(0)),
+  timeRatio: Number(timeRatio.toFixed(2)),
+  parsePeakMb: mb(median(cost.parseBytes)),
+  lintPeakMb: mb(median(cost.lintBytes)),
+  memoryRatio: Number(memoryRatio.toFixed(2)),
+  target: 3,
+  ok: timeRatio <= 3 && memoryRatio <= 3,
+}));

@@ -135,7 +135,7 @@ export async function readManifestInputs(
     for (const file of files) {
       if (SKIPPED_SILENTLY.includes(path.basename(file))) continue;
       guard(() => {
-        let text: string;
+        let text: string | undefined;
         try {
           text = readInputFile(file);
           const manifests = parseManifests(text, file);
@@ -144,7 +144,7 @@ export async function readManifestInputs(
         } catch (e) {
           // in a directory scan, skip files that are not manifests (values.yaml, tsconfig.json with comments, ...);
           // a broken file that looks like a manifest is still an error
-          if (!(e instanceof ManifestError) || (!(e instanceof NotKubernetesError) && looksLikeKubernetes(text!))) {
+          if (!(e instanceof ManifestError) || (!(e instanceof NotKubernetesError) && looksLikeKubernetes(text ?? lossyText(file)))) {
             failed = true;
             throw e;
           }
@@ -159,6 +159,15 @@ export async function readManifestInputs(
     }
   }
   return out;
+}
+
+/** A file's bytes as Latin-1 (never fails), to tell whether an undecodable file looks like a manifest; undefined if unreadable or too large. */
+function lossyText(file: string): string | undefined {
+  try {
+    return fs.statSync(file).size <= MAX_INPUT_BYTES ? fs.readFileSync(file, 'latin1') : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Text that has top-level-looking `apiVersion` and `kind` keys (YAML or JSON); undefined (unreadable) counts as such. */

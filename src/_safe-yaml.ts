@@ -1,19 +1,21 @@
 /**
  * The one YAML/JSON loader for everything the CLI reads (manifests, directories, `simulate --behavior` files).
  *
- * Built on the `yaml` package's streaming `Parser` + `Composer` (https://eemeli.org/yaml/#parser) with our own
- * AST → value conversion, so that bad input is one clear line naming file, line and column, in bounded time and memory:
- * - duplicate mapping keys are malformed input (YAML 1.2.2 §3.2.1.1: "the content of a mapping node is an unordered
- *   set of key/value node pairs, with the restriction that each of the keys is unique"; two files joined without
- *   `---` would otherwise silently lose an object). Checked in O(1) per key (the `yaml` package's own `uniqueKeys`
- *   check is quadratic in the size of a mapping);
+ * Built on the `yaml` package's streaming `Lexer` + `Parser` + `Composer` (https://eemeli.org/yaml/#parsing-yaml) with
+ * our own AST → value conversion, so that bad input is one clear line naming file, line and column, in bounded time
+ * and memory:
+ * - duplicate mapping keys are malformed input: "each of the keys is unique" (YAML 1.2.2, 3.2.1.1 Nodes,
+ *   https://yaml.org/spec/1.2.2/#3211-nodes); two files joined without `---` would otherwise silently lose an object.
+ *   Checked with one property lookup per key (the `yaml` package's own `uniqueKeys` check compares each key with all
+ *   earlier ones: quadratic in the size of a mapping);
  * - aliases are bounded by the number of nodes they expand to (an "alias bomb" / billion laughs is refused before
  *   anything is expanded) and reuse the anchored value instead of copying it;
- * - nesting deeper than {@link MAX_YAML_DEPTH} levels, binary data (NUL and other C0 control characters, which YAML
- *   1.2.2 §5.1 `c-printable` and JSON (RFC 8259 §7) exclude), invalid UTF-8 and inputs over {@link MAX_INPUT_BYTES} are
- *   refused with a message, never a stack overflow or an out-of-memory crash;
- * - one document's syntax tree is alive at a time; the values keep, per mapping and sequence, the line it starts on,
- *   so findings can point at the offending container (`lineOf`).
+ * - nesting deeper than {@link MAX_YAML_DEPTH} levels is refused while parsing (never a stack overflow);
+ * - binary data (C0 control characters other than tab and line breaks, which YAML's `c-printable`,
+ *   https://yaml.org/spec/1.2.2/#51-character-set, and JSON, https://www.rfc-editor.org/rfc/rfc8259#section-7,
+ *   exclude), invalid UTF-8 and inputs over {@link MAX_INPUT_BYTES} are refused before parsing;
+ * - one document's syntax tree is alive at a time; the values keep, per mapping and sequence, where it starts, so
+ *   findings can point at the offending container (`lineOf`).
  */
 import * as fs from 'fs';
 import { Alias, Composer, isAlias, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, Node, Parser } from 'yaml';
@@ -24,8 +26,14 @@ export const MAX_INPUT_BYTES = 32 * 1024 * 1024;
 /** Deepest nesting of mappings and sequences accepted (Kubernetes objects nest about 15 levels). */
 export const MAX_YAML_DEPTH = 256;
 
-/** Most nodes all aliases of one input together may expand to. */
+/**
+ * Most nodes all aliases of one input together may expand to, unless that is at most {@link MAX_ALIAS_FACTOR} times
+ * the nodes written in the input (files that share e.g. a securityContext through anchors grow with their size).
+ */
 export const MAX_ALIAS_EXPANSION = 100_000;
+
+/** Aliases may always expand to this many times the nodes written in the input. */
+export const MAX_ALIAS_FACTOR = 10;
 
 /** Input that cannot be read as YAML/JSON or is not a set of Kubernetes objects; the message names the file and line. */
 export class ManifestError extends Error {
@@ -61,8 +69,21 @@ export interface LoadYamlOptions {
   readonly what?: string;
 }
 
-/** `spec.containers[0].env` → `['spec', 'containers', 0, 'env']`. */
+const SEGMENTS_CACHE = new Map<string, Array<string | number>>();
+
+/** `spec.containers[0].env` → `['spec', 'containers', 0, 'env']` (cached: findings repeat a few paths). */
 export function pathSegments(path: string): Array<string | number> {
+  let cached = SEGMENTS_CACHE.get(path);
+  if (cached === undefined) {
+    if (SEGMENTS_CACHE.size > 10_000) SEGMENTS_CACHE.clear();
+    cached = splitPath(path);
+    SEGMENTS_CACHE.set(path, cached);
+  }
+  return cached;
+}
+
+function splitPath(path: string): Array<string | number> {
+  if (path === '') return [];
   const out: Array<string | number> = [];
   for (const part of path.split('.')) {
     const m = /^([^[\]]*)((?:\[\d+\])*)$/.exec(part);
@@ -125,9 +146,9 @@ export function loadYaml(text: string, file: string, options: LoadYamlOptions = 
     fail(control.index, `control character U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} (binary data?)`);
   }
 
-  const lines = new Map<object, number>();
+  const offsets = new Map<object, number>();
   const documents: LoadedDocument[] = [];
-  const state: ConvertState = { lines, lineCounter, fail, anchors: new Map(), expanded: 0 };
+  const state: ConvertState = { offsets, lineCounter, fail, anchors: new Map(), expanded: 0, written: 0, size: 0 };
   const composer = new Composer({ uniqueKeys: false, prettyErrors: false });
   try {
     for (const doc of composer.compose(boundedTokens(text, lineCounter, fail))) {
@@ -153,16 +174,16 @@ export function loadYaml(text: string, file: string, options: LoadYamlOptions = 
     documents,
     lineOf(root: unknown, path: string): number | undefined {
       let node: unknown = root;
-      let line = typeof node === 'object' && node !== null ? lines.get(node) : undefined;
-      if (line === undefined) return undefined;
+      let offset = typeof node === 'object' && node !== null ? offsets.get(node) : undefined;
+      if (offset === undefined) return undefined;
       for (const seg of pathSegments(path)) {
         if (typeof node !== 'object' || node === null) break;
         node = (node as any)[seg];
-        const l = typeof node === 'object' && node !== null ? lines.get(node) : undefined;
-        if (l === undefined) break;
-        line = l;
+        const o = typeof node === 'object' && node !== null ? offsets.get(node) : undefined;
+        if (o === undefined) break;
+        offset = o;
       }
-      return line;
+      return lineCounter.linePos(offset).line;
     },
   };
 }
@@ -184,33 +205,37 @@ function* boundedTokens(text: string, lineCounter: LineCounter, fail: (offset: n
 }
 
 interface ConvertState {
-  readonly lines: Map<object, number>;
+  /** Where each mapping and sequence starts (its key for one under a key), as an offset into the text. */
+  readonly offsets: Map<object, number>;
   readonly lineCounter: LineCounter;
   readonly fail: (offset: number, message: string) => never;
   anchors: Map<string, { value: unknown; size: number }>;
   expanded: number;
+  /** Nodes written in the input so far (not counting what aliases expand to). */
+  written: number;
+  /** Node count of the value `convert` returned last (aliases count as what they expand to). */
+  size: number;
 }
-
-/** Nodes in a converted value (aliases count as what they expand to), for the alias budget. */
-const SIZES = new WeakMap<object, number>();
 
 function convert(node: Node, s: ConvertState, depth: number, keyOffset: number | undefined): unknown {
   if (depth > MAX_YAML_DEPTH) s.fail(node.range?.[0] ?? 0, `nested too deeply (more than ${MAX_YAML_DEPTH} levels)`);
   let value: unknown;
   let size = 1;
+  if (!isAlias(node)) s.written++;
   if (isScalar(node)) {
     value = typeof node.value === 'bigint' ? Number(node.value) : node.value;
   } else if (isAlias(node)) {
     const target = s.anchors.get((node as Alias).source);
     if (!target) s.fail(node.range?.[0] ?? 0, `unresolved alias *${(node as Alias).source} (the anchor must be set before the alias)`);
     s.expanded += target!.size;
-    if (s.expanded > MAX_ALIAS_EXPANSION) {
-      s.fail(node.range?.[0] ?? 0, `aliases expand to more than ${MAX_ALIAS_EXPANSION} nodes (an "alias bomb"?)`);
+    s.size = target!.size;
+    if (s.expanded > MAX_ALIAS_EXPANSION && s.expanded > MAX_ALIAS_FACTOR * s.written) {
+      s.fail(node.range?.[0] ?? 0, `aliases expand to more than ${MAX_ALIAS_EXPANSION} nodes and ${MAX_ALIAS_FACTOR} times the input (an "alias bomb"?)`);
     }
     return target!.value;
   } else if (isMap(node)) {
     const obj: Record<string, unknown> = {};
-    s.lines.set(obj, s.lineCounter.linePos(keyOffset ?? node.range?.[0] ?? 0).line);
+    s.offsets.set(obj, keyOffset ?? node.range?.[0] ?? 0);
     for (const pair of node.items) {
       const keyNode = pair.key as Node | null;
       let key: string;
@@ -226,31 +251,27 @@ function convert(node: Node, s: ConvertState, depth: number, keyOffset: number |
       }
       const valueNode = pair.value as Node | null;
       const v = valueNode ? convert(valueNode, s, depth + 1, keyAt) : null;
-      size += valueNode ? sizeOf(v) : 1;
+      size += valueNode ? s.size : 1;
       if (key! === '__proto__') Object.defineProperty(obj, key!, { value: v, writable: true, enumerable: true, configurable: true });
       else obj[key!] = v;
     }
     value = obj;
   } else if (isSeq(node)) {
     const arr: unknown[] = [];
-    s.lines.set(arr, s.lineCounter.linePos(keyOffset ?? node.range?.[0] ?? 0).line);
+    s.offsets.set(arr, keyOffset ?? node.range?.[0] ?? 0);
     for (const item of node.items) {
       const v = item === null || item === undefined ? null : convert(item as Node, s, depth + 1, undefined);
-      size += sizeOf(v);
+      size += item === null || item === undefined ? 1 : s.size;
       arr.push(v);
     }
     value = arr;
   } else {
     s.fail((node as any)?.range?.[0] ?? 0, 'unsupported YAML node');
   }
-  if (typeof value === 'object' && value !== null) SIZES.set(value, size);
+  s.size = size;
   const anchor = (node as any).anchor as string | undefined;
   if (anchor) s.anchors.set(anchor, { value, size });
   return value;
-}
-
-function sizeOf(v: unknown): number {
-  return typeof v === 'object' && v !== null ? SIZES.get(v) ?? 1 : 1;
 }
 
 function aliasKey(node: Alias, s: ConvertState): string {
@@ -268,14 +289,20 @@ function keyText(key: unknown): string | undefined {
   return undefined;
 }
 
+/** A file of one document: its value and the line lookup below it. */
+export interface LoadedSingleYaml {
+  /** The document's value (`null` for an empty file). */
+  readonly value: unknown;
+  /** Line of a dotted path inside `value` (see {@link LoadedYaml.lineOf}). */
+  readonly lineOf: (path: string) => number | undefined;
+}
+
 /**
  * Parse a file that holds exactly one YAML/JSON document (e.g. a behaviour file).
  * @returns the document's value (`null` when empty) and the line lookup
  * @throws ManifestError as {@link loadYaml}, and for more than one document
  */
-export function loadSingleYaml(
-  text: string, file: string, options: LoadYamlOptions = {},
-): { value: unknown; lineOf: (path: string) => number | undefined } {
+export function loadSingleYaml(text: string, file: string, options: LoadYamlOptions = {}): LoadedSingleYaml {
   const loaded = loadYaml(text, file, options);
   if (loaded.documents.length > 1) {
     throw new ManifestError(`${file}:${loaded.documents[1].line}: malformed ${options.what ?? 'YAML'}: expected one document, found ${loaded.documents.length}`);

@@ -8,11 +8,12 @@ import { ManifestError } from './_manifest';
 import { runLintCommand, LINT_USAGE } from './lint/command';
 import { runSimulateCommand, SIMULATE_USAGE } from './simulate/command';
 
-/** A subcommand: its one-line summary, its `--help` text and its runner (the arguments after the command name). */
+/** A subcommand: its one-line summary, its runner (given the arguments after the command name) and its help. */
 interface Command {
   readonly summary: string;
-  readonly usage: string;
   readonly run: (argv: string[], io: CommandIo) => Promise<number>;
+  /** Printed for `--help`/`-h`; without it, the command handles `--help` itself. */
+  readonly usage?: string;
 }
 
 /** Every subcommand; adding one is one entry here (and its import). */
@@ -39,7 +40,7 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
   const cmd = command !== undefined && Object.prototype.hasOwnProperty.call(COMMANDS, command) ? COMMANDS[command] : undefined;
   try {
     if (cmd) {
-      if (rest.includes('--help') || rest.includes('-h')) {
+      if (cmd.usage !== undefined && (rest.includes('--help') || rest.includes('-h'))) {
         io.stdout(cmd.usage);
         return 0;
       }
@@ -79,7 +80,7 @@ function oneLine(text: string): string {
   return first.length > 500 ? `${first.slice(0, 497)}...` : first;
 }
 
-/* istanbul ignore next: exercised through the built binary in test/cli.test.ts */
+/* istanbul ignore next: exercised through the built binary in test/cli-lint.test.ts and test/cli-fuzz.test.ts */
 if (require.main === module) {
   const io: CommandIo = {
     stdout: t => process.stdout.write(t),

@@ -3,8 +3,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CommandIo, parseArgs, readManifestInputs, UsageError } from '../src/_cli-io';
+import { Readable } from 'stream';
+import { CommandIo, parseArgs, readManifestInputs, readStdinText, UsageError } from '../src/_cli-io';
 import { ManifestError, parseManifests, parseDurationSeconds } from '../src/_manifest';
+import { MAX_INPUT_BYTES } from '../src/_safe-yaml';
 
 function io(stdin = ''): CommandIo & { err: string[] } {
   const err: string[] = [];
@@ -91,6 +93,39 @@ describe('readManifestInputs', () => {
   test('- reads standard input', async () => {
     const manifests = await readManifestInputs(['-'], io(pod));
     expect(manifests.map(m => [m.file, m.manifest.kind])).toEqual([['<stdin>', 'Pod']]);
+  });
+});
+
+describe('readManifestInputs with onError', () => {
+  test('every bad input is passed on and the good ones are read', async () => {
+    const good = write('good.yaml', 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n');
+    const bad = write('d/bad.yaml', 'apiVersion: v1\nkind: Pod\nkind: Pod\n');
+    write('d/ok.json', '{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "q"}}');
+    write('d/construct-metadata.json', '{"version": "1.0.0", "resources": {}}');
+    // not UTF-8: a Latin-1 values file is skipped with a note, a Latin-1 manifest is an error
+    fs.writeFileSync(path.join(dir, 'd', 'latin1-values.yaml'), Buffer.from('name: caf\xe9\n', 'latin1'));
+    const latin1Pod = path.join(dir, 'd', 'latin1-pod.yaml');
+    fs.writeFileSync(latin1Pod, Buffer.from('apiVersion: v1\nkind: Pod\nmetadata: {name: caf\xe9}\n', 'latin1'));
+    const errors: string[] = [];
+    const out = io();
+    const manifests = await readManifestInputs([good, path.join(dir, 'nope.yaml'), path.join(dir, 'd')], out, true, e => errors.push(e.message));
+    expect(manifests.map(m => m.manifest.metadata.name)).toEqual(['p', 'q']);
+    expect(errors).toEqual([
+      `${path.join(dir, 'nope.yaml')}: cannot read: no such file or directory`,
+      `${bad}:3:1: malformed YAML: duplicate key 'kind' (first at line 2); two objects joined without '---'?`,
+      `${latin1Pod}: not UTF-8 text (binary data?); YAML and JSON manifests must be UTF-8`,
+    ]);
+    expect(out.err).toEqual([expect.stringMatching(/^cdk8s-sidecars: note: skipped .*latin1-values\.yaml: not UTF-8 text/)]);
+  });
+});
+
+describe('readStdinText', () => {
+  test('reads UTF-8; refuses binary and more than the size limit without buffering it all', async () => {
+    await expect(readStdinText(Readable.from([Buffer.from('a: 1\n')]))).resolves.toBe('a: 1\n');
+    await expect(readStdinText(Readable.from([Buffer.from([0xc3, 0x28])]))).rejects.toThrow('<stdin>: not UTF-8 text (binary data?); YAML and JSON manifests must be UTF-8');
+    const mib = Buffer.alloc(1024 * 1024, 0x20);
+    const chunks = function* () { for (let i = 0; i <= MAX_INPUT_BYTES / mib.length; i++) yield mib; };
+    await expect(readStdinText(Readable.from(chunks()))).rejects.toThrow(/^<stdin>: input too large: more than 32 MiB; split it into several files$/);
   });
 });
 

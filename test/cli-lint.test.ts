@@ -38,7 +38,7 @@ function expectOneLineError(r: Run, pattern: RegExp): void {
   expect(r.code).toBe(2);
   expect(r.stdout).toBe('');
   expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
-  expect(r.stderr).toMatch(pattern);
+  expect(r.stderr.trimEnd()).toMatch(pattern);
   expect(r.stderr).not.toMatch(/\n\s+at /);
 }
 
@@ -261,6 +261,92 @@ describe('errors: one line, exit 2, never a stack trace', () => {
   });
 });
 
+describe('input that would lose objects or crash: reported, the rest still linted', () => {
+  const BROKEN_TEXT = () => fs.readFileSync(BROKEN, 'utf8');
+
+  test('a directory scan reports a malformed file (one line) and still lints and prints the others; exit 2', async () => {
+    const dir = path.join(tmp, 'scan');
+    write('scan/a-broken.yaml', BROKEN_TEXT());
+    // two objects joined without `---`: a duplicate key, not a silently lost CronJob
+    write('scan/b-joined.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\napiVersion: batch/v1\nkind: CronJob\n');
+    write('scan/c-fixed.yaml', fs.readFileSync(FIXED, 'utf8'));
+    const r = await run(['--format', 'json', dir]);
+    expect(r.code).toBe(2);
+    const joined = path.join(dir, 'b-joined.yaml');
+    expect(r.stderr).toBe(`cdk8s-sidecars: ${joined}:5:1: malformed YAML: duplicate key 'apiVersion' (first at line 1); two objects joined without '---'?\n`);
+    const out = JSON.parse(r.stdout);
+    expect(out.inputErrors).toEqual([expect.stringContaining(`${joined}:5:1: malformed YAML: duplicate key`)]);
+    expect(out.findings.filter((f: any) => f.severity === 'error').map((f: any) => f.rule)).toEqual(['job-helper-never-exits', 'init-container-never-exits', 'sidecar-missing-startup-probe']);
+    expect(new Set(out.findings.map((f: any) => path.basename(f.file)))).toEqual(new Set(['a-broken.yaml', 'c-fixed.yaml']));
+
+    const sarif = JSON.parse((await run(['--format', 'sarif', dir])).stdout).runs[0];
+    expect(sarif.invocations).toEqual([{ executionSuccessful: false, toolExecutionNotifications: [{ level: 'error', message: { text: expect.stringContaining(`${joined}:5:1: malformed YAML`) } }] }]);
+    expect(sarif.results.length).toBe(out.findings.length);
+
+    const text = await run([dir]);
+    expect(text.code).toBe(2);
+    expect(text.stdout).toMatch(/job-helper-never-exits/);
+    expect(text.stdout.trimEnd().split('\n').pop()).toMatch(/ from 2 inputs \(Kubernetes 1\.29\); 1 input not linted \(malformed or unreadable, see above\)$/);
+  });
+
+  test('several explicit inputs: a missing one is reported, the others linted; exit 2 even with error findings', async () => {
+    const missing = path.join(tmp, 'missing.yaml');
+    const r = await run([missing, BROKEN]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`cdk8s-sidecars: ${missing}: cannot read: no such file or directory\n`);
+    expect(r.stdout).toMatch(/init-container-never-exits/);
+  });
+
+  test('finding lines point at the offending container, not at the start of the object', async () => {
+    const out = JSON.parse((await run(['--format', 'json', BROKEN])).stdout);
+    const lines = BROKEN_TEXT().split('\n');
+    for (const f of out.findings.filter((x: any) => x.container)) {
+      // the line holds the container's `- name: <container>` item (or a key inside it)
+      const text = lines[f.line - 1];
+      expect(text).toMatch(/^\s+(- name: |[a-zA-Z]+:)/);
+      expect(f.line).toBeGreaterThan(3);
+    }
+    const probe = out.findings.find((f: any) => f.rule === 'sidecar-missing-startup-probe');
+    expect(lines[probe.line - 1]).toMatch(/- name: db-helper/);
+  });
+
+  test("cdk8s's construct-metadata.json is skipped silently in a directory scan; other non-manifests get a note", async () => {
+    write('dist/app.k8s.yaml', fs.readFileSync(FIXED, 'utf8'));
+    write('dist/construct-metadata.json', JSON.stringify({ version: '1.0.0', resources: {} }));
+    write('dist/values.json', JSON.stringify({ replicas: 3 }));
+    const r = await run([path.join(tmp, 'dist')]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toContain('construct-metadata.json');
+    expect(r.stderr).toMatch(/note: skipped .*values\.json:1: not a Kubernetes object/);
+  });
+
+  test('wrong types on the fields the CLI reads are one-line errors, not [object Object]', async () => {
+    for (const [doc, pattern] of [
+      ['apiVersion: v1\nkind: Pod\nmetadata:\n  name: {a: 1}\n', /:1: Pod: 'metadata\.name' must be a string, got \{"a":1\}$/],
+      ['apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: [a]\n', /:1: Pod\/p: 'metadata\.namespace' must be a string, got \["a"\]$/],
+      ['apiVersion: v1\nkind: Pod\nmetadata: [x]\n', /:1: Pod: 'metadata' must be a mapping, got \["x"\]$/],
+      ['apiVersion: v1\nkind: [Pod]\n', /:1: 'kind' must be a string, got \["Pod"\]$/],
+      ['apiVersion: v1\nkind: List\nitems: {a: 1}\n', /:1: List: 'items' must be a list, got \{"a":1\}$/],
+    ] as Array<[string, RegExp]>) {
+      const r = await run([write('typed.yaml', doc)]);
+      expectOneLineError(r, pattern);
+      expect(r.stderr).not.toContain('[object Object]');
+    }
+  });
+});
+
+describe('--version', () => {
+  test('prints the version of package.json', async () => {
+    const version = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version;
+    for (const flag of ['--version', '-v']) {
+      let out = '';
+      const code = await main([flag], { stdout: t => { out += t; }, stderr: () => undefined, readStdin: async () => '' });
+      expect(code).toBe(0);
+      expect(out).toBe(`${version}\n`);
+    }
+  });
+});
+
 describe('the built binary (lib/cli.js; `npm test` compiles first, locally run `npx projen compile`)', () => {
   const bin = path.join(root, 'lib', 'cli.js');
 
@@ -275,6 +361,12 @@ describe('the built binary (lib/cli.js; `npm test` compiles first, locally run `
     const stdin = spawnSync(process.execPath, [bin, 'lint', '--format', 'sarif', '-'], { encoding: 'utf8', input: fs.readFileSync(BROKEN, 'utf8') });
     expect(stdin.status).toBe(1);
     expect(JSON.parse(stdin.stdout).runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('stdin');
+  });
+
+  test('--version prints the version from package.json', () => {
+    const r = spawnSync(process.execPath, [bin, '--version'], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(`${JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version}\n`);
   });
 
   test('malformed input: one line on stderr, exit 2', () => {

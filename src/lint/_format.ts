@@ -112,9 +112,12 @@ function directoryUri(dir: string): string {
 
 /**
  * SARIF 2.1.0: one run, every rule of the catalog, one result per finding located at its line (the offending
- * container or field's mapping, see `withContainerLines` in command.ts). Paths are relative to `cwd` (uriBaseId `%SRCROOT%`, declared in `originalUriBaseIds`) when below it.
+ * container or field's mapping, see `withContainerLines` in command.ts); inputs that could not be read are error
+ * notifications of a failed invocation. Paths are relative to `cwd` (uriBaseId `%SRCROOT%`, declared in `originalUriBaseIds`) when below it.
  */
-export function formatSarif(findings: readonly Finding[], toolVersion: string, cwd: string = process.cwd()): string {
+export function formatSarif(
+  findings: readonly Finding[], toolVersion: string, cwd: string = process.cwd(), inputErrors: readonly string[] = [],
+): string {
   const locations = findings.map(f => sarifArtifactLocation(f.file, cwd));
   const usesSrcRoot = locations.some(l => l.uriBaseId === SARIF_SRCROOT);
   const ruleIndex = new Map(RULE_DEFS.map((r, i) => [r.id, i]));
@@ -138,6 +141,14 @@ export function formatSarif(findings: readonly Finding[], toolVersion: string, c
         },
       },
       ...(usesSrcRoot ? { originalUriBaseIds: { [SARIF_SRCROOT]: { uri: directoryUri(cwd) } } } : {}),
+      // inputs that could not be read: a failed invocation with one error notification each (SARIF 2.1.0 `invocation` and
+      // `notification` objects, https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html)
+      ...(inputErrors.length > 0 ? {
+        invocations: [{
+          executionSuccessful: false,
+          toolExecutionNotifications: inputErrors.map(text => ({ level: 'error', message: { text } })),
+        }],
+      } : {}),
       results: findings.map((f, i) => {
         const result: any = {
           ruleId: f.rule,

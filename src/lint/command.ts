@@ -5,12 +5,12 @@
  */
 import { CommandIo, kubernetesVersionOption, packageVersion, parseArgs, readManifestInputs, sidecarContainersGateOption, UsageError } from '../_cli-io';
 import { SourcedManifest } from '../_manifest';
-import { formatMinorVersion, SIDECAR_ALPHA_MINOR } from '../_version-facts';
+import { formatMinorVersion, MAX_MINOR, SIDECAR_ALPHA_MINOR } from '../_version-facts';
 import { KubernetesVersion } from '../kubernetes-version';
 import { parseSeverity, RULE_DEFS } from './_catalog';
 import { lintSourced } from './_engine';
 import { formatJson, formatSarif, formatText, summarize } from './_format';
-import { engineOptions, MAX_TARGET_MINOR } from './_options';
+import { engineOptions } from './_options';
 import { Finding, Severity } from './types';
 
 export const LINT_USAGE = `Usage: cdk8s-sidecars lint [options] [FILE|DIR|-]...
@@ -19,7 +19,7 @@ Check Kubernetes manifests (multi-document YAML or JSON; directories are read re
 broken sidecar patterns, e.g.  helm template x | cdk8s-sidecars lint -
 
 Options:
-  --kubernetes-version 1.Y   target Kubernetes release, 1.0 to 1.${MAX_TARGET_MINOR} (default ${KubernetesVersion.DEFAULT.toString()})
+  --kubernetes-version 1.Y   target Kubernetes release, 1.0 to 1.${MAX_MINOR} (default ${KubernetesVersion.DEFAULT.toString()})
   --feature-gates G=bool,..  feature gates of the target cluster; SidecarContainers=true matters on ${formatMinorVersion({ major: 1, minor: SIDECAR_ALPHA_MINOR })}
   --format text|json|sarif   output format (default text); sarif is SARIF 2.1.0 for GitHub code scanning
   --min-severity LEVEL       report only error, warning or info (default info) findings and above
@@ -89,7 +89,7 @@ export async function runLintCommand(argv: string[], io: CommandIo): Promise<num
   // nothing was read: the error lines on stderr say it all (no empty report on stdout)
   if (items.length === 0 && inputErrors.length > 0) return 2;
   if (format === 'json') io.stdout(formatJson(findings, summary, inputErrors));
-  else if (format === 'sarif') io.stdout(formatSarif(findings, packageVersion()));
+  else if (format === 'sarif') io.stdout(formatSarif(findings, packageVersion(), process.cwd(), inputErrors));
   else io.stdout(formatText(findings, summary, inputErrors.length));
 
   return inputErrors.length > 0 ? 2 : summary.errors > 0 ? 1 : 0;
@@ -112,11 +112,18 @@ export function withContainerLines(findings: Finding[], items: readonly SourcedM
     else byKey.set(key, [i]);
   });
   let last = -1;
+  let lastFinding: Finding | undefined;
   return findings.map(f => {
-    const candidates = byKey.get(keyOf(f.file, f.kind, f.namespaceName, f.name));
-    if (!candidates) return f;
-    const index = candidates.find(i => i >= last) ?? candidates[0];
+    let index = last;
+    const sameObject = lastFinding !== undefined && lastFinding.file === f.file && lastFinding.kind === f.kind &&
+      lastFinding.namespaceName === f.namespaceName && lastFinding.name === f.name;
+    if (!sameObject) {
+      const candidates = byKey.get(keyOf(f.file, f.kind, f.namespaceName, f.name));
+      if (!candidates) return f;
+      index = candidates.find(i => i >= last) ?? candidates[0];
+    }
     last = index;
+    lastFinding = f;
     const line = items[index].lineOf!(f.path);
     return line === undefined || line === f.line ? f : { ...f, line };
   });

@@ -1,5 +1,6 @@
-import * as fs from 'fs';
+import * as path from 'path';
 import { ManifestError, parseManifests, SourcedManifest } from '../_manifest';
+import { readInputFile } from '../_safe-yaml';
 import { KubernetesVersion } from '../kubernetes-version';
 import { parseSeverity, severityRank } from './_catalog';
 import { EngineOptions, lintSourced } from './_engine';
@@ -30,10 +31,12 @@ export interface SidecarLintValidationProps {
   readonly sidecarContainersFeatureGate?: boolean;
 
   /**
-   * Report only findings at or above this severity (`error`, `warning` or `info`). Synthesis fails only on `error`
-   * findings whatever this is.
+   * Report only findings at or above this severity (`error`, `warning` or `info`). The cdk8s CLI prints every
+   * reported finding under "Violations", so the plugin leaves `info` findings (advice, not problems) out unless this
+   * is `info`. Synthesis fails only on `error` findings whatever this is. The `lint` command reports `info` findings
+   * by default.
    *
-   * @default Severity.INFO
+   * @default Severity.WARNING
    */
   readonly minSeverity?: Severity;
 
@@ -145,9 +148,10 @@ const INVALID_PROPERTIES_RULE = 'invalid-plugin-properties';
 /**
  * A cdk8s validation plugin that runs the sidecar linter on the synthesized manifests during `cdk8s synth`.
  *
- * Every finding becomes a violation (rule id, `[severity] message`, fix, resource name, field path, manifest);
- * synthesis fails (exit code 2) when any finding has `error` severity, when a manifest cannot be read, or when a
- * property is invalid (reported as the violation `invalid-plugin-properties`, without linting). Add to `cdk8s.yaml`:
+ * Every `error` and `warning` finding becomes a violation (rule id, `[severity] message`, fix, resource name, field
+ * path, manifest); `info` findings only with `minSeverity: info`. Synthesis fails (exit code 2) when any finding has
+ * `error` severity, when a manifest cannot be read, or when a property is invalid (reported as the violation
+ * `invalid-plugin-properties` with the message as its location, without linting). Add to `cdk8s.yaml`:
  *
  * ```yaml
  * validations:
@@ -186,7 +190,7 @@ export class SidecarLintValidation {
       else version = parsed.version;
     }
 
-    let minSeverity = Severity.INFO;
+    let minSeverity = Severity.WARNING;
     if (raw.minSeverity !== undefined && raw.minSeverity !== null) {
       const s = parseSeverity(raw.minSeverity);
       if (s) minSeverity = s;
@@ -226,11 +230,12 @@ export class SidecarLintValidation {
     for (const n of this.notices) context.logger?.log(n);
     if (!this.options) {
       for (const message of this.propertyErrors) {
+        // the cdk8s CLI titles a violation with its number of locations and lists them: one location, the message
         context.report.addViolation({
           ruleName: INVALID_PROPERTIES_RULE,
           recommendation: `[error] ${message}`,
           fix: 'fix the properties of SidecarLintValidation under validations: in cdk8s.yaml',
-          violatingResources: [],
+          violatingResources: [{ resourceName: 'SidecarLintValidation', locations: [message.replace(/^SidecarLintValidation: /, '')], manifestPath: 'cdk8s.yaml' }],
         });
       }
       context.logger?.log(`cdk8s-sidecars lint: not run, ${this.propertyErrors.length} invalid propert${this.propertyErrors.length === 1 ? 'y' : 'ies'}`);
@@ -238,18 +243,24 @@ export class SidecarLintValidation {
       return;
     }
     const items: SourcedManifest[] = [];
-    const unreadable: string[] = [];
+    const unreadable: Array<{ file: string; message: string }> = [];
     for (const file of context.manifests) {
       try {
-        items.push(...parseManifests(fs.readFileSync(file, 'utf8'), file));
+        items.push(...parseManifests(readInputFile(file), file));
       } catch (e: any) {
-        unreadable.push(e instanceof ManifestError ? e.message : `${file}: cannot read: ${e.message}`);
+        if (!(e instanceof ManifestError)) throw e;
+        unreadable.push({ file, message: e.message });
       }
     }
     const findings = lintSourced(items, this.options);
     for (const f of findings) context.report.addViolation(toViolation(f));
-    for (const message of unreadable) {
-      context.report.addViolation({ ruleName: 'unreadable-manifest', recommendation: `[error] ${message}`, fix: 'fix the manifest', violatingResources: [] });
+    for (const { file, message } of unreadable) {
+      context.report.addViolation({
+        ruleName: 'unreadable-manifest',
+        recommendation: `[error] ${message}`,
+        fix: 'fix the manifest',
+        violatingResources: [{ resourceName: path.basename(file), locations: [message], manifestPath: file }],
+      });
     }
     const counts = { error: 0, warning: 0, info: 0 };
     for (const f of findings) counts[f.severity]++;
@@ -272,8 +283,8 @@ function ruleList(value: unknown): string[] {
 }
 
 /** `spec.template.spec.initContainers[0].startupProbe` → `spec/template/spec/initContainers/0/startupProbe`. */
-function slashPath(path: string): string {
-  return path.replace(/\[(\d+)\]/g, '.$1').split('.').filter(Boolean).join('/');
+function slashPath(dotted: string): string {
+  return dotted.replace(/\[(\d+)\]/g, '.$1').split('.').filter(Boolean).join('/');
 }
 
 function toViolation(f: Finding): LintViolation {

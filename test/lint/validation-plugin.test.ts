@@ -51,6 +51,20 @@ describe('SidecarLintValidation (in-process)', () => {
     expect(broken.report.status).toBe('success');
   });
 
+  test('info findings are not violations by default (cdk8s synth prints every violation); minSeverity: info reports them', async () => {
+    const quiet = fakeContext([path.join(fixtures, 'seed-fixed.yaml')]);
+    await new SidecarLintValidation().validate(quiet.context);
+    expect(quiet.report.status).toBe('success');
+    expect(quiet.report.violations).toEqual([]);
+    expect(quiet.report.metadata).toMatchObject({ infos: '0' });
+
+    const all = fakeContext([path.join(fixtures, 'seed-fixed.yaml')]);
+    await new SidecarLintValidation({ minSeverity: Severity.INFO }).validate(all.context);
+    expect(all.report.status).toBe('success');
+    expect(all.report.violations.length).toBeGreaterThan(0);
+    for (const v of all.report.violations) expect(v.recommendation).toMatch(/^\[info\] /);
+  });
+
   test('the deprecated `ignore` property still works, is merged with ignoreRules, and logs a deprecation notice', async () => {
     const { context, report, logs } = fakeContext([path.join(fixtures, 'seed-broken.yaml')]);
     await new SidecarLintValidation({ ignore: ['job-helper-never-exits', 'init-container-never-exits'], ignoreRules: ['sidecar-missing-startup-probe'] }).validate(context);
@@ -85,7 +99,8 @@ describe('SidecarLintValidation (in-process)', () => {
     expect(report.status).toBe('failure');
     for (const v of report.violations) {
       expect(v.ruleName).toBe('invalid-plugin-properties');
-      expect(v.violatingResources).toEqual([]);
+      // one location holding the message: the cdk8s CLI prints "(1 occurrences)" and lists it, not an empty list
+      expect(v.violatingResources).toEqual([{ resourceName: 'SidecarLintValidation', locations: [v.recommendation.replace('[error] SidecarLintValidation: ', '')], manifestPath: 'cdk8s.yaml' }]);
     }
     return report.violations.map(v => v.recommendation);
   }
@@ -121,6 +136,20 @@ describe('SidecarLintValidation (in-process)', () => {
     await new SidecarLintValidation().validate(context);
     expect(report.status).toBe('failure');
     expect(report.violations[0].recommendation).toMatch(/does-not-exist\.yaml: cannot read/);
+    expect(report.violations[0].violatingResources[0].locations[0]).toMatch(/does-not-exist\.yaml: cannot read: no such file or directory/);
+  });
+
+  test('a malformed manifest (duplicate key) fails the report with file, line and column', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plugin-'));
+    const file = path.join(dir, 'dup.k8s.yaml');
+    fs.writeFileSync(file, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\nkind: Secret\n');
+    const { context, report } = fakeContext([file]);
+    await new SidecarLintValidation().validate(context);
+    fs.rmSync(dir, { recursive: true, force: true });
+    expect(report.status).toBe('failure');
+    expect(report.violations.map(v => v.ruleName)).toEqual(['unreadable-manifest']);
+    expect(report.violations[0].violatingResources[0]).toMatchObject({ resourceName: 'dup.k8s.yaml', manifestPath: file });
+    expect(report.violations[0].recommendation).toContain(`${file}:5:1: malformed YAML: duplicate key 'kind' (first at line 2)`);
   });
 });
 
@@ -199,6 +228,8 @@ validations:
     expect(r.status).toBe(0);
     expect(out).toContain('Validations ended succesfully');
     expect(out).not.toContain('job-helper-never-exits');
+    // info findings are not printed as violations (the default minSeverity of the plugin is warning)
+    expect(out).not.toContain('[info]');
     expect(fs.readFileSync(path.join(app, 'dist', 'nightly.k8s.yaml'), 'utf8')).toContain('restartPolicy: Always');
   }, 60_000);
 
@@ -206,7 +237,8 @@ validations:
     const r = synth('fixed', CDK8S_YAML.replace('kubernetesVersion: "1.29"', 'kubernetesVersion: 1.30\n      ignore: [cronjob-missing-time-zone]'));
     const out = `${r.stdout}${r.stderr}`;
     expect(r.status).toBe(2);
-    expect(out).toContain('invalid-plugin-properties');
+    expect(out).toContain('invalid-plugin-properties (1 occurrences)');
+    expect(out).not.toContain('(0 occurrences)');
     expect(out).toContain("must be a version string like '1.30' (a number such as 1.30 would read as 1.3)");
     expect(out).toContain('Validation failed');
     expect(out).not.toMatch(/\n\s+at /);
