@@ -7,6 +7,7 @@ import {
   AlloyDbProxySidecar, CloudSqlIpType, CloudSqlProxySidecar, CloudSqlProxySidecarProps, DatabaseEngine, ProxyResources, Sidecar, SidecarCronJob,
   SidecarJob,
 } from '../src';
+import { expectError } from './_errors';
 
 const ICN = 'acme-prod:europe-west1:main-db';
 const APP: kplus.ContainerProps = { name: 'app', image: 'ghcr.io/acme/report:1.4.2' };
@@ -764,10 +765,10 @@ describe('CloudSqlProxySidecar', () => {
 
     test('fails when two proxies in one pod both set DB_HOST/DB_PORT (the wiring names both sidecars and the props)', () => {
       const chart = Testing.chart();
-      expect(() => cronJob(chart, [
+      expectError(() => cronJob(chart, [
         new CloudSqlProxySidecar({ instanceConnectionName: ICN, engine: DatabaseEngine.POSTGRESQL }),
         new AlloyDbProxySidecar({ instanceUri: 'projects/acme-prod/locations/europe-west1/clusters/main/instances/main-primary', port: 5433, healthPort: 9802 }),
-      ])).toThrow("[test/report] Sidecar 'alloydb-auth-proxy': sets the environment variable 'DB_HOST' for the app, but sidecar 'cloud-sql-proxy' already sets 'DB_HOST' for container 'app'. Give one of the two sidecars other variable names (for a database proxy: hostEnvName/portEnvName)");
+      ]), { path: 'test/report', subject: 'Sidecar \'alloydb-auth-proxy\'', problem: /sets the environment variable 'DB_HOST' for/, fix: /Give one of the two/ });
     });
 
     test('fails when two proxies set the same app variables in a pod whose containers were added later', () => {
@@ -780,8 +781,7 @@ describe('CloudSqlProxySidecar', () => {
         instances: [{ instanceConnectionName: 'acme-prod:europe-west1:audit', port: 5433, hostEnvName: 'DB_HOST', portEnvName: 'AUDIT_DB_PORT' }],
       }).attachTo(dep);
       dep.addContainer({ name: 'api', image: 'ghcr.io/acme/api:1.0.0' });
-      expect(() => Testing.synth(chart))
-        .toThrow("[test/api] CloudSqlProxySidecar 'audit-proxy': 'instances[0].hostEnvName' sets the app variable 'DB_HOST', which proxy sidecar 'cloud-sql-proxy' sets too: two proxies in one pod both default to DB_HOST/DB_PORT (DB_SOCKET_PATH for sockets), got 'DB_HOST'. Give one of the two proxies variables of its own, e.g. hostEnvName: 'ORDERS_DB_HOST', portEnvName: 'ORDERS_DB_PORT' (on 'instances[0]')");
+      expectError(() => Testing.synth(chart), { path: 'test/api', prop: 'instances[0].hostEnvName', value: 'DB_HOST', problem: /sets the app variable 'DB_HOST', which/, fix: /Give one of the two/ });
     });
 
     test('fails when telemetry options are given without a telemetry project', () => {

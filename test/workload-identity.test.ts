@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import {
   AlloyDbProxySidecar, CloudSqlProxySidecar, DatabaseEngine, GkeWorkloadIdentity, GkeWorkloadIdentityProps, SidecarCronJob, SidecarJob,
 } from '../src';
+import { expectError } from './_errors';
 
 const GSA = 'nightly-report@acme-prod.iam.gserviceaccount.com';
 const ICN = 'acme-prod:europe-west1:main-db';
@@ -210,7 +211,7 @@ describe('GkeWorkloadIdentity', () => {
       new SidecarJob(chart, 'job', {
         metadata: { namespace: 'batch' }, serviceAccount: identity.serviceAccount, sidecars: [proxy], containers: [{ name: 'app', image: 'ghcr.io/acme/report:1.4.2' }],
       });
-      expect(() => Testing.synth(chart)).toThrow("[reports/job] SidecarJob: 'metadata.namespace' differs from the namespace 'reports' of GkeWorkloadIdentity 'reports/identity' (a pod can only use a ServiceAccount of its own namespace), got 'batch'.");
+      expectError(() => Testing.synth(chart), { path: 'reports/job', prop: 'metadata.namespace', value: 'batch', problem: /differs from the namespace 'reports' of/ });
     });
 
     test('also for a proxy attached to a plain cdk8s-plus workload', () => {
@@ -237,8 +238,7 @@ describe('GkeWorkloadIdentity', () => {
       const chart = namespacedChart('reports');
       const proxy = new CloudSqlProxySidecar({ instanceConnectionName: ICN, port: 5432 });
       new GkeWorkloadIdentity(chart, 'a', { gcpServiceAccount: GSA, serviceAccountName: 'a', proxies: [proxy] });
-      expect(() => new GkeWorkloadIdentity(chart, 'b', { gcpServiceAccount: GSA, serviceAccountName: 'b', proxies: [proxy] }))
-        .toThrow("[reports/b] GkeWorkloadIdentity: 'proxies' contains proxy sidecar 'cloud-sql-proxy', which was already added to GkeWorkloadIdentity 'reports/a'; a pod runs as one ServiceAccount, got 'cloud-sql-proxy'. Add each proxy to one identity");
+      expectError(() => new GkeWorkloadIdentity(chart, 'b', { gcpServiceAccount: GSA, serviceAccountName: 'b', proxies: [proxy] }), { path: 'reports/b', prop: 'proxies', value: 'cloud-sql-proxy', problem: /contains proxy sidecar 'cloud-sql-proxy', which was/, fix: /Add each proxy to one/ });
     });
   });
 
