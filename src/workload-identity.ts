@@ -109,13 +109,13 @@ export class GkeWorkloadIdentity extends Construct {
   public readonly iamMember: string;
   /**
    * The database user name of the Google service account for automatic IAM authentication on PostgreSQL and
-   * AlloyDB: its email without `.gserviceaccount.com`, truncated to 63 characters (reference §4). A proxy that
+   * AlloyDB: its email without `.gserviceaccount.com`, truncated to 63 characters (cloud-sql-proxy README, "Automatic IAM Database Authentication"). A proxy that
    * impersonates logs in as the impersonated account instead.
    */
   public readonly postgresIamUser: string;
   /**
    * The database user name for automatic IAM authentication on MySQL: the email without
-   * `@<project>.iam.gserviceaccount.com`, truncated to 32 characters (reference §4).
+   * `@<project>.iam.gserviceaccount.com`, truncated to 32 characters (same source).
    */
   public readonly mysqlIamUser: string;
 

@@ -376,7 +376,7 @@ describe('CloudSqlProxySidecar', () => {
       ]);
     });
 
-    test('an impersonated account also needs Service Usage Consumer, on its own project (§4)', () => {
+    test('an impersonated account also needs Service Usage Consumer, on its own project (cloud-sql-proxy README, Impersonation)', () => {
       const p = new CloudSqlProxySidecar({
         instanceConnectionName: ICN,
         port: 5432,

@@ -104,7 +104,7 @@ describe('GkeWorkloadIdentity', () => {
     expect(identity.gcloudCommands[1]).toEqual(`kubectl annotate serviceaccount existing --namespace=reports iam.gke.io/gcp-service-account=${GSA}`);
   });
 
-  test('a proxy that impersonates: the GSA needs token creator, the target gets the database roles and Service Usage Consumer (§4)', () => {
+  test('a proxy that impersonates: the GSA needs token creator, the target gets the database roles and Service Usage Consumer (cloud-sql-proxy README)', () => {
     const target = 'db-user@acme-data.iam.gserviceaccount.com';
     const identity = new GkeWorkloadIdentity(namespacedChart('reports'), 'identity', {
       gcpServiceAccount: GSA,
@@ -157,7 +157,7 @@ describe('GkeWorkloadIdentity', () => {
     expect(identity.gcloudCommands[0]).toContain(`add-iam-policy-binding ${gsa} --project=example.com:legacy-proj`);
   });
 
-  test('IAM database user names are truncated as §4 says: 63 characters for PostgreSQL, 32 for MySQL', () => {
+  test('IAM database user names are truncated as the proxy README says: 63 characters for PostgreSQL, 32 for MySQL', () => {
     const name = `r${'e'.repeat(28)}t`; // 30, the longest account id
     const gsa = `${name}@a${'c'.repeat(28)}e.iam.gserviceaccount.com`;
     const identity = new GkeWorkloadIdentity(namespacedChart('reports'), 'identity', { gcpServiceAccount: gsa });
