@@ -1,7 +1,5 @@
-import { Duration } from 'cdk8s';
-
 /**
- * One shape for every error the constructs throw:
+ * One shape for every error the constructs throw (no cdk8s imports here: lint and simulate reach this file too):
  *   `[<construct path>] <subject>: '<prop>' <problem>, got <value>. <how to fix>`
  * so a user reading `cdk8s synth` output knows where, what, what they passed and what to do.
  */
@@ -114,8 +112,14 @@ export function dnsLabelProblem(name: string, maxLength = 63): string | undefine
   return undefined;
 }
 
+/** A cdk8s `Duration`, structurally (this file stays free of cdk8s imports: lint and simulate use it too). */
+export interface DurationLike {
+  toMilliseconds(): number;
+  toHumanString(): string;
+}
+
 /** Throws unless `d` is a whole number of seconds, at least `min`. */
-export function wholeSeconds(where: string | undefined, subject: string, prop: string, d: Duration, min: number): number {
+export function wholeSeconds(where: string | undefined, subject: string, prop: string, d: DurationLike, min: number): number {
   const ms = d.toMilliseconds();
   if (ms % 1000 !== 0) {
     throw propError(where, subject, prop, 'must be a whole number of seconds (Kubernetes counts probe and deadline times in seconds)', d,

@@ -256,11 +256,13 @@ export class WorkloadSidecars {
       if (problem) errors.push(propError(where, `container '${c.name}'`, 'name', problem, c.name, 'Rename the container'));
     }
 
-    // the linter's pod rules on the rendered pod (port clashes, probes on undeclared named ports)
-    if (errors.length === 0) errors.push(...this.lintErrors());
-
-    // checks a typed sidecar makes against the whole pod (e.g. a proxy's SIGTERM delays vs the grace period)
+    // checks a typed sidecar makes against the whole pod (e.g. a proxy's SIGTERM delays vs the grace period); first,
+    // because they name the sidecar's own prop
+    const namesOk = errors.length === 0;
     this.attached.forEach((a, k) => errors.push(...a.sidecar._checkWorkload(pod, a.container, this.attached.slice(0, k).map(x => x.sidecar))));
+
+    // the linter's pod rules on the rendered pod (port clashes, probes on undeclared named ports)
+    if (namesOk) errors.push(...this.lintErrors());
 
     // app wiring reached every container that starts after each sidecar
     if (!this.settings) {

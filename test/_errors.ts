@@ -29,11 +29,12 @@ export interface ExpectedError {
 }
 
 /**
- * Assert that `fn` throws a `SidecarsError` with these fields, and that its message has the project's shape.
+ * Assert that `fn` throws a `SidecarsError` (or that this error is one) with these fields, and that its message has
+ * the project's shape.
  * @returns the error, for further assertions
  */
-export function expectError(fn: () => unknown, expected: ExpectedError): SidecarsError {
-  const e = errorOf(fn);
+export function expectError(fnOrError: (() => unknown) | SidecarsError, expected: ExpectedError): SidecarsError {
+  const e = typeof fnOrError === 'function' ? errorOf(fnOrError) : fnOrError;
   if ('path' in expected) expect(e.path).toBe(expected.path);
   if (expected.subject instanceof RegExp) expect(e.subject).toMatch(expected.subject);
   else if (expected.subject !== undefined) expect(e.subject).toBe(expected.subject);

@@ -42,7 +42,7 @@ describe.each(LINES)('%s', (line) => {
     class Strict extends kplus.Job {
       public addInitContainer(): never { throw new Error('override called'); }
     }
-    const job = new Strict(Testing.chart(), 'job', { containers: [{ name: 'app', image: 'acme/app:1.0' }] });
+    const job: any = new Strict(Testing.chart(), 'job', { containers: [{ name: 'app', image: 'acme/app:1.0' }] });
     const c = adapter.addInitContainerUnchecked(job, {
       name: 'proxy',
       image: 'acme/proxy:1.0',

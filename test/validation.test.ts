@@ -22,7 +22,7 @@ describe('sidecar settings', () => {
   });
 
   test('fails when the sidecar name is longer than 63 characters', () => {
-    expect(jobWith(sidecar({ name: 'a'.repeat(64) }))).toThrow(/\[test\/job\] Sidecar: 'name' must be at most 63 characters \(it has 64\), got 'a{64}'/);
+    expectError(jobWith(sidecar({ name: 'a'.repeat(64) })), { path: 'test/job', prop: 'name', problem: /must be at most 63/ });
   });
 
   test('fails when the image is empty', () => {
@@ -30,7 +30,7 @@ describe('sidecar settings', () => {
   });
 
   test('fails when the image contains a space', () => {
-    expect(jobWith(sidecar({ image: 'acme/proxy 1.0' }))).toThrow(/'image' must be an image reference without spaces, got 'acme\/proxy 1.0'/);
+    expectError(jobWith(sidecar({ image: 'acme/proxy 1.0' })), { prop: 'image', problem: /must be an image reference/ });
   });
 
   test('fails when a port is out of range', () => {
@@ -42,8 +42,7 @@ describe('sidecar settings', () => {
   });
 
   test('fails when there is neither a startup gate nor a port', () => {
-    expect(jobWith(sidecar({ portNumber: undefined }))).toThrow(
-      /\[test\/job\] Sidecar 'proxy': 'startupGate' is needed because the sidecar declares no TCP port, got nothing\. Choose when the sidecar is ready: StartupGate\.httpGet.*StartupGate\.processStarted\(\) if nothing waits for it \(racy\)/);
+    expectError(jobWith(sidecar({ portNumber: undefined })), { path: 'test/job', prop: 'startupGate', problem: /is needed because the sidecar/ });
   });
 
   test('fails when the startup gate probes a port the sidecar does not declare', () => {
@@ -56,8 +55,7 @@ describe('sidecar settings', () => {
   });
 
   test('fails when the default gate has only a UDP port to check', () => {
-    expect(jobWith(sidecar({ portNumber: undefined, ports: [{ number: 53, protocol: kplus.Protocol.UDP }] }))).toThrow(
-      /\[test\/job\] Sidecar 'proxy': 'startupGate' is needed because the sidecar declares no TCP port \(declared: 53\/UDP\), got nothing/);
+    expectError(jobWith(sidecar({ portNumber: undefined, ports: [{ number: 53, protocol: kplus.Protocol.UDP }] })), { path: 'test/job', prop: 'startupGate', problem: /is needed because the sidecar/ });
   });
 
   test('fails when a TCP gate targets a UDP port', () => {
@@ -68,13 +66,11 @@ describe('sidecar settings', () => {
   });
 
   test('fails when a TCP gate has no port and the sidecar declares none', () => {
-    expect(jobWith(sidecar({ portNumber: undefined, startupGate: StartupGate.tcpSocket() }))).toThrow(
-      /\[test\/job\] Sidecar 'proxy': 'startupGate' checks a port but the sidecar declares none, got 'TcpSocket'\. Declare the port with 'portNumber' or 'ports'/);
+    expectError(jobWith(sidecar({ portNumber: undefined, startupGate: StartupGate.tcpSocket() })), { path: 'test/job', prop: 'startupGate', value: 'TcpSocket', problem: /checks a port but the/ });
   });
 
   test('fails when the poll interval is not whole seconds', () => {
-    expect(jobWith(sidecar({ startupGate: StartupGate.tcpSocket({ pollInterval: Duration.millis(1500) }) }))).toThrow(
-      "[test/job] Sidecar 'proxy': 'startupGate.pollInterval' must be a whole number of seconds (Kubernetes counts probe and deadline times in seconds), got 1 second 500 millis. Use Duration.seconds(2)");
+    expectError(jobWith(sidecar({ startupGate: StartupGate.tcpSocket({ pollInterval: Duration.millis(1500) }) })), { path: 'test/job', prop: 'startupGate.pollInterval', problem: /must be a whole number/ });
   });
 
   test('fails when the poll interval is zero', () => {
@@ -83,8 +79,7 @@ describe('sidecar settings', () => {
   });
 
   test('fails when the startup timeout is shorter than the poll interval', () => {
-    expect(jobWith(sidecar({ startupGate: StartupGate.tcpSocket({ pollInterval: Duration.seconds(5), timeout: Duration.seconds(2) }) }))).toThrow(
-      "[test/job] Sidecar 'proxy': 'startupGate.timeout' must be at least the poll interval (5 seconds), got 2 seconds. Raise the timeout or shorten the poll interval");
+    expectError(jobWith(sidecar({ startupGate: StartupGate.tcpSocket({ pollInterval: Duration.seconds(5), timeout: Duration.seconds(2) }) })), { path: 'test/job', prop: 'startupGate.timeout', problem: /must be at least the/ });
   });
 
   test('fails when the startup timeout is not whole seconds', () => {
@@ -109,7 +104,7 @@ describe('pod-wide rules', () => {
 
   test('fails when a sidecar is named like the app container', () => {
     const c = chart();
-    expect(() => new SidecarJob(c, 'job', { containers: [app], sidecars: [sidecar({ name: 'app' })] })).toThrow(/\[test\/job\] Sidecar 'app': 'name' is already used by another container of this pod, got 'app'/);
+    expectError(() => new SidecarJob(c, 'job', { containers: [app], sidecars: [sidecar({ name: 'app' })] }), { path: 'test/job', prop: 'name', problem: /is already used by another/ });
   });
 
   test('fails when an app container added later reuses a sidecar name', () => {
@@ -231,12 +226,12 @@ describe('containers that are not sidecars', () => {
 
   test('fails when an init container before the sidecars serves a port', () => {
     const c = chart();
-    expect(() => new SidecarJob(c, 'job', { containers: [app], initContainersBeforeSidecars: [{ name: 'early', image: 'acme/e:1.0', ports: [{ number: 80 }] }] })).toThrow(/\[test\/job\] init container 'early': 'ports' are declared on a plain init container/);
+    expectError(() => new SidecarJob(c, 'job', { containers: [app], initContainersBeforeSidecars: [{ name: 'early', image: 'acme/e:1.0', ports: [{ number: 80 }] }] }), { path: 'test/job', prop: 'ports', problem: /are declared on a plain/ });
   });
 
   test('fails when an app container name is not a DNS-1123 label', () => {
     const c = chart();
-    expect(() => new SidecarJob(c, 'job', { containers: [{ name: 'App', image: 'acme/app:1.0' }] })).toThrow(/\[test\/job\] container 'App': 'name' must be a DNS-1123 label.*got 'App'/);
+    expectError(() => new SidecarJob(c, 'job', { containers: [{ name: 'App', image: 'acme/app:1.0' }] }), { path: 'test/job', prop: 'name', problem: /must be a DNS-1123 label/ });
   });
 });
 
@@ -248,13 +243,12 @@ describe('Job settings', () => {
 
   test('fails when a SidecarCronJob pod restartPolicy is Always', () => {
     const c = chart();
-    expect(() => new SidecarCronJob(c, 'cron', { schedule: Cron.daily(), containers: [app], restartPolicy: kplus.RestartPolicy.ALWAYS })).toThrow(/\[test\/cron\] SidecarCronJob: 'restartPolicy' must be Never or OnFailure/);
+    expectError(() => new SidecarCronJob(c, 'cron', { schedule: Cron.daily(), containers: [app], restartPolicy: kplus.RestartPolicy.ALWAYS }), { path: 'test/cron', prop: 'restartPolicy', problem: /must be Never or OnFailure/ });
   });
 
   test('fails when activeDeadline is not whole seconds', () => {
     const c = chart();
-    expect(() => new SidecarJob(c, 'job', { containers: [app], activeDeadline: Duration.millis(1500) })).toThrow(
-      /\[test\/job\] SidecarJob: 'activeDeadline' must be a whole number of seconds.*got 1 second 500 millis\. Use Duration.seconds\(2\)/);
+    expectError(() => new SidecarJob(c, 'job', { containers: [app], activeDeadline: Duration.millis(1500) }), { path: 'test/job', prop: 'activeDeadline', problem: /must be a whole number/ });
   });
 
   test('fails when a CronJob name is longer than 52 characters', () => {
@@ -280,8 +274,8 @@ describe('target Kubernetes version', () => {
   });
 
   test('fails on Kubernetes 1.28 unless the feature gate is declared on', () => {
-    expect(jobWith(sidecar(), { kubernetesVersion: KubernetesVersion.V1_28 })).toThrow(
-      /the target is Kubernetes 1\.28 \(from the 'kubernetesVersion' prop\), and on Kubernetes 1\.28 native sidecars are alpha behind the 'SidecarContainers' feature gate.*say so with the 'sidecarContainersFeatureGate: true' prop/);
+    const e = expectError(jobWith(sidecar(), { kubernetesVersion: KubernetesVersion.V1_28 }), { path: 'test/job', subject: "Sidecar 'proxy'", prop: undefined });
+    expect(e.problem).toMatch(/Kubernetes 1\.28 \(from the 'kubernetesVersion' prop\).*alpha behind the 'SidecarContainers' feature gate/);
     expect(jobWith(sidecar(), { kubernetesVersion: KubernetesVersion.V1_28, sidecarContainersFeatureGate: true })).not.toThrow();
   });
 
@@ -298,16 +292,17 @@ describe('target Kubernetes version', () => {
 
   test('fails when the context version is not a version', () => {
     const c = chart({ 'cdk8s-sidecars/kubernetes-version': 'latest' });
-    expect(() => new SidecarJob(c, 'job', { containers: [app], sidecars: [sidecar()] })).toThrow(/'cdk8s-sidecars\/kubernetes-version' must be a Kubernetes 1.x version string like '1.30', got 'latest'/);
+    expectError(() => new SidecarJob(c, 'job', { containers: [app], sidecars: [sidecar()] }), { prop: 'cdk8s-sidecars/kubernetes-version', problem: /must be a Kubernetes 1/ });
   });
 
   test('fails when the context version is not Kubernetes 1.x', () => {
     for (const bad of ['2.0', '0.30', '1.100']) {
       const c = chart({ 'cdk8s-sidecars/kubernetes-version': bad });
-      expect(() => new SidecarJob(c, 'job', { containers: [app], sidecars: [sidecar()] })).toThrow(`'cdk8s-sidecars/kubernetes-version' must be a Kubernetes 1.x version string like '1.30', got '${bad}'`);
+      expectError(() => new SidecarJob(c, 'job', { containers: [app], sidecars: [sidecar()] }),
+        { path: 'test/job', subject: 'context', prop: 'cdk8s-sidecars/kubernetes-version', value: bad, problem: /Kubernetes 1\.x version string/ });
     }
-    expect(() => KubernetesVersion.parse('2.0')).toThrow(/expected a Kubernetes 1.x version/);
-    expect(() => KubernetesVersion.of(100)).toThrow(/from 0 to 99, got 100/);
+    expectError(() => KubernetesVersion.parse('2.0'), { prop: 'text', value: '2.0' });
+    expectError(() => KubernetesVersion.of(100), { prop: 'minor', value: 100, problem: /from 0 to 99/ });
   });
 
   test('fails when the feature-gate context is not a boolean', () => {
@@ -316,11 +311,11 @@ describe('target Kubernetes version', () => {
   });
 
   test('fails when KubernetesVersion.parse gets something else', () => {
-    expect(() => KubernetesVersion.parse('one.twenty')).toThrow("KubernetesVersion.parse(): expected a Kubernetes 1.x version like '1.29' or 'v1.29.3', got 'one.twenty'");
+    expectError(() => KubernetesVersion.parse('one.twenty'), { subject: 'KubernetesVersion.parse()', prop: 'text', value: 'one.twenty', problem: /Kubernetes 1\.x version/ });
   });
 
   test('fails when KubernetesVersion.of gets a negative or fractional minor', () => {
-    expect(() => KubernetesVersion.of(-1)).toThrow('KubernetesVersion.of(): the minor version must be a whole number from 0 to 99, got -1. Example: KubernetesVersion.of(30) for Kubernetes 1.30');
-    expect(() => KubernetesVersion.of(29.5)).toThrow(/got 29.5/);
+    expectError(() => KubernetesVersion.of(-1), { subject: 'KubernetesVersion.of()', prop: 'minor', value: -1, problem: /whole number from 0 to 99/ });
+    expectError(() => KubernetesVersion.of(29.5), { prop: 'minor', value: 29.5 });
   });
 });
