@@ -7,7 +7,8 @@
  * Relied on (cdk8s-plus `src/pod.ts` `AbstractPod`, `src/job.ts` `Job`, `src/cron-job.ts` `CronJob`):
  * - `AbstractPod#_initContainers`: the array `initContainers` copies, in pod order;
  * - `AbstractPod.prototype.addInitContainer`: creates the `Container` and appends it to `_initContainers`;
- * - `Job#_toKube()` / `CronJob#_toKube()`: called through `this` by the `Lazy` spec of the workload's `apiObject`.
+ * - `Job#_toKube()` / `CronJob#_toKube()`: called through `this` by the `Lazy` spec of the workload's `apiObject`;
+ * - `Container#_startup`, `#_liveness`, `#_readiness` (the probes, no public getter) and `Probe#_toKube(container)`.
  *
  * Keep every import a plain `'cdk8s-plus-28'`: the per-line packages are built by rewriting that module name.
  */
@@ -36,24 +37,50 @@ export function addInitContainerUnchecked(pod: kplus.AbstractPod, props: kplus.C
   return kplus.AbstractPod.prototype.addInitContainer.call(pod, props) as kplus.Container;
 }
 
-/** The workloads whose rendered spec `patchSpec` can change. */
-export type SpecOwner = kplus.Job | kplus.CronJob;
+/** A Job or CronJob class (or a subclass). */
+export type SpecOwnerClass = typeof kplus.Job | typeof kplus.CronJob;
 
 /**
- * Change what a Job or CronJob renders as its `spec`, at synthesis time: `patch` gets the spec cdk8s-plus made and
- * returns the one to emit.
- * @param workload the Job or CronJob
- * @param patch the change, applied every time the spec is rendered
+ * Change what every instance of a Job or CronJob subclass renders as its `spec`, at synthesis time: `patch` gets the
+ * spec cdk8s-plus made and the instance, and returns the spec to emit. Installed once per class, on its prototype.
+ * @param cls the subclass (its own prototype gets the override)
+ * @param patch the change
  */
-export function patchSpec<S>(workload: SpecOwner, patch: (spec: S) => S): void {
-  const render = (Object.getPrototypeOf(workload) as { _toKube?: () => S })._toKube;
+export function patchSpec<T extends object, S>(cls: SpecOwnerClass, patch: (spec: S, self: T) => S): void {
+  const base = Object.getPrototypeOf(cls.prototype) as { _toKube?: () => S };
+  const render = base._toKube;
   if (typeof render !== 'function') {
     throw new Error('cdk8s-sidecars: this cdk8s-plus release renders Job/CronJob specs in an unknown way (no _toKube); please report it with your cdk8s-plus version');
   }
-  Object.defineProperty(workload, '_toKube', {
-    value: function (this: SpecOwner): S { return patch(render.call(this)); },
+  Object.defineProperty(cls.prototype, '_toKube', {
+    value: function (this: T): S { return patch(render.call(this), this); },
     configurable: true,
     enumerable: false,
     writable: true,
   });
+}
+
+/** The private fields cdk8s-plus keeps a container's probes in. */
+const PROBE_FIELDS = ['_startup', '_liveness', '_readiness'] as const;
+
+/**
+ * The ports a container's probes target, as rendered (a number, or a port name), for a cheap look before linting.
+ * @param container a cdk8s-plus container
+ */
+export function probePortsOf(container: kplus.Container): Array<number | string> {
+  const out: Array<number | string> = [];
+  for (const field of PROBE_FIELDS) {
+    const probe = (container as unknown as { [f: string]: { _toKube?: (c: kplus.Container) => any } | undefined })[field];
+    if (probe === undefined) continue;
+    if (typeof probe._toKube !== 'function') {
+      throw new Error(`cdk8s-sidecars: this cdk8s-plus release keeps probes in an unknown way (Container#${field} has no _toKube); please report it with your cdk8s-plus version`);
+    }
+    const kube = probe._toKube(container);
+    for (const handler of [kube.httpGet, kube.tcpSocket, kube.grpc]) {
+      const port = handler?.port;
+      const value = port !== null && typeof port === 'object' ? port.value : port;
+      if (typeof value === 'number' || typeof value === 'string') out.push(value);
+    }
+  }
+  return out;
 }

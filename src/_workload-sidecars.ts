@@ -6,7 +6,7 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { constructError, dnsLabelProblem, propError, SidecarsError, throwAll } from './_errors';
-import { addInitContainerUnchecked, initContainersOf } from './_kplus';
+import { addInitContainerUnchecked, initContainersOf, probePortsOf } from './_kplus';
 import { AttachableSidecar } from './_sidecar-spec';
 import { nativeSidecarsWork, parseMinorVersion, unsupportedSidecarConsequence, SIDECAR_BETA_MINOR, SIDECAR_ALPHA_MINOR } from './_version-facts';
 import { KubernetesVersion } from './kubernetes-version';
@@ -87,12 +87,12 @@ export class WorkloadSidecars {
   }
 
   private readonly attached: Array<{ readonly sidecar: AttachableSidecar; readonly container: kplus.Container }> = [];
-  /** Regular init containers the user put before the sidecars. */
-  private readonly pinnedFirst = new Set<kplus.Container>();
+  /** Regular init containers the user put before the sidecars (created on first use, like the maps below). */
+  private pinnedFirst?: Set<kplus.Container>;
   /** For each consumer container: which sidecar set each app variable (for clear clash errors). */
-  private readonly envSetBy = new Map<kplus.Container, Map<string, AttachableSidecar>>();
+  private envSetBy?: Map<kplus.Container, Map<string, AttachableSidecar>>;
   /** For each consumer container: the sidecars whose wiring it got. */
-  private readonly wired = new Map<kplus.Container, Set<AttachableSidecar>>();
+  private wired?: Map<kplus.Container, Set<AttachableSidecar>>;
   private settings?: SidecarWorkloadSettings;
 
   private constructor(private readonly pod: kplus.AbstractPod) {
@@ -169,7 +169,7 @@ export class WorkloadSidecars {
     const arr = initContainersOf(pod);
     arr.splice(arr.indexOf(container), 1);
     let index = 0;
-    while (index < arr.length && (isSidecarContainer(arr[index]) || this.pinnedFirst.has(arr[index]))) index++;
+    while (index < arr.length && (isSidecarContainer(arr[index]) || this.pinnedFirst?.has(arr[index]))) index++;
     arr.splice(index, 0, container);
     this.attached.push({ sidecar, container });
     for (const consumer of this.consumersOf(container)) this.wire(consumer, sidecar);
@@ -181,9 +181,9 @@ export class WorkloadSidecars {
     const arr = initContainersOf(this.pod);
     arr.splice(arr.indexOf(container), 1);
     let index = 0;
-    while (index < arr.length && this.pinnedFirst.has(arr[index])) index++;
+    while (index < arr.length && this.pinnedFirst?.has(arr[index])) index++;
     arr.splice(index, 0, container);
-    this.pinnedFirst.add(container);
+    (this.pinnedFirst ??= new Set()).add(container);
   }
 
   /** Give a container added after the sidecars the wiring of every sidecar that starts before it. */
@@ -206,8 +206,9 @@ export class WorkloadSidecars {
     const mounts = sidecar.appVolumeMounts;
     if (Object.keys(env).length === 0 && mounts.length === 0) return;
     const existing = consumer.env.variables;
-    let setBy = this.envSetBy.get(consumer);
-    if (!setBy) this.envSetBy.set(consumer, setBy = new Map());
+    const envSetBy = this.envSetBy ??= new Map();
+    let setBy = envSetBy.get(consumer);
+    if (!setBy) envSetBy.set(consumer, setBy = new Map());
     for (const [name, value] of Object.entries(env)) {
       const current = existing[name];
       if (current === value) continue;
@@ -228,8 +229,9 @@ export class WorkloadSidecars {
       if (consumer.mounts.some(x => x.path === m.path && x.volume === m.volume)) continue;
       consumer.mount(m.path, m.volume, { readOnly: m.readOnly, subPath: m.subPath, subPathExpr: m.subPathExpr, propagation: m.propagation });
     }
-    let wired = this.wired.get(consumer);
-    if (!wired) this.wired.set(consumer, wired = new Set());
+    const wiredBy = this.wired ??= new Map();
+    let wired = wiredBy.get(consumer);
+    if (!wired) wiredBy.set(consumer, wired = new Set());
     wired.add(sidecar);
   }
 
@@ -269,7 +271,7 @@ export class WorkloadSidecars {
       for (const a of this.attached) {
         if (Object.keys(a.sidecar.appEnv).length === 0 && a.sidecar.appVolumeMounts.length === 0) continue;
         for (const consumer of this.consumersOf(a.container)) {
-          if (!this.wired.get(consumer)?.has(a.sidecar)) {
+          if (!this.wired?.get(consumer)?.has(a.sidecar)) {
             errors.push(constructError(where, `Sidecar '${a.sidecar.name}'`,
               `container '${consumer.name}' was added after the sidecar, so it did not get the sidecar's app environment (${Object.keys(a.sidecar.appEnv).join(', ') || 'volume mounts'})`,
               'Add app containers before calling sidecar.attachTo(workload), or use SidecarJob/SidecarCronJob, which wire containers added later'));
@@ -280,10 +282,30 @@ export class WorkloadSidecars {
     return errors;
   }
 
+  /**
+   * A cheap look at the containers (rendering and linting every workload would double synthesis time): the pod rules
+   * can only fire when a port number or hostPort is declared twice in the pod, or a probe targets a port by name. It
+   * never decides a verdict: when it says yes, the linter does.
+   */
+  private mayBreakPodRules(): boolean {
+    const containers = [...this.pod.initContainers, ...this.pod.containers];
+    const seen = new Set<string>();
+    for (const c of containers) {
+      for (const p of c.ports) {
+        for (const key of [`port ${p.number}`, ...(p.hostPort !== undefined ? [`host ${p.hostPort}`] : [])]) {
+          if (seen.has(key)) return true;
+          seen.add(key);
+        }
+      }
+    }
+    return containers.some(c => probePortsOf(c).some(port => typeof port === 'string'));
+  }
+
   /** Render the workload and run the linter's `POD_RULES` on it; their error findings, as construct errors. */
   private lintErrors(): SidecarsError[] {
     const pod = this.pod;
     const where = pod.node.path;
+    if (!this.mayBreakPodRules()) return [];
     const manifest = ApiObject.of(pod).toJson();
     const findings = Linter.lintManifests([manifest])
       .filter(f => f.severity === Severity.ERROR && POD_RULES.includes(f.rule));

@@ -38,13 +38,6 @@ export class SidecarCronJob extends kplus.CronJob {
     super(scope, id, props);
     this._sidecarState = settingsFrom(this, props, CRONJOB_NAME_LIMIT);
     setUpSidecarWorkload(this, props);
-    // the default deadline of each Job depends on the sidecars present at synthesis time
-    patchSpec<{ jobTemplate: { spec?: { activeDeadlineSeconds?: number } } }>(this, spec => {
-      const jobSpec = spec.jobTemplate.spec;
-      return jobSpec && jobSpec.activeDeadlineSeconds === undefined && this._sidecarState.sidecars.length > 0
-        ? { ...spec, jobTemplate: { ...spec.jobTemplate, spec: { ...jobSpec, activeDeadlineSeconds: DEFAULT_ACTIVE_DEADLINE.toSeconds() } } }
-        : spec;
-    });
   }
 
   /** The sidecars, in start order. */
@@ -88,3 +81,11 @@ export class SidecarCronJob extends kplus.CronJob {
     return addRegularInitContainer(this, cont, c => super.addInitContainer(c), true);
   }
 }
+
+// the default deadline depends on the sidecars present at synthesis time
+patchSpec<SidecarCronJob, { jobTemplate: { spec?: { activeDeadlineSeconds?: number } } }>(SidecarCronJob, (spec, self) => {
+  const jobSpec = spec.jobTemplate.spec;
+  return jobSpec && jobSpec.activeDeadlineSeconds === undefined && self.sidecars.length > 0
+    ? { ...spec, jobTemplate: { ...spec.jobTemplate, spec: { ...jobSpec, activeDeadlineSeconds: DEFAULT_ACTIVE_DEADLINE.toSeconds() } } }
+    : spec;
+});

@@ -37,11 +37,6 @@ export class SidecarJob extends kplus.Job {
     super(scope, id, props);
     this._sidecarState = settingsFrom(this, props, JOB_NAME_LIMIT);
     setUpSidecarWorkload(this, props);
-    // the default deadline depends on the sidecars present at synthesis time
-    patchSpec<{ activeDeadlineSeconds?: number }>(this, spec =>
-      spec.activeDeadlineSeconds === undefined && this._sidecarState.sidecars.length > 0
-        ? { ...spec, activeDeadlineSeconds: DEFAULT_ACTIVE_DEADLINE.toSeconds() }
-        : spec);
   }
 
   /** The sidecars, in start order. */
@@ -85,3 +80,9 @@ export class SidecarJob extends kplus.Job {
     return addRegularInitContainer(this, cont, c => super.addInitContainer(c), true);
   }
 }
+
+// the default deadline depends on the sidecars present at synthesis time
+patchSpec<SidecarJob, { activeDeadlineSeconds?: number }>(SidecarJob, (spec, self) =>
+  spec.activeDeadlineSeconds === undefined && self.sidecars.length > 0
+    ? { ...spec, activeDeadlineSeconds: DEFAULT_ACTIVE_DEADLINE.toSeconds() }
+    : spec);

@@ -54,17 +54,35 @@ describe.each(LINES)('%s', (line) => {
     expect(adapter.initContainersOf(job)).toEqual([c]);
   });
 
-  test('patchSpec changes what a Job and a CronJob render', () => {
+  test('probePortsOf reads the rendered probe ports of a container, numbers and names', () => {
+    const job = new kplus.Job(Testing.chart(), 'job', {
+      containers: [{
+        name: 'app', image: 'acme/app:1.0', portNumber: 8080,
+        liveness: kplus.Probe.fromHttpGet('/healthz', { port: 'http' as any }),
+        readiness: kplus.Probe.fromTcpSocket({ port: 9000 }),
+        startup: kplus.Probe.fromCommand(['true']),
+      }],
+    });
+    expect(adapter.probePortsOf(job.containers[0]).sort()).toEqual([9000, 'http']);
+    const plain = new kplus.Job(Testing.chart(), 'plain', { containers: [{ name: 'app', image: 'acme/app:1.0' }] });
+    expect(adapter.probePortsOf(plain.containers[0])).toEqual([]);
+  });
+
+  test('patchSpec changes what a Job and a CronJob subclass render', () => {
+    class MyJob extends kplus.Job {}
+    class MyCron extends kplus.CronJob {}
+    adapter.patchSpec<any, any>(MyJob, (spec, self) => ({ ...spec, activeDeadlineSeconds: self === job ? 42 : 0 }));
+    adapter.patchSpec<any, any>(MyCron, spec => ({ ...spec, suspend: true }));
     const chart = Testing.chart();
-    const job = new kplus.Job(chart, 'job', { containers: [{ name: 'app', image: 'acme/app:1.0' }] });
-    adapter.patchSpec<any>(job, spec => ({ ...spec, activeDeadlineSeconds: 42 }));
-    const cron = new kplus.CronJob(chart, 'cron', { schedule: cdk8s.Cron.daily(), containers: [{ name: 'app', image: 'acme/app:1.0' }] });
-    adapter.patchSpec<any>(cron, spec => ({ ...spec, suspend: true }));
-    const [jobOut, cronOut] = Testing.synth(chart);
+    const job = new MyJob(chart, 'job', { containers: [{ name: 'app', image: 'acme/app:1.0' }] });
+    new MyCron(chart, 'cron', { schedule: cdk8s.Cron.daily(), containers: [{ name: 'app', image: 'acme/app:1.0' }] });
+    new kplus.Job(chart, 'plain', { containers: [{ name: 'app', image: 'acme/app:1.0' }] });
+    const [jobOut, cronOut, plainOut] = Testing.synth(chart);
     expect(jobOut.spec.activeDeadlineSeconds).toBe(42);
     expect(jobOut.spec.template.spec.containers[0].name).toBe('app');
     expect(cronOut.spec.suspend).toBe(true);
     expect(cronOut.spec.jobTemplate.spec.template.spec.containers[0].name).toBe('app');
+    expect(plainOut.spec.activeDeadlineSeconds).toBeUndefined();
   });
 
   test('the constructs built on this line render native sidecars in order, with the default deadline', () => {
