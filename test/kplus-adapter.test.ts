@@ -57,7 +57,9 @@ describe.each(LINES)('%s', (line) => {
   test('probePortsOf reads the rendered probe ports of a container, numbers and names', () => {
     const job = new kplus.Job(Testing.chart(), 'job', {
       containers: [{
-        name: 'app', image: 'acme/app:1.0', portNumber: 8080,
+        name: 'app',
+        image: 'acme/app:1.0',
+        portNumber: 8080,
         liveness: kplus.Probe.fromHttpGet('/healthz', { port: 'http' as any }),
         readiness: kplus.Probe.fromTcpSocket({ port: 9000 }),
         startup: kplus.Probe.fromCommand(['true']),
