@@ -71,6 +71,27 @@ export function checkActiveDeadline(where: string, subject: string, d: Duration 
   if (d !== undefined) wholeSeconds(where, subject, 'activeDeadline', d, 1);
 }
 
+/**
+ * A CronJob `timeZone` the API server accepts: an IANA time zone name, not `Local` (kubernetes/kubernetes
+ * pkg/apis/batch/validation `validateTimeZone`, which loads it with Go's `time.LoadLocation`).
+ */
+export function checkTimeZone(where: string, subject: string, timeZone: unknown): void {
+  if (timeZone === undefined) return;
+  let known = typeof timeZone === 'string' && timeZone.trim() === timeZone && timeZone !== '' && timeZone.toLowerCase() !== 'local'
+    && /^[A-Za-z0-9_+\-/]+$/.test(timeZone);
+  if (known) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: timeZone as string });
+    } catch {
+      known = false;
+    }
+  }
+  if (!known) {
+    throw propError(where, subject, 'timeZone', 'must be an IANA time zone name such as \'Europe/Berlin\' (the API server rejects \'Local\' and unknown zones)', timeZone,
+      "Use e.g. 'Etc/UTC' (the default) or 'Europe/Berlin'");
+  }
+}
+
 /** What SidecarJob/SidecarCronJob do after `super()`: record settings, then add sidecars and early init containers. */
 type SidecarWorkload = kplus.AbstractPod & {
   addSidecar(s: Sidecar): kplus.Container;

@@ -13,7 +13,13 @@ export function formatValue(value: unknown): string {
 function rawText(value: unknown): string {
   if (typeof value === 'string') return `'${value}'`;
   if (value === undefined) return 'nothing';
-  if (typeof value === 'object' && value !== null && typeof (value as any).toHumanString === 'function') return (value as any).toHumanString();
+  if (typeof value === 'object' && value !== null && typeof (value as any).toHumanString === 'function') {
+    try {
+      return (value as any).toHumanString();
+    } catch {
+      // a fractional cdk8s Duration cannot always be printed: fall through to JSON
+    }
+  }
   try {
     return JSON.stringify(value) ?? String(value);
   } catch {
@@ -118,9 +124,22 @@ export interface DurationLike {
   toHumanString(): string;
 }
 
+/** The largest value of the API server's int32 fields (counts, seconds, ports are smaller still). */
+export const INT32_MAX = 2_147_483_647;
+
 /** Throws unless `d` is a whole number of seconds, at least `min`. */
 export function wholeSeconds(where: string | undefined, subject: string, prop: string, d: DurationLike, min: number): number {
-  const ms = d.toMilliseconds();
+  if (d === null || typeof d !== 'object' || typeof d.toMilliseconds !== 'function') {
+    throw propError(where, subject, prop, 'must be a cdk8s Duration', d, `Use e.g. Duration.seconds(${Math.max(min, 1)})`);
+  }
+  let ms: number;
+  try {
+    ms = d.toMilliseconds();
+  } catch {
+    // cdk8s: "'... seconds' cannot be converted into a whole number of milliseconds"
+    throw propError(where, subject, prop, 'must be a whole number of seconds (it is not even a whole number of milliseconds)', d,
+      `Use Duration.seconds(N) with a whole N, at least ${min}`);
+  }
   if (ms % 1000 !== 0) {
     throw propError(where, subject, prop, 'must be a whole number of seconds (Kubernetes counts probe and deadline times in seconds)', d,
       `Use Duration.seconds(${Math.max(min, Math.round(ms / 1000))})`);

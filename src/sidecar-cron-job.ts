@@ -1,7 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  addAppContainer, addRegularInitContainer, addSidecarTo, checkActiveDeadline, checkJobRestartPolicy, childPath,
+  addAppContainer, addRegularInitContainer, addSidecarTo, checkActiveDeadline, checkJobRestartPolicy, checkTimeZone, childPath,
   DEFAULT_ACTIVE_DEADLINE, settingsFrom, setUpSidecarWorkload,
 } from './_app-containers';
 import { patchSpec } from './_kplus';
@@ -9,7 +9,10 @@ import { CRONJOB_NAME_LIMIT, WorkloadSidecars } from './_workload-sidecars';
 import { Sidecar } from './sidecar';
 import { SidecarWorkloadOptions } from './sidecar-workload-options';
 
-/** Properties of a `SidecarCronJob`: everything of cdk8s-plus's `CronJobProps`, plus sidecars. */
+/**
+ * Properties of a `SidecarCronJob`: everything of cdk8s-plus's `CronJobProps`, plus sidecars. One default differs
+ * from cdk8s-plus: `timeZone` is `SidecarCronJob.DEFAULT_TIME_ZONE` (`Etc/UTC`) when unset.
+ */
 export interface SidecarCronJobProps extends kplus.CronJobProps, SidecarWorkloadOptions {}
 
 /**
@@ -21,9 +24,18 @@ export interface SidecarCronJobProps extends kplus.CronJobProps, SidecarWorkload
  * becomes ready cannot keep a run in `Init` forever (with `concurrencyPolicy: Forbid`, that would block every later
  * run).
  *
+ * `timeZone` defaults to `Etc/UTC` instead of the kube-controller-manager's local time zone, so the schedule means the
+ * same on every cluster (`spec.timeZone` is GA since Kubernetes 1.27). Set `timeZone` to schedule in another zone.
+ *
  * @see https://kubernetes.io/docs/concepts/workloads/pods/sidecar-containers/#sidecar-containers-and-pod-lifecycle
+ * @see https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/#time-zones
  */
 export class SidecarCronJob extends kplus.CronJob {
+  /**
+   * The time zone of a `SidecarCronJob` without `timeZone`: UTC, whatever the cluster's controller manager uses.
+   */
+  public static readonly DEFAULT_TIME_ZONE = 'Etc/UTC';
+
   private readonly _sidecarState: WorkloadSidecars;
 
   /**
@@ -35,7 +47,8 @@ export class SidecarCronJob extends kplus.CronJob {
     const where = childPath(scope, id);
     checkJobRestartPolicy(where, 'SidecarCronJob', props?.restartPolicy);
     checkActiveDeadline(where, 'SidecarCronJob', props?.activeDeadline);
-    super(scope, id, props);
+    checkTimeZone(where, 'SidecarCronJob', props?.timeZone);
+    super(scope, id, { ...props, timeZone: props?.timeZone ?? SidecarCronJob.DEFAULT_TIME_ZONE });
     this._sidecarState = settingsFrom(this, props, CRONJOB_NAME_LIMIT);
     setUpSidecarWorkload(this, props);
   }
