@@ -60,27 +60,49 @@ export function patchSpec<T extends object, S>(cls: SpecOwnerClass, patch: (spec
   });
 }
 
-/** The private fields cdk8s-plus keeps a container's probes in. */
-const PROBE_FIELDS = ['_startup', '_liveness', '_readiness'] as const;
+/** The private fields cdk8s-plus keeps a container's probes in, and the prop names users know. */
+const PROBE_FIELDS = [['_startup', 'startup'], ['_liveness', 'liveness'], ['_readiness', 'readiness']] as const;
+
+/** A probe as rendered, with ports as plain numbers or names. */
+export interface RenderedProbe {
+  readonly periodSeconds?: number;
+  readonly timeoutSeconds?: number;
+  readonly failureThreshold?: number;
+  readonly successThreshold?: number;
+  readonly initialDelaySeconds?: number;
+  readonly exec?: { readonly command?: string[] };
+  readonly httpGet?: { readonly port?: number | string };
+  readonly tcpSocket?: { readonly port?: number | string };
+  readonly grpc?: { readonly port?: number };
+}
 
 /**
- * The ports a container's probes target, as rendered (a number, or a port name), for a cheap look before linting.
+ * A container's probes, rendered (`startup`, `liveness`, `readiness`: the prop names of `ContainerProps`).
  * @param container a cdk8s-plus container
  */
-export function probePortsOf(container: kplus.Container): Array<number | string> {
-  const out: Array<number | string> = [];
-  for (const field of PROBE_FIELDS) {
+export function probesOf(container: kplus.Container): Array<['startup' | 'liveness' | 'readiness', RenderedProbe]> {
+  const out: Array<['startup' | 'liveness' | 'readiness', RenderedProbe]> = [];
+  for (const [field, prop] of PROBE_FIELDS) {
     const probe = (container as unknown as { [f: string]: { _toKube?: (c: kplus.Container) => any } | undefined })[field];
     if (probe === undefined) continue;
     if (typeof probe._toKube !== 'function') {
       throw new Error(`cdk8s-sidecars: this cdk8s-plus release keeps probes in an unknown way (Container#${field} has no _toKube); please report it with your cdk8s-plus version`);
     }
     const kube = probe._toKube(container);
-    for (const handler of [kube.httpGet, kube.tcpSocket, kube.grpc]) {
-      const port = handler?.port;
-      const value = port !== null && typeof port === 'object' ? port.value : port;
-      if (typeof value === 'number' || typeof value === 'string') out.push(value);
-    }
+    const plain = (h: any) => h && { ...h, port: h.port !== null && typeof h.port === 'object' ? h.port.value : h.port };
+    out.push([prop, { ...kube, httpGet: plain(kube.httpGet), tcpSocket: plain(kube.tcpSocket), grpc: kube.grpc }]);
+  }
+  return out;
+}
+
+/**
+ * The ports a container's probes target, as rendered (a number, or a port name).
+ * @param container a cdk8s-plus container
+ */
+export function probePortsOf(container: kplus.Container): Array<number | string> {
+  const out: Array<number | string> = [];
+  for (const [, p] of probesOf(container)) {
+    for (const port of [p.httpGet?.port, p.tcpSocket?.port, p.grpc?.port]) if (typeof port === 'number' || typeof port === 'string') out.push(port);
   }
   return out;
 }

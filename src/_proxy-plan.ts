@@ -154,12 +154,25 @@ export interface ProxyPlan {
  * @param d the duration
  */
 export function goDuration(d: Duration): string {
-  const ms = d.toMilliseconds();
+  const ms = wholeMillis(d);
+  if (ms === undefined) return d.toHumanString(); // rejected by the checks before it is used
   if (ms === 0) return '0s';
   if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
   if (ms % 60_000 === 0) return `${ms / 60_000}m`;
   if (ms % 1000 === 0) return `${ms / 1000}s`;
   return `${ms}ms`;
+}
+
+/**
+ * The milliseconds of `d`, or undefined when it is not a whole number of them (cdk8s throws then).
+ * @param d the duration
+ */
+export function wholeMillis(d: Duration): number | undefined {
+  try {
+    return d.toMilliseconds();
+  } catch {
+    return undefined;
+  }
 }
 
 export function isDuration(d: unknown): d is Duration {

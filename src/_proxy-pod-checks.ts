@@ -6,7 +6,7 @@ import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { propError, SidecarsError } from './_errors';
 import { PROXY_CONSTRUCT_DEFAULTS } from './_proxy-flavors';
-import { goDuration, isDuration, ProxyPlan } from './_proxy-plan';
+import { goDuration, isDuration, ProxyPlan, wholeMillis } from './_proxy-plan';
 
 const D = PROXY_CONSTRUCT_DEFAULTS;
 
@@ -33,8 +33,8 @@ export function checkProxyInWorkload(workload: kplus.AbstractPod, container: kpl
   const subject = `${plan.inputs.flavor.constructName} '${plan.name}'`;
   const errors: SidecarsError[] = [];
 
-  const min = isDuration(o.minSigtermDelay) ? o.minSigtermDelay.toMilliseconds() : 0;
-  const max = isDuration(o.maxSigtermDelay) ? o.maxSigtermDelay.toMilliseconds() : 0;
+  const min = isDuration(o.minSigtermDelay) ? wholeMillis(o.minSigtermDelay) ?? 0 : 0;
+  const max = isDuration(o.maxSigtermDelay) ? wholeMillis(o.maxSigtermDelay) ?? 0 : 0;
   if (min + max > 0) {
     const grace = workload.terminationGracePeriod ?? Duration.seconds(D.terminationGracePeriodSeconds);
     if (min + max >= grace.toMilliseconds()) {

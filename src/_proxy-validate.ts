@@ -11,7 +11,7 @@ import {
   ALLOYDB_PROXY, CLOUD_SQL_PROXY, COMMON_FLAGS, GCP_PROJECT_ID, GCP_SERVICE_ACCOUNT_EMAIL, LEGACY_CLOUD_SQL_PROXY_IMAGE, MAX_UNIX_SOCKET_PATH,
   POSTGRES_SOCKET_FILE, PROXY_BINARY_DEFAULTS, PROXY_CONSTRUCT_DEFAULTS, PROXY_FLAVORS, ProxyFlavor, proxyFlavorOfImage, SHUTDOWN_SUBCOMMAND,
 } from './_proxy-flavors';
-import { isDuration, portOf, ProxyPlan } from './_proxy-plan';
+import { isDuration, portOf, ProxyPlan, wholeMillis } from './_proxy-plan';
 
 const D = PROXY_CONSTRUCT_DEFAULTS;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -279,6 +279,9 @@ export function validateProxy(where: string, plan: ProxyPlan): void {
   if (startupTimeout) wholeSeconds(where, subject, 'startupTimeout', startupTimeout, 1);
   for (const prop of ['minSigtermDelay', 'maxSigtermDelay'] as const) {
     const d = checkDuration(where, subject, prop, o[prop]);
+    if (d && wholeMillis(d) === undefined) {
+      throw propError(where, subject, prop, 'must be a whole number of milliseconds', d, 'Use e.g. Duration.seconds(10)');
+    }
     if (d && d.toMilliseconds() <= 0) {
       throw propError(where, subject, prop, 'must be longer than zero (zero is the proxy\'s default: leave it unset)', d, 'Remove it, or use e.g. Duration.seconds(10)');
     }

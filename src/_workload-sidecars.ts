@@ -5,6 +5,7 @@
  */
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { containerErrors } from './_container-checks';
 import { constructError, dnsLabelProblem, propError, SidecarsError, throwAll } from './_errors';
 import { addInitContainerUnchecked, initContainersOf, probePortsOf } from './_kplus';
 import { AttachableSidecar } from './_sidecar-spec';
@@ -17,6 +18,8 @@ import { Finding, Severity } from './lint/types';
 export const CONTEXT_KUBERNETES_VERSION = 'cdk8s-sidecars/kubernetes-version';
 /** Context key saying the `SidecarContainers` feature gate is on (only needed when targeting 1.28). */
 export const CONTEXT_FEATURE_GATE = 'cdk8s-sidecars/sidecar-containers-feature-gate';
+
+const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** How long a resource name may be, by kind. */
 export interface NameLimit {
@@ -245,11 +248,24 @@ export class WorkloadSidecars {
       errors.push(constructError(where, limit.kind,
         `the resource name '${pod.name}' has ${pod.name.length} characters, more than the ${limit.max} Kubernetes allows for a ${limit.kind}`,
         'Set a shorter \'metadata.name\' or use shorter construct ids'));
+    } else if (typeof pod.name === 'string' && (limit || !DNS_SUBDOMAIN.test(pod.name))) {
+      const problem = limit ? dnsLabelProblem(pod.name, limit.max) : undefined;
+      if (problem || !DNS_SUBDOMAIN.test(pod.name)) {
+        errors.push(propError(where, limit?.kind ?? pod.constructor.name, 'metadata.name', problem ?? 'must be a DNS-1123 subdomain (lower-case letters, digits, \'-\' and \'.\')', pod.name,
+          'Set a valid \'metadata.name\' or use construct ids of lower-case letters, digits and \'-\''));
+      }
+    }
+    if (pod.containers.length === 0) {
+      errors.push(propError(where, limit?.kind ?? pod.constructor.name, 'containers', 'must have at least one app container (a pod with only sidecars has nothing to run)', [],
+        "Pass containers: [{ name: 'app', image: '...' }] or call addContainer()"));
     }
 
-    // container names: unique across init and app containers, DNS-1123 labels
+    // container names: unique across init and app containers, DNS-1123 labels; every container field
+    const ours = new Map(this.attached.map(a => [a.container, a.sidecar]));
     const seen = new Set<string>();
     for (const c of [...pod.initContainers, ...pod.containers]) {
+      const owner = ours.get(c);
+      errors.push(...containerErrors(where, owner ? `Sidecar '${owner.name}'` : `container '${c.name}'`, c));
       if (seen.has(c.name)) {
         errors.push(constructError(where, `container '${c.name}'`, 'the name is used by more than one container of this pod (sidecars, init containers and app containers share one namespace of names)', 'Rename one of them'));
       }

@@ -1,8 +1,8 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  addAppContainer, addRegularInitContainer, addSidecarTo, checkActiveDeadline, checkJobRestartPolicy, checkTimeZone, childPath,
-  DEFAULT_ACTIVE_DEADLINE, settingsFrom, setUpSidecarWorkload,
+  addAppContainer, addRegularInitContainer, addSidecarTo, checkCronJobProps, childPath,
+  DEFAULT_ACTIVE_DEADLINE, settingsFrom, setUpSidecarWorkload, wrapBuildError,
 } from './_app-containers';
 import { patchSpec } from './_kplus';
 import { CRONJOB_NAME_LIMIT, WorkloadSidecars } from './_workload-sidecars';
@@ -45,10 +45,12 @@ export class SidecarCronJob extends kplus.CronJob {
    */
   constructor(scope: Construct, id: string, props: SidecarCronJobProps) {
     const where = childPath(scope, id);
-    checkJobRestartPolicy(where, 'SidecarCronJob', props?.restartPolicy);
-    checkActiveDeadline(where, 'SidecarCronJob', props?.activeDeadline);
-    checkTimeZone(where, 'SidecarCronJob', props?.timeZone);
-    super(scope, id, { ...props, timeZone: props?.timeZone ?? SidecarCronJob.DEFAULT_TIME_ZONE });
+    checkCronJobProps(where, 'SidecarCronJob', props);
+    try {
+      super(scope, id, { ...props, timeZone: props?.timeZone ?? SidecarCronJob.DEFAULT_TIME_ZONE });
+    } catch (e) {
+      throw wrapBuildError(where, 'SidecarCronJob', e);
+    }
     this._sidecarState = settingsFrom(this, props, CRONJOB_NAME_LIMIT);
     setUpSidecarWorkload(this, props);
   }

@@ -1,8 +1,8 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  addAppContainer, addRegularInitContainer, addSidecarTo, checkActiveDeadline, checkJobRestartPolicy, childPath,
-  DEFAULT_ACTIVE_DEADLINE, settingsFrom, setUpSidecarWorkload,
+  addAppContainer, addRegularInitContainer, addSidecarTo, checkJobProps, childPath,
+  DEFAULT_ACTIVE_DEADLINE, settingsFrom, setUpSidecarWorkload, wrapBuildError,
 } from './_app-containers';
 import { patchSpec } from './_kplus';
 import { JOB_NAME_LIMIT, WorkloadSidecars } from './_workload-sidecars';
@@ -32,9 +32,12 @@ export class SidecarJob extends kplus.Job {
    */
   constructor(scope: Construct, id: string, props: SidecarJobProps = {}) {
     const where = childPath(scope, id);
-    checkJobRestartPolicy(where, 'SidecarJob', props.restartPolicy);
-    checkActiveDeadline(where, 'SidecarJob', props.activeDeadline);
-    super(scope, id, props);
+    checkJobProps(where, 'SidecarJob', props);
+    try {
+      super(scope, id, props);
+    } catch (e) {
+      throw wrapBuildError(where, 'SidecarJob', e);
+    }
     this._sidecarState = settingsFrom(this, props, JOB_NAME_LIMIT);
     setUpSidecarWorkload(this, props);
   }

@@ -1,5 +1,6 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { portNameProblem } from './_container-checks';
 import { dnsLabelProblem, propError, SidecarsError } from './_errors';
 import { defaultPullPolicy, restrictedSecurityContext } from './_pod-defaults';
 import { AttachableSidecar, SidecarContainerSpec } from './_sidecar-spec';
@@ -239,6 +240,12 @@ export class Sidecar {
       if (!Number.isInteger(port) || port < 1 || port > 65535) {
         throw propError(where, subject, 'ports', 'must be whole numbers from 1 to 65535', port, 'Fix the port number');
       }
+    }
+    const portNames = this._portList().map(q => q.name).filter((n): n is string => n !== undefined);
+    for (const [k, portName] of portNames.entries()) {
+      const problem = portNameProblem(portName);
+      if (problem) throw propError(where, subject, 'ports.name', `${problem} (an IANA service name)`, portName, "Use a short name such as 'http' or 'metrics'");
+      if (portNames.indexOf(portName) !== k) throw propError(where, subject, 'ports.name', 'is used by two ports of the sidecar', portName, 'Give each port its own name');
     }
     const dup = ports.find((n, i) => ports.indexOf(n) !== i);
     if (dup !== undefined) {

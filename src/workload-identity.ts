@@ -185,7 +185,13 @@ export class GkeWorkloadIdentity extends Construct {
     }
     if (this.created) {
       const sa = new kplus.ServiceAccount(this, 'Resource', {
-        metadata: { name: p.serviceAccountName, namespace: p.namespaceName, annotations: { [GKE_GSA_ANNOTATION]: gsa } },
+        // no `name: undefined` key: cdk8s would emit a ServiceAccount without a name while the pods refer to the
+        // generated one
+        metadata: {
+          ...(p.serviceAccountName !== undefined ? { name: p.serviceAccountName } : {}),
+          ...(p.namespaceName !== undefined ? { namespace: p.namespaceName } : {}),
+          annotations: { [GKE_GSA_ANNOTATION]: gsa },
+        },
         automountToken: false,
       });
       this.serviceAccount = sa;

@@ -5,10 +5,10 @@
 const LINES = ['cdk8s-plus-28', 'cdk8s-plus-33', 'cdk8s-plus-34'];
 
 /** Load `modulePath` with `line` standing in for 'cdk8s-plus-28' (and the cdk8s of the same module registry). */
-function loadWith<T>(line: string, modulePath: string): { kplus: any; cdk8s: typeof import('cdk8s'); mod: T } {
-  let out!: { kplus: any; cdk8s: typeof import('cdk8s'); mod: T };
+function loadWith<T>(line: string, modulePath: string): { kplus: any; cdk8s: any; mod: T } {
+  let out!: { kplus: any; cdk8s: any; mod: T };
   jest.isolateModules(() => {
-    const kplus = jest.requireActual(line);
+    const kplus: any = jest.requireActual(line);
     jest.doMock('cdk8s-plus-28', () => kplus);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     out = { kplus, cdk8s: require('cdk8s'), mod: require(modulePath) };
@@ -73,8 +73,8 @@ describe.each(LINES)('%s', (line) => {
   test('patchSpec changes what a Job and a CronJob subclass render', () => {
     class MyJob extends kplus.Job {}
     class MyCron extends kplus.CronJob {}
-    adapter.patchSpec<any, any>(MyJob, (spec, self) => ({ ...spec, activeDeadlineSeconds: self === job ? 42 : 0 }));
-    adapter.patchSpec<any, any>(MyCron, spec => ({ ...spec, suspend: true }));
+    adapter.patchSpec<any, any>(MyJob as any, (spec, self) => ({ ...spec, activeDeadlineSeconds: self === job ? 42 : 0 }));
+    adapter.patchSpec<any, any>(MyCron as any, spec => ({ ...spec, suspend: true }));
     const chart = Testing.chart();
     const job = new MyJob(chart, 'job', { containers: [{ name: 'app', image: 'acme/app:1.0' }] });
     new MyCron(chart, 'cron', { schedule: cdk8s.Cron.daily(), containers: [{ name: 'app', image: 'acme/app:1.0' }] });
