@@ -201,7 +201,7 @@ export function oracle(m: any, restricted: boolean): string[] {
     const inits: any[] = spec.initContainers ?? [];
     const mains: any[] = spec.containers ?? [];
     if (mains.length === 0) out.push(`${where}: no containers`);
-    for (const [c, init] of [...inits.map(c => [c, true] as const), ...mains.map(c => [c, false] as const)]) {
+    for (const [c, init] of [...inits.map(x => [x, true] as const), ...mains.map(x => [x, false] as const)]) {
       if (names.has(c.name)) out.push(`${where}: container name '${c.name}' twice`);
       names.add(c.name);
       container(`${where} ${init ? 'initContainer' : 'container'} '${c.name}'`, c, init, volumes, out);

@@ -45,7 +45,10 @@ const envName = fc.oneof(
 );
 const seconds = fc.oneof(
   { weight: 24, arbitrary: fc.integer({ min: 10, max: 120 }).map(n => Duration.seconds(n)) },
-  { weight: 1, arbitrary: fc.constantFrom(Duration.seconds(0), Duration.millis(1500), Duration.millis(0.5), Duration.seconds(1.0005), Duration.days(100000)) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(Duration.seconds(0), Duration.millis(1500), Duration.millis(0.5), Duration.seconds(1.0005), Duration.days(100000)),
+  },
 );
 const cpu = fc.constantFrom(kplus.Cpu.millis(50), kplus.Cpu.millis(500), kplus.Cpu.units(2));
 const memory = fc.constantFrom(Size.mebibytes(64), Size.mebibytes(512), Size.gibibytes(2));
@@ -60,7 +63,9 @@ const probe = fc.option(fc.oneof(
   mostly<string[]>(fc.constantFrom(['true'], ['/bin/check', '--ready']), fc.constant([])).map(cmd => kplus.Probe.fromCommand([...cmd])),
 ), { nil: undefined, freq: 3 });
 const gate = fc.option(fc.oneof(
-  fc.record({ poll: fc.option(seconds, { nil: undefined }), timeout: fc.option(seconds, { nil: undefined }), check: fc.option(seconds, { nil: undefined }) })
+  fc.record({
+    poll: fc.option(seconds, { nil: undefined }), timeout: fc.option(seconds, { nil: undefined }), check: fc.option(seconds, { nil: undefined }),
+  })
     .map(o => StartupGate.tcpSocket({ pollInterval: o.poll, timeout: o.timeout, checkTimeout: o.check })),
   fc.record({ path: mostly(fc.constantFrom('/', '/ready'), fc.constant('ready')), timeout: fc.option(seconds, { nil: undefined }) })
     .map(o => StartupGate.httpGet(o.path, { timeout: o.timeout })),
@@ -126,7 +131,10 @@ const alloyDb = fc.record({
   autoIamAuthn: fc.option(fc.boolean(), { nil: undefined }),
 }).map(p => () => new AlloyDbProxySidecar({ ...p, instanceUri: p.instance }));
 
-const version = fc.option(mostly(fc.constantFrom(KubernetesVersion.V1_29, KubernetesVersion.V1_33), fc.constantFrom(KubernetesVersion.V1_27, KubernetesVersion.V1_28)), { nil: undefined });
+const version = fc.option(
+  mostly(fc.constantFrom(KubernetesVersion.V1_29, KubernetesVersion.V1_33), fc.constantFrom(KubernetesVersion.V1_27, KubernetesVersion.V1_28)),
+  { nil: undefined },
+);
 const cronField = fc.option(mostly(fc.constantFrom('0', '5', '*/15', '1-5'), fc.constantFrom('61', '30-99')), { nil: undefined });
 
 const job: fc.Arbitrary<Built> = fc.record({
