@@ -2,9 +2,9 @@
  * The one table of Kubernetes version facts that cdk8s-sidecars relies on. Constructs, the linter and the simulator
  * all read it from here; nothing else in the code base may hard-code a Kubernetes version.
  *
- * Sources: feature gate stages from kubernetes/kubernetes `pkg/features/kube_features.go` and the KEP-753 `kep.yaml`
- * (https://github.com/kubernetes/enhancements/tree/master/keps/sig-node/753-sidecar-containers); known bugs from
- * their issues and fixing PRs (linked in KNOWN_BUGS).
+ * Sources: feature gate stages from kubernetes/kubernetes `pkg/features/versioned_kube_features.go`
+ * (`SidecarContainers`) and kubernetes/enhancements `keps/sig-node/753-sidecar-containers/kep.yaml`; known bugs
+ * from their kubernetes/kubernetes issues and fixing PRs, linked in each entry.
  *
  * This file must not import constructs: src/lint and src/simulate use it on plain manifests.
  */
@@ -142,7 +142,7 @@ export enum BugTrigger {
   STARTUP_PROBE_SIDECAR_RESTARTING_APP = 'startup-probe-sidecar-restarting-app',
 }
 
-/** A known kubelet/API-server bug around native sidecars (its issue is `url`). */
+/** A known kubelet/API-server bug around native sidecars (issue and fixing PRs linked in each entry). */
 export interface KnownBug {
   /** e.g. `kubernetes#132826` */
   readonly id: string;
