@@ -75,7 +75,8 @@ export function lintSourced(items: readonly SourcedManifest[], opts: EngineOptio
     if (!pod && !isCronJob) continue;
 
     const meta = obj.metadata ?? {};
-    const ignored = ignoredRulesOf(meta.annotations, pod?.metadata?.annotations, isCronJob ? obj.spec?.jobTemplate?.metadata?.annotations : undefined);
+    const jobTemplateAnnotations = isCronJob ? obj.spec?.jobTemplate?.metadata?.annotations : undefined;
+    const ignored = ignoredRulesOf(meta.annotations, pod?.metadata?.annotations, jobTemplateAnnotations);
     if (ignored?.has('all')) continue;
     const runs = (r: RuleDef) => !ignored?.has(r.id);
     const kind = String(obj.kind);

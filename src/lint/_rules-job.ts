@@ -5,8 +5,8 @@
  * (https://kubernetes.io/docs/concepts/workloads/controllers/job/#pod-failure-policy,
  * https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/), and docs/rules.md.
  */
-import { ContainerInfo } from './_heuristics';
 import { cronJobRule, CronJobContext, PodContext, podRule, Report } from './_context';
+import { ContainerInfo } from './_heuristics';
 import { Severity } from './types';
 
 /** Exit codes of a sidecar stopped at the end of a Job pod: SIGTERM (143), SIGKILL after the grace period (137). */
@@ -62,15 +62,24 @@ function podFailurePolicy(ctx: PodContext, report: Report): void {
 /** Job and CronJob pod rules, in documentation order. */
 export const JOB_RULES = [
   podRule({
-    id: 'job-pod-restart-policy', severity: Severity.ERROR, jobOnly: true, check: restartPolicy,
+    id: 'job-pod-restart-policy',
+    severity: Severity.ERROR,
+    jobOnly: true,
+    check: restartPolicy,
     summary: 'A Job/CronJob pod template restartPolicy is not Never or OnFailure (rejected by the API server).',
   }),
   podRule({
-    id: 'job-sidecar-no-active-deadline', severity: Severity.WARNING, jobOnly: true, check: activeDeadline,
+    id: 'job-sidecar-no-active-deadline',
+    severity: Severity.WARNING,
+    jobOnly: true,
+    check: activeDeadline,
     summary: 'A Job/CronJob with sidecars has no activeDeadlineSeconds: a sidecar that never starts keeps the pod forever.',
   }),
   podRule({
-    id: 'pod-failure-policy-matches-sidecar-exit', severity: Severity.WARNING, jobOnly: true, check: podFailurePolicy,
+    id: 'pod-failure-policy-matches-sidecar-exit',
+    severity: Severity.WARNING,
+    jobOnly: true,
+    check: podFailurePolicy,
     summary: 'A podFailurePolicy onExitCodes rule without containerName also matches the 137/143 exit codes of sidecars.',
   }),
 ];
@@ -145,23 +154,33 @@ function missingTimeZone({ spec }: CronJobContext, report: Report): void {
 /** CronJob object rules (they need no pod template), in documentation order. */
 export const CRONJOB_RULES = [
   cronJobRule({
-    id: 'cronjob-concurrency-policy', severity: Severity.INFO, check: concurrencyPolicy,
+    id: 'cronjob-concurrency-policy',
+    severity: Severity.INFO,
+    check: concurrencyPolicy,
     summary: 'A CronJob allows concurrent runs (concurrencyPolicy unset or Allow).',
   }),
   cronJobRule({
-    id: 'cronjob-missing-starting-deadline', severity: Severity.INFO, check: missingStartingDeadline,
+    id: 'cronjob-missing-starting-deadline',
+    severity: Severity.INFO,
+    check: missingStartingDeadline,
     summary: 'A CronJob has no startingDeadlineSeconds.',
   }),
   cronJobRule({
-    id: 'cronjob-starting-deadline-too-short', severity: Severity.WARNING, check: startingDeadlineTooShort,
+    id: 'cronjob-starting-deadline-too-short',
+    severity: Severity.WARNING,
+    check: startingDeadlineTooShort,
     summary: 'A CronJob startingDeadlineSeconds below 10 may never start a run.',
   }),
   cronJobRule({
-    id: 'cronjob-history-limits', severity: Severity.INFO, check: historyLimits,
+    id: 'cronjob-history-limits',
+    severity: Severity.INFO,
+    check: historyLimits,
     summary: 'A CronJob keeps no failed Job, or keeps more than 10 finished Jobs.',
   }),
   cronJobRule({
-    id: 'cronjob-missing-time-zone', severity: Severity.INFO, check: missingTimeZone,
+    id: 'cronjob-missing-time-zone',
+    severity: Severity.INFO,
+    check: missingTimeZone,
     summary: 'A CronJob schedule that depends on the time zone has no spec.timeZone.',
   }),
 ];

@@ -11,9 +11,9 @@ import {
   atLeast, CONTAINER_RESTART_RULES_BETA_MINOR, formatMinorVersion, SIDECAR_ALPHA_MINOR, SIDECAR_BETA_MINOR,
   unsupportedSidecarConsequence,
 } from '../_version-facts';
+import { PodContext, podRule, Report } from './_context';
 import { ContainerInfo, loopbackPortsUsed, servingPorts, toPortNumber } from './_heuristics';
 import { readProxyConfig } from './_proxy-config';
-import { PodContext, podRule, Report } from './_context';
 import { Severity } from './types';
 
 const PROBES = ['startupProbe', 'readinessProbe', 'livenessProbe'] as const;
@@ -313,51 +313,77 @@ const I = Severity.INFO;
 /** Lifecycle rules, in documentation order. */
 export const LIFECYCLE_RULES = [
   podRule({
-    id: 'job-helper-never-exits', severity: E, jobOnly: true, check: jobHelperNeverExits,
+    id: 'job-helper-never-exits',
+    severity: E,
+    jobOnly: true,
+    check: jobHelperNeverExits,
     summary: 'A Job/CronJob pod runs a long-running helper (proxy, agent, server) as a regular container: the Job never completes.',
   }),
   podRule({
-    id: 'init-container-never-exits', severity: E, check: initContainerNeverExits,
+    id: 'init-container-never-exits',
+    severity: E,
+    check: initContainerNeverExits,
     summary: 'A regular init container serves (ports, a proxy/server image or command): the pod hangs in Init forever.',
   }),
   podRule({
-    id: 'sidecar-missing-startup-probe', severity: E, check: sidecarMissingStartupProbe,
+    id: 'sidecar-missing-startup-probe',
+    severity: E,
+    check: sidecarMissingStartupProbe,
     summary: 'A native sidecar that serves has no startupProbe: the next container starts before it is ready.',
   }),
   podRule({
-    id: 'native-sidecar-unsupported-version', severity: E, check: nativeSidecarUnsupported,
+    id: 'native-sidecar-unsupported-version',
+    severity: E,
+    check: nativeSidecarUnsupported,
     summary: 'Native sidecars (init containers with restartPolicy: Always) on a Kubernetes version that does not run them.',
   }),
   podRule({
-    id: 'invalid-container-restart-policy', severity: E, check: invalidRestartPolicy,
+    id: 'invalid-container-restart-policy',
+    severity: E,
+    check: invalidRestartPolicy,
     summary: 'restartPolicy on a regular container, or an init container restartPolicy other than Always, that the API server rejects.',
   }),
   podRule({
-    id: 'probe-on-plain-init-container', severity: E, check: probeOnPlainInit,
+    id: 'probe-on-plain-init-container',
+    severity: E,
+    check: probeOnPlainInit,
     summary: 'Probes or lifecycle hooks on an init container without restartPolicy: Always (rejected by the API server).',
   }),
   podRule({
-    id: 'sidecar-startup-probe-slow', severity: I, check: startupProbeSlow,
+    id: 'sidecar-startup-probe-slow',
+    severity: I,
+    check: startupProbeSlow,
     summary: 'A sidecar startupProbe with initialDelaySeconds > 0 or periodSeconds > 1 delays every pod start.',
   }),
   podRule({
-    id: 'sidecar-declared-after-dependent-init', severity: W, check: sidecarAfterDependentInit,
+    id: 'sidecar-declared-after-dependent-init',
+    severity: W,
+    check: sidecarAfterDependentInit,
     summary: 'A sidecar is declared after a regular init container that connects to its port: that init container runs without it.',
   }),
   podRule({
-    id: 'container-port-conflict', severity: E, check: portConflicts,
+    id: 'container-port-conflict',
+    severity: E,
+    check: portConflicts,
     summary: 'Two containers that run at the same time declare the same port (they share the pod network namespace).',
   }),
   podRule({
-    id: 'probe-named-port-undefined', severity: E, check: probeNamedPortUndefined,
+    id: 'probe-named-port-undefined',
+    severity: E,
+    check: probeNamedPortUndefined,
     summary: 'A probe uses a named port the container does not declare: the probe can never succeed.',
   }),
   podRule({
-    id: 'probe-port-not-declared', severity: W, check: probePortNotDeclared,
+    id: 'probe-port-not-declared',
+    severity: W,
+    check: probePortNotDeclared,
     summary: 'A probe targets a numeric port the container does not declare.',
   }),
   podRule({
-    id: 'job-mesh-sidecar-injected', severity: W, jobOnly: true, check: meshInjection,
+    id: 'job-mesh-sidecar-injected',
+    severity: W,
+    jobOnly: true,
+    check: meshInjection,
     summary: 'A Job/CronJob pod asks for service-mesh injection without native-sidecar mode: the injected proxy keeps the Job running.',
   }),
 ];

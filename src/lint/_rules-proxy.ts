@@ -9,9 +9,9 @@ import {
   CLOUD_SQL_PROXY, COMMON_FLAGS, ENGINE_DEFAULT_PORTS, INSTANCE_QUERY_KEYS, PROXY_BINARY_DEFAULTS, PROXY_CONSTRUCT_DEFAULTS, PROXY_FLAVORS,
   SHUTDOWN_SUBCOMMAND,
 } from '../_proxy-flavors';
+import { PodContext, podRule, Report } from './_context';
 import { ContainerInfo, toPortNumber } from './_heuristics';
 import { foreignFlags, isLoopback, ProxyConfig, readProxyConfig } from './_proxy-config';
-import { PodContext, podRule, Report } from './_context';
 import { Severity } from './types';
 
 const HEALTH_PATHS = new Set<string>([PROXY_BINARY_DEFAULTS.startupPath, PROXY_BINARY_DEFAULTS.readinessPath, PROXY_BINARY_DEFAULTS.livenessPath]);
@@ -167,31 +167,46 @@ function eachProxy(check: (c: ContainerInfo, cfg: ProxyConfig, report: Report, c
 /** Cloud SQL / AlloyDB Auth Proxy rules, in documentation order. */
 export const PROXY_RULES = [
   podRule({
-    id: 'cloud-sql-proxy-v1-image', severity: Severity.WARNING, check: legacyImage,
+    id: 'cloud-sql-proxy-v1-image',
+    severity: Severity.WARNING,
+    check: legacyImage,
     summary: 'The end-of-life Cloud SQL Proxy v1 image (gce-proxy) is used.',
   }),
   podRule({
-    id: 'proxy-no-explicit-port', severity: Severity.WARNING, check: eachProxy(noExplicitPort),
+    id: 'proxy-no-explicit-port',
+    severity: Severity.WARNING,
+    check: eachProxy(noExplicitPort),
     summary: 'A Cloud SQL Auth Proxy instance has no explicit port: the proxy looks it up with an API call at start-up.',
   }),
   podRule({
-    id: 'proxy-health-check-localhost', severity: Severity.ERROR, check: healthProblemsOf('localhost'),
+    id: 'proxy-health-check-localhost',
+    severity: Severity.ERROR,
+    check: healthProblemsOf('localhost'),
     summary: 'A probe targets the proxy health server, which listens on localhost only: kubelet probes never reach it.',
   }),
   podRule({
-    id: 'proxy-health-probe-mismatch', severity: Severity.ERROR, check: healthProblemsOf('mismatch'),
+    id: 'proxy-health-probe-mismatch',
+    severity: Severity.ERROR,
+    check: healthProblemsOf('mismatch'),
     summary: `A probe targets the proxy health endpoints, but ${COMMON_FLAGS.healthCheck} is off or the probe port is not ${COMMON_FLAGS.httpPort}.`,
   }),
   podRule({
-    id: 'proxy-flag-of-other-flavor', severity: Severity.ERROR, check: eachProxy(otherFlavorFlags),
+    id: 'proxy-flag-of-other-flavor',
+    severity: Severity.ERROR,
+    check: eachProxy(otherFlavorFlags),
     summary: 'A proxy is given a flag that only the other proxy (Cloud SQL vs AlloyDB) knows: it exits at start-up.',
   }),
   podRule({
-    id: 'proxy-missing-exit-zero-on-sigterm', severity: Severity.WARNING, jobOnly: true, check: eachProxy(exitZero),
+    id: 'proxy-missing-exit-zero-on-sigterm',
+    severity: Severity.WARNING,
+    jobOnly: true,
+    check: eachProxy(exitZero),
     summary: `A proxy sidecar in a Job exits 143 on SIGTERM (no ${PROXY_FLAVORS.map(f => f.flags.exitZeroOnSigterm).join(' / ')}).`,
   }),
   podRule({
-    id: 'proxy-prestop-http-admin-port', severity: Severity.WARNING, check: eachProxy(preStopAdmin),
+    id: 'proxy-prestop-http-admin-port',
+    severity: Severity.WARNING,
+    check: eachProxy(preStopAdmin),
     summary: 'An httpGet preStop hook targets the proxy admin server, which listens on localhost only.',
   }),
 ];

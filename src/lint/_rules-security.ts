@@ -209,11 +209,15 @@ function pss(ctx: PodContext, report: Report): void {
 /** Image and Pod Security rules, in documentation order. */
 export const SECURITY_RULES = [
   podRule({
-    id: 'image-latest-or-untagged', severity: Severity.WARNING, check: images,
+    id: 'image-latest-or-untagged',
+    severity: Severity.WARNING,
+    check: images,
     summary: 'A container image uses the latest tag or no tag at all.',
   }),
   podRule({
-    id: 'pss-restricted', severity: Severity.WARNING, check: pss,
+    id: 'pss-restricted',
+    severity: Severity.WARNING,
+    check: pss,
     summary: 'A container (sidecars, init and ephemeral containers included) or the pod violates the Pod Security Standards restricted profile.',
   }),
 ];

@@ -56,7 +56,9 @@ function checkKnownBugs(ctx: PodContext, report: Report): void {
 /** Target-version rules. */
 export const VERSION_RULES = [
   podRule({
-    id: 'known-kubelet-bug', severity: Severity.INFO, check: checkKnownBugs,
+    id: 'known-kubelet-bug',
+    severity: Severity.INFO,
+    check: checkKnownBugs,
     summary: 'The pod uses a sidecar pattern hit by a known kubelet bug on the target Kubernetes version.',
   }),
 ];
