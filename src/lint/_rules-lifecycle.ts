@@ -14,6 +14,7 @@ import {
 import { PodContext, podRule, Report } from './_context';
 import { ContainerInfo, loopbackPortsUsed, servingPorts, toPortNumber } from './_heuristics';
 import { readProxyConfig } from './_proxy-config';
+import { stopMechanismOf } from './_stop-mechanisms';
 import { Severity } from './types';
 
 const PROBES = ['startupProbe', 'readinessProbe', 'livenessProbe'] as const;
@@ -66,9 +67,24 @@ function helperFix(c: ContainerInfo): string {
 
 function jobHelperNeverExits(ctx: PodContext, report: Report): void {
   for (const { container: c, usedBy } of ctx.jobHelpers) {
+    const stop = stopMechanismOf(ctx, c);
+    if (stop && stop.broken === undefined) continue; // job-helper-manual-stop
     const dependency = usedBy ? ` ('${usedBy.client.name}' connects to its port ${usedBy.port})` : '';
+    const why = stop
+      ? `it is meant to be stopped by ${stop.label}, but ${stop.broken}, so the Job never completes when that happens`
+      : 'it never exits, so the Job never completes (and the other containers race its start-up)';
     report(c, c.path,
-      `container '${c.name}' ${servingFact(c)}${dependency} as a regular container of a ${ctx.kind} pod: it never exits, so the Job never completes (and the other containers race its start-up)`,
+      `container '${c.name}' ${servingFact(c)}${dependency} as a regular container of a ${ctx.kind} pod: ${why}`,
+      helperFix(c));
+  }
+}
+
+function jobHelperStoppedByWorkaround(ctx: PodContext, report: Report): void {
+  for (const { container: c } of ctx.jobHelpers) {
+    const stop = stopMechanismOf(ctx, c);
+    if (!stop || stop.broken !== undefined) continue;
+    report(c, c.path,
+      `container '${c.name}' ${servingFact(c)} as a regular container of a ${ctx.kind} pod and is stopped by ${stop.label}: the Job completes, but the set-up is fragile (a task that is killed, OOM-killed or fails before the stop leaves the helper running; the task also races the helper's start-up)`,
       helperFix(c));
   }
 }
@@ -318,6 +334,13 @@ export const LIFECYCLE_RULES = [
     jobOnly: true,
     check: jobHelperNeverExits,
     summary: 'A Job/CronJob pod runs a long-running helper (proxy, agent, server) as a regular container: the Job never completes.',
+  }),
+  podRule({
+    id: 'job-helper-manual-stop',
+    severity: W,
+    jobOnly: true,
+    check: jobHelperStoppedByWorkaround,
+    summary: 'A Job/CronJob helper runs as a regular container and is stopped by a hand-wired mechanism (kubexit, a quit file, /quitquitquit, pkill, linkerd-await): fragile, use a native sidecar.',
   }),
   podRule({
     id: 'init-container-never-exits',
