@@ -191,8 +191,8 @@ describe('corpus of real manifests', () => {
       }
       if (row.kind === 'problem') expect({ file: row.file, must: row.must.length > 0 }).toEqual({ file: row.file, must: true });
       for (const m of row.must) {
-        expect({ file: row.file, rule: m.rule, alsoForbidden: row.mustNot.some(n => n.rule === m.rule && (n.severity === undefined || n.severity === m.severity)) })
-          .toEqual({ file: row.file, rule: m.rule, alsoForbidden: false });
+        const alsoForbidden = row.mustNot.some(n => n.rule === m.rule && (n.severity === undefined || n.severity === m.severity));
+        expect({ file: row.file, rule: m.rule, alsoForbidden }).toEqual({ file: row.file, rule: m.rule, alsoForbidden: false });
       }
     }
   });
