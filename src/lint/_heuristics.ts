@@ -84,7 +84,7 @@ const KNOWN_SERVER_IMAGES: ReadonlyArray<{ readonly re: RegExp; readonly label: 
 ];
 
 /** Programs that run the rest of their command line as the real program (options first, `--` optional). */
-const WRAPPERS = new Set(['kubexit', 'tini', 'dumb-init', 'catatonit', 'linkerd-await']);
+const WRAPPERS = new Set(['kubexit', 'tini', 'dumb-init', 'catatonit', 'linkerd-await', 'watchkiller']);
 /** The Cloud SQL Proxy v1 binary (v1 is only linted, never generated: not in the flavour table). */
 const LEGACY_PROXY_BINARY = 'cloud_sql_proxy';
 /** Commands that only wait, test, signal or print: a backgrounded server followed by only these keeps the container up. */

@@ -258,6 +258,7 @@ function undeclaredProbePorts(ctx: PodContext): UndeclaredProbePort[] {
         if (!h || typeof h !== 'object' || h.port === undefined || h.port === null) continue;
         const num = toPortNumber(h.port);
         const named = num === undefined;
+        if (named && !isPortName(h.port)) continue; // a template value (`${PORT}`, `<port>`): unknown
         const declared = named ? c.ports.some(d => d.name === h.port) : c.ports.some(d => d.port === num);
         if (declared) continue;
         const key = String(h.port);
@@ -272,6 +273,14 @@ function undeclaredProbePorts(ctx: PodContext): UndeclaredProbePort[] {
     }
   }
   return out;
+}
+
+/**
+ * A valid named port (IANA_SVC_NAME: 1-15 lower-case letters, digits and inner hyphens, at least one letter, no
+ * `--`; kubernetes/kubernetes staging/src/k8s.io/apimachinery/pkg/util/validation/validation.go IsValidPortName).
+ */
+function isPortName(v: unknown): boolean {
+  return typeof v === 'string' && v.length <= 15 && /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(v) && /[a-z]/.test(v) && !v.includes('--');
 }
 
 function whoOf(c: ContainerInfo): string {
@@ -398,9 +407,9 @@ export const LIFECYCLE_RULES = [
   }),
   podRule({
     id: 'probe-port-not-declared',
-    severity: W,
+    severity: I,
     check: probePortNotDeclared,
-    summary: 'A probe targets a numeric port the container does not declare.',
+    summary: 'A probe targets a numeric port the container does not declare (the kubelet probes it anyway: info).',
   }),
   podRule({
     id: 'job-mesh-sidecar-injected',

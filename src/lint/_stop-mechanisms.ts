@@ -93,6 +93,11 @@ function findTrigger(tasks: readonly ContainerInfo[], match: (cmd: ShellCommand)
   return undefined;
 }
 
+/** Whether the container runs `program`, as its command, behind a wrapper, or inside its script. */
+function runsProgram(c: ContainerInfo, program: string): boolean {
+  return c.argv.some(a => basename(a) === program) || (c.shell?.commands.some(cmd => cmd.argv.some(a => basename(a) === program)) ?? false);
+}
+
 function envValue(c: ContainerInfo, name: string): string | undefined {
   const env = Array.isArray(c.c.env) ? c.c.env : [];
   const e = env.find((x: any) => x?.name === name);
@@ -111,7 +116,7 @@ function kubexit(h: ContainerInfo, tasks: readonly ContainerInfo[]): StopMechani
   const deps = envValue(h, 'KUBEXIT_DEATH_DEPS');
   if (deps === undefined) return undefined;
   const names = deps.split(',').map(s => s.trim()).filter(Boolean);
-  const runs = tasks.find(t => names.includes(envValue(t, 'KUBEXIT_NAME') ?? '') && t.argv.some(a => basename(a) === KUBEXIT));
+  const runs = tasks.find(t => names.includes(envValue(t, 'KUBEXIT_NAME') ?? '') && runsProgram(t, KUBEXIT));
   if (runs) return { label: `kubexit (KUBEXIT_DEATH_DEPS=${deps}, '${runs.name}' runs under kubexit)` };
   return {
     label: `kubexit (KUBEXIT_DEATH_DEPS=${deps})`,
@@ -119,29 +124,66 @@ function kubexit(h: ContainerInfo, tasks: readonly ContainerInfo[]): StopMechani
   };
 }
 
-/** Paths the helper's script waits for: `[ -f P ]`, `test -e P`, `[[ -f P ]]`. */
-function waitedFiles(h: ContainerInfo): string[] {
-  const prog = programOfContainer(h);
-  if (!prog.script) return [];
-  const out: string[] = [];
-  for (const cmd of prog.commands) {
+/**
+ * Paths the helper waits for: `[ -f P ]`, `test -e P`, `[[ -f P ]]` in its script (`polled: true`), or absolute
+ * paths in its env, e.g. a watcher's `KILLER_WATCH_FILE=/tmp/done` (`polled: false`: a stop only if a task writes it).
+ */
+function waitedFiles(h: ContainerInfo): Array<{ file: string; polled: boolean }> {
+  const out: Array<{ file: string; polled: boolean }> = [];
+  for (const e of Array.isArray(h.c.env) ? h.c.env : []) {
+    if (typeof e?.value === 'string' && /^\/[\w./-]+$/.test(e.value) && !e.value.endsWith('/')) out.push({ file: e.value, polled: false });
+  }
+  for (const cmd of h.shell?.commands ?? []) {
     const p = programOf(cmd);
     if (p !== '[' && p !== '[[' && p !== 'test') continue;
     for (let i = 1; i + 1 < cmd.argv.length; i++) {
-      if ((cmd.argv[i] === '-f' || cmd.argv[i] === '-e') && !cmd.argv[i + 1].includes('$')) out.push(cmd.argv[i + 1]);
+      if ((cmd.argv[i] === '-f' || cmd.argv[i] === '-e') && !cmd.argv[i + 1].includes('$')) out.push({ file: cmd.argv[i + 1], polled: true });
     }
   }
   return out;
 }
 
+/** `/lifecycle/done` is on a volume the task mounts at `/lifecycle` (or `lifecycle`). */
+function mountedBy(file: string, t: ContainerInfo): boolean {
+  const mounts = Array.isArray(t.c.volumeMounts) ? t.c.volumeMounts : [];
+  return mounts.some((m: any) => {
+    if (typeof m?.mountPath !== 'string') return false;
+    const dir = '/' + m.mountPath.replace(/^\/+|\/+$/g, '');
+    return dir !== '/' && file.startsWith(`${dir}/`);
+  });
+}
+
 function quitFile(h: ContainerInfo, tasks: readonly ContainerInfo[]): StopMechanism | undefined {
-  for (const file of waitedFiles(h)) {
+  const waited = waitedFiles(h);
+  for (const { file } of waited) {
     const writes = (w: string) => w === file || w.endsWith(`>${file}`);
     const hit = findTrigger(tasks, cmd => {
       const i = cmd.argv.findIndex(writes);
       return i >= 0 ? i : undefined;
     }, w => w === 'touch' || w === 'echo');
     if (hit) return { label: `a quit file ('${file}', written by '${hit.by.name}')`, broken: hit.broken };
+  }
+  // the writer may be a script inside the task's image: a file the helper polls, on a volume a task mounts
+  for (const { file, polled } of waited) {
+    const t = polled ? tasks.find(x => !x.shell && mountedBy(file, x)) : undefined;
+    if (t) return { label: `a quit file ('${file}', on a volume '${t.name}' mounts; its writer is not in the manifest)` };
+  }
+  return undefined;
+}
+
+/** Annotations read by controllers that stop the listed containers once the others have exited. */
+const SIDECAR_CONTROLLER_ANNOTATIONS = [
+  'pod.kubernetes.io/sidecars', // https://github.com/otherguy/k8s-controller-sidecars
+  'nrmitchi.com/sidecars', // https://github.com/nrmitchi/k8s-controller-sidecars
+];
+
+function controllerAnnotation(ctx: PodContext, h: ContainerInfo): StopMechanism | undefined {
+  const annotations = ctx.pod.metadata?.annotations ?? {};
+  for (const key of SIDECAR_CONTROLLER_ANNOTATIONS) {
+    const v = annotations[key];
+    if (typeof v === 'string' && v.split(',').map(x => x.trim()).includes(h.name)) {
+      return { label: `a controller that stops the containers named in the annotation ${key}` };
+    }
   }
   return undefined;
 }
@@ -156,7 +198,12 @@ function quitQuitQuit(h: ContainerInfo, tasks: readonly ContainerInfo[]): StopMe
     const i = cmd.argv.findIndex(w => w.includes(QUIT_PATH) && w.includes(`:${port}`));
     return i >= 0 ? i : undefined;
   }, w => HTTP_CLIENTS.has(basename(w)));
-  if (!hit) return undefined;
+  if (!hit) {
+    // the flag's only purpose is to be called; the caller may be a script inside the task's image
+    return !istio && cfg!.flagsGiven.includes(COMMON_FLAGS.quitQuitQuit)
+      ? { label: `the proxy's ${QUIT_PATH} admin endpoint (enabled with ${COMMON_FLAGS.quitQuitQuit}; its caller is not in the manifest)` }
+      : undefined;
+  }
   const label = istio
     ? `Istio's pilot-agent ${QUIT_PATH} endpoint (called by '${hit.by.name}')`
     : `the proxy's ${QUIT_PATH} admin endpoint (called by '${hit.by.name}')`;
@@ -199,6 +246,7 @@ export function stopMechanismOf(ctx: PodContext, h: ContainerInfo): StopMechanis
 function findStopMechanism(ctx: PodContext, h: ContainerInfo): StopMechanism | undefined {
   const tasks = ctx.mains.filter(m => m !== h && !ctx.jobHelpers.some(j => j.container === m));
   const found = [
+    controllerAnnotation(ctx, h),
     kubexit(h, tasks),
     quitFile(h, tasks),
     quitQuitQuit(h, tasks),
