@@ -1,6 +1,7 @@
 // The Linter API: catalog, options, suppression, every input kind, YAML input, the issue's seed manifests.
 import * as fs from 'fs';
 import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
 import { cronJob, deployment, job, lint, ofRule, pod, problems, sidecar, task } from './_helpers';
 import { KubernetesVersion, Linter, Severity } from '../../src';
 import { CRONJOB_OBJECT_RULES, POD_RULES, RULE_DEFS, RuleId } from '../../src/lint/_catalog';
@@ -116,6 +117,40 @@ describe('input kinds', () => {
   test('non-objects are rejected with the item index', () => {
     expect(() => Linter.lintManifests([job(), 'x'])).toThrow(/item 1 is not a Kubernetes object/);
     expect(() => Linter.lintManifests([{ metadata: {} }])).toThrow(/item 0 .* no 'kind'/);
+  });
+});
+
+describe('finding paths', () => {
+  /** The element at a dotted path with indexes (`spec.template.spec.containers[1]`). */
+  const at = (obj: any, p: string): any => p.split('.').flatMap(part => part.split(/\[(\d+)\]/).filter(Boolean))
+    .reduce((o, k) => (o === undefined || o === null ? undefined : o[/^\d+$/.test(k) ? Number(k) : k]), obj);
+
+  test('a finding about a container points at that container (corpus and docs examples), so the CLI can map it to a line', () => {
+    const wild = path.join(__dirname, 'wild');
+    const docs = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'rules.md'), 'utf8');
+    const texts = [
+      ...fs.readdirSync(wild).filter(f => f.endsWith('.yaml')).map(f => fs.readFileSync(path.join(wild, f), 'utf8')),
+      ...[...docs.matchAll(/```yaml\n([\s\S]*?)```/g)].map(m => m[1]),
+    ];
+    let checked = 0;
+    for (const text of texts) {
+      let objs: any[];
+      try {
+        objs = parseAllDocuments(text).map((d: any) => d.toJS()).filter((o: any) => o && o.kind);
+      } catch {
+        continue;
+      }
+      for (const obj of objs) {
+        for (const f of Linter.lintManifests([obj])) {
+          if (f.container === undefined) continue;
+          const m = /^(.*(?:initContainers|containers|ephemeralContainers)\[\d+\])/.exec(f.path);
+          expect({ rule: f.rule, path: f.path, pointsAtContainer: m !== null }).toEqual({ rule: f.rule, path: f.path, pointsAtContainer: true });
+          expect({ rule: f.rule, path: f.path, name: at(obj, m![1])?.name }).toEqual({ rule: f.rule, path: f.path, name: f.container });
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(100);
   });
 });
 
