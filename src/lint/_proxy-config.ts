@@ -59,17 +59,21 @@ function isTrue(v: string | undefined): boolean {
 
 /** `--http-port` → `CSQL_PROXY_HTTP_PORT`. */
 function envNameOf(flavor: ProxyFlavor, flag: string): string {
-  const key = flavor.envPrefix + flag;
-  let name = ENV_NAMES.get(key);
+  let names = ENV_NAMES.get(flavor);
+  if (!names) {
+    names = new Map();
+    ENV_NAMES.set(flavor, names);
+  }
+  let name = names.get(flag);
   if (name === undefined) {
     name = flavor.envPrefix + flag.replace(/^-+/, '').replace(/-/g, '_').toUpperCase();
-    ENV_NAMES.set(key, name);
+    names.set(flag, name);
   }
   return name;
 }
 
-/** Memo of `envNameOf` (a handful of flags, looked up for every proxy container). */
-const ENV_NAMES = new Map<string, string>();
+/** Memo of `envNameOf` per flavour (a handful of flags, looked up for every proxy container). */
+const ENV_NAMES = new Map<ProxyFlavor, Map<string, string>>();
 
 const cache = new WeakMap<ContainerInfo, ProxyConfig>();
 
