@@ -1,4 +1,8 @@
+import * as kplus from 'cdk8s-plus-28';
+import { constructError } from './_errors';
 import { ISTIO, LINKERD } from './_mesh-facts';
+import { nativeSidecarsWork, SIDECAR_BETA_MINOR, unsupportedSidecarConsequence } from './_version-facts';
+import { KubernetesVersion } from './kubernetes-version';
 
 /**
  * Options of `MeshSidecar.istio()` and `MeshSidecar.linkerd()`.
@@ -76,5 +80,20 @@ export class MeshSidecar {
   /** The annotations to put on the pod template (a copy). */
   public podAnnotations(): { [key: string]: string } {
     return { ...this.annotations };
+  }
+
+  /**
+   * Write the pod-template metadata of `workload` (SidecarJob / SidecarCronJob), after checking that the target
+   * Kubernetes version runs native sidecars.
+   * @internal
+   */
+  public _applyTo(workload: kplus.Workload, where: string, target: { readonly version: KubernetesVersion; readonly featureGate: boolean; readonly source: string }): void {
+    if (!nativeSidecarsWork(target.version, target.featureGate)) {
+      throw constructError(where, `meshSidecar (${this.mesh})`,
+        `asks for the mesh proxy as a native sidecar, but the target is Kubernetes ${target.version.toString()} (from ${target.source}), and ${unsupportedSidecarConsequence(target.version)}`,
+        `Target Kubernetes 1.${SIDECAR_BETA_MINOR} or later, or remove meshSidecar and keep the mesh out of this Job (${this.mesh === 'Istio' ? `${ISTIO.injectKey}: "false"` : `${LINKERD.injectAnnotation}: disabled`})`);
+    }
+    for (const [k, v] of Object.entries(this.labels)) workload.podMetadata.addLabel(k, v);
+    for (const [k, v] of Object.entries(this.annotations)) workload.podMetadata.addAnnotation(k, v);
   }
 }
