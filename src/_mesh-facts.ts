@@ -33,6 +33,8 @@ export const ISTIO = {
   revisionLabel: 'istio.io/rev',
   /** Name of the injected proxy container. */
   proxyContainer: 'istio-proxy',
+  /** pilot-agent's status port, which serves `POST /quitquitquit` (https://istio.io/latest/docs/ops/deployment/application-requirements/#ports-used-by-istio). */
+  agentPort: 15020,
   /** First Istio release with the per-pod native-sidecar annotation. */
   nativeAnnotationSince: '1.24',
   /** First Istio release that injects native sidecars by default. */

@@ -9,6 +9,7 @@
 import { isNativeSidecar, Manifest } from '../_manifest';
 import { LEGACY_CLOUD_SQL_PROXY_IMAGE, ONE_SHOT_SUBCOMMANDS, ProxyFlavor, proxyFlavorOfImage, PROXY_FLAVORS } from '../_proxy-flavors';
 import { parseScript, programOf, ShellCommand, shellScriptOf } from './_shell';
+import { ISTIO, LINKERD } from '../_mesh-facts';
 
 export type Role = 'init' | 'sidecar' | 'main' | 'ephemeral';
 
@@ -91,7 +92,7 @@ const LEGACY_PROXY_BINARY = 'cloud_sql_proxy';
 const WAITING_COMMANDS = new Set(['wait', 'sleep', '[', '[[', 'test', 'kill', 'echo', 'printf', 'trap', 'exit', 'true', ':', 'set', 'false', 'tail']);
 
 /** Container names the meshes give their injected proxy. */
-const MESH_PROXY_NAMES = new Set(['istio-proxy', 'linkerd-proxy']);
+const MESH_PROXY_NAMES = new Set<string>([ISTIO.proxyContainer, LINKERD.proxyContainer]);
 
 /** Commands that never return. */
 const SERVER_COMMANDS: ReadonlyArray<{ readonly re: RegExp; readonly label: string }> = [

@@ -20,6 +20,7 @@ import { PodContext } from './_context';
 import { ContainerInfo } from './_heuristics';
 import { readProxyConfig } from './_proxy-config';
 import { programOf, ShellCommand } from './_shell';
+import { ISTIO, LINKERD } from '../_mesh-facts';
 import { COMMON_FLAGS, PROXY_BINARY_DEFAULTS } from '../_proxy-flavors';
 
 export interface StopMechanism {
@@ -29,8 +30,6 @@ export interface StopMechanism {
   readonly broken?: string;
 }
 
-/** Istio pilot-agent's status port, which serves `/quitquitquit`. */
-const ISTIO_AGENT_PORT = 15020;
 const QUIT_PATH = '/quitquitquit';
 const HTTP_CLIENTS = new Set(['curl', 'wget', 'http', 'httpie', 'xh']);
 const KILLERS = new Set(['pkill', 'killall']);
@@ -57,7 +56,8 @@ function whyNotReached(prog: Program, cmd: ShellCommand, index: number): string 
   if (cmd.inTrap) return undefined;
   if (cmd.before === '&&') return 'it is chained with \'&&\', so it runs only when the command before it succeeds: when the task fails the helper keeps running';
   if (cmd.before === '||') return 'it is chained with \'||\', so it runs only when the command before it fails';
-  if (prog.errexit && index > 0) return 'the script runs with \'set -e\' and stops at the first failing command, before it';
+  const before = prog.commands.slice(0, index).filter(c => !c.inTrap && c.argv[0] !== 'set' && c.argv[0] !== 'trap');
+  if (prog.errexit && before.length > 0) return 'the script runs with \'set -e\' and stops at the first failing command, before it';
   return undefined;
 }
 
@@ -105,11 +105,11 @@ function envValue(c: ContainerInfo, name: string): string | undefined {
 }
 
 function isIstioProxy(h: ContainerInfo): boolean {
-  return h.name === 'istio-proxy' || /(^|\/)proxyv2(:|@|$)/.test(String(h.c.image ?? ''));
+  return h.name === ISTIO.proxyContainer || /(^|\/)proxyv2(:|@|$)/.test(String(h.c.image ?? ''));
 }
 
 function isLinkerdProxy(h: ContainerInfo): boolean {
-  return h.name === 'linkerd-proxy' || /(^|\/)linkerd\/proxy(:|@|$)/.test(String(h.c.image ?? ''));
+  return h.name === LINKERD.proxyContainer || /(^|\/)linkerd\/proxy(:|@|$)/.test(String(h.c.image ?? ''));
 }
 
 function kubexit(h: ContainerInfo, tasks: readonly ContainerInfo[]): StopMechanism | undefined {
@@ -193,7 +193,7 @@ function quitQuitQuit(h: ContainerInfo, tasks: readonly ContainerInfo[]): StopMe
   const cfg = readProxyConfig(h);
   if (!istio && !cfg) return undefined;
   const adminPort = cfg?.adminPort ?? PROXY_BINARY_DEFAULTS.adminPort;
-  const port = istio ? ISTIO_AGENT_PORT : adminPort;
+  const port = istio ? ISTIO.agentPort : adminPort;
   const hit = findTrigger(tasks, cmd => {
     const i = cmd.argv.findIndex(w => w.includes(QUIT_PATH) && w.includes(`:${port}`));
     return i >= 0 ? i : undefined;
