@@ -7,7 +7,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { dnsLabelProblem, propError, wholeSeconds } from './_errors';
 import { withContainerDefaults } from './_pod-defaults';
-import { attachSidecar, configureSidecarWorkload, NameLimit, pinBeforeSidecars, wireLaterContainer } from './_workload-sidecars';
+import { NameLimit, WorkloadSidecars } from './_workload-sidecars';
 import { Sidecar } from './sidecar';
 import { SidecarWorkloadOptions } from './sidecar-workload-options';
 
@@ -84,8 +84,22 @@ export function setUpSidecarWorkload(pod: SidecarWorkload,
 }
 
 /** Record the target version and the name limit of the workload's kind (checked with the sidecar checks, once). */
-export function settingsFrom(pod: kplus.AbstractPod, options: SidecarWorkloadOptions, nameLimit: NameLimit): void {
-  configureSidecarWorkload(pod, options.kubernetesVersion, options.sidecarContainersFeatureGate, nameLimit);
+export function settingsFrom(pod: kplus.AbstractPod, options: SidecarWorkloadOptions, nameLimit: NameLimit): WorkloadSidecars {
+  const sidecars = WorkloadSidecars.of(pod);
+  sidecars.configure({ version: options.kubernetesVersion, featureGate: options.sidecarContainersFeatureGate, nameLimit });
+  return sidecars;
+}
+
+/**
+ * Implementation of `addSidecar` of our workloads.
+ * @param pod the workload
+ * @param sidecar what the user passed
+ */
+export function addSidecarTo(pod: kplus.AbstractPod, sidecar: Sidecar): kplus.Container {
+  if (!(sidecar instanceof Sidecar)) {
+    throw propError(pod.node.path, 'addSidecar', 'sidecar', 'must be a Sidecar', sidecar, 'Pass new Sidecar({ name, image, ... }) or a typed sidecar such as CloudSqlProxySidecar');
+  }
+  return WorkloadSidecars.of(pod).attach(sidecar);
 }
 
 /** Implementation of `addContainer` for our workloads (called from the subclass with cdk8s-plus's own method). */
@@ -93,7 +107,7 @@ export function addAppContainer(pod: kplus.AbstractPod, props: kplus.ContainerPr
   base: (p: kplus.ContainerProps) => kplus.Container): kplus.Container {
   checkAppContainer(pod.node.path, props);
   const c = base(withContainerDefaults(props));
-  wireLaterContainer(pod, c);
+  WorkloadSidecars.of(pod).wireLaterContainer(c);
   return c;
 }
 
@@ -102,12 +116,10 @@ export function addRegularInitContainer(pod: kplus.AbstractPod, props: kplus.Con
   beforeSidecars: boolean): kplus.Container {
   checkRegularInitContainer(pod.node.path, props);
   const c = base(withContainerDefaults(props));
-  if (beforeSidecars) pinBeforeSidecars(pod, c);
-  else wireLaterContainer(pod, c);
+  if (beforeSidecars) WorkloadSidecars.of(pod).pinBeforeSidecars(c);
+  else WorkloadSidecars.of(pod).wireLaterContainer(c);
   return c;
 }
-
-export { attachSidecar };
 
 /** Default `activeDeadline` of SidecarJob/SidecarCronJob pods that have sidecars. */
 export const DEFAULT_ACTIVE_DEADLINE = Duration.hours(1);

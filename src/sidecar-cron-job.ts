@@ -1,10 +1,11 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  addAppContainer, addRegularInitContainer, attachSidecar, checkActiveDeadline, checkJobRestartPolicy, childPath,
+  addAppContainer, addRegularInitContainer, addSidecarTo, checkActiveDeadline, checkJobRestartPolicy, childPath,
   DEFAULT_ACTIVE_DEADLINE, settingsFrom, setUpSidecarWorkload,
 } from './_app-containers';
-import { CRONJOB_NAME_LIMIT, sidecarsOf } from './_workload-sidecars';
+import { patchSpec } from './_kplus';
+import { CRONJOB_NAME_LIMIT, WorkloadSidecars } from './_workload-sidecars';
 import { Sidecar } from './sidecar';
 import { SidecarWorkloadOptions } from './sidecar-workload-options';
 
@@ -23,6 +24,8 @@ export interface SidecarCronJobProps extends kplus.CronJobProps, SidecarWorkload
  * @see https://kubernetes.io/docs/concepts/workloads/pods/sidecar-containers/#sidecar-containers-and-pod-lifecycle
  */
 export class SidecarCronJob extends kplus.CronJob {
+  private readonly _sidecarState: WorkloadSidecars;
+
   /**
    * @param scope the parent construct
    * @param id the construct id (the resource name is derived from the construct path unless `metadata.name` is set)
@@ -33,13 +36,13 @@ export class SidecarCronJob extends kplus.CronJob {
     checkJobRestartPolicy(where, 'SidecarCronJob', props?.restartPolicy);
     checkActiveDeadline(where, 'SidecarCronJob', props?.activeDeadline);
     super(scope, id, props);
-    settingsFrom(this, props, CRONJOB_NAME_LIMIT);
+    this._sidecarState = settingsFrom(this, props, CRONJOB_NAME_LIMIT);
     setUpSidecarWorkload(this, props);
   }
 
   /** The sidecars, in start order. */
   public get sidecars(): Sidecar[] {
-    return sidecarsOf(this);
+    return this._sidecarState.sidecars.filter((s): s is Sidecar => s instanceof Sidecar);
   }
 
   /**
@@ -48,7 +51,7 @@ export class SidecarCronJob extends kplus.CronJob {
    * @returns the cdk8s-plus container, for further tweaks
    */
   public addSidecar(sidecar: Sidecar): kplus.Container {
-    return attachSidecar(this, sidecar);
+    return addSidecarTo(this, sidecar);
   }
 
   /**
@@ -77,14 +80,12 @@ export class SidecarCronJob extends kplus.CronJob {
   public addInitContainerBeforeSidecars(cont: kplus.ContainerProps): kplus.Container {
     return addRegularInitContainer(this, cont, c => super.addInitContainer(c), true);
   }
-
-  /** @internal */
-  public _toKube() {
-    const spec = super._toKube();
-    const jobSpec = spec.jobTemplate.spec;
-    if (jobSpec && jobSpec.activeDeadlineSeconds === undefined && this.sidecars.length > 0) {
-      return { ...spec, jobTemplate: { ...spec.jobTemplate, spec: { ...jobSpec, activeDeadlineSeconds: DEFAULT_ACTIVE_DEADLINE.toSeconds() } } };
-    }
-    return spec;
-  }
 }
+
+// the default deadline depends on the sidecars present at synthesis time
+patchSpec<SidecarCronJob, { jobTemplate: { spec?: { activeDeadlineSeconds?: number } } }>(SidecarCronJob, (spec, self) => {
+  const jobSpec = spec.jobTemplate.spec;
+  return jobSpec && jobSpec.activeDeadlineSeconds === undefined && self.sidecars.length > 0
+    ? { ...spec, jobTemplate: { ...spec.jobTemplate, spec: { ...jobSpec, activeDeadlineSeconds: DEFAULT_ACTIVE_DEADLINE.toSeconds() } } }
+    : spec;
+});

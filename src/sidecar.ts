@@ -1,8 +1,9 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { dnsLabelProblem, propError } from './_errors';
+import { dnsLabelProblem, propError, SidecarsError } from './_errors';
 import { defaultPullPolicy, restrictedSecurityContext } from './_pod-defaults';
-import { attachSidecar, SidecarContainerSpec } from './_workload-sidecars';
+import { AttachableSidecar, SidecarContainerSpec } from './_sidecar-spec';
+import { WorkloadSidecars } from './_workload-sidecars';
 import { StartupGate } from './startup-gate';
 
 /**
@@ -215,7 +216,7 @@ export class Sidecar {
    * @returns the cdk8s-plus container, for further tweaks
    */
   public attachTo(workload: kplus.AbstractPod): kplus.Container {
-    return attachSidecar(workload, this);
+    return WorkloadSidecars.of(workload).attach(this);
   }
 
   /**
@@ -277,13 +278,14 @@ export class Sidecar {
   }
 
   /**
-   * Checks against the whole pod, run before synthesis once every container was added; returns error messages.
+   * Checks against the whole pod, run before synthesis once every container was added; returns the errors.
    * Subclasses override it (e.g. a proxy checks its SIGTERM delays against `terminationGracePeriodSeconds`).
    * @param _workload the workload the sidecar is in
    * @param _container the sidecar's cdk8s-plus container
+   * @param _earlier the sidecars attached before this one, in order
    * @internal
    */
-  public _checkWorkload(_workload: kplus.AbstractPod, _container: kplus.Container): string[] {
+  public _checkWorkload(_workload: kplus.AbstractPod, _container: kplus.Container, _earlier: readonly AttachableSidecar[]): SidecarsError[] {
     return [];
   }
 

@@ -112,7 +112,7 @@ export class StartupGate {
   /**
    * No startup probe: the sidecar counts as started as soon as its process is running.
    *
-   * This is racy: the next container starts before the sidecar can serve (the seed's `1/2 Error`). Use it only for
+   * This is racy: the next container starts before the sidecar can serve (the app may fail its first connection and show `1/2 Error`). Use it only for
    * sidecars nobody waits for, e.g. a log shipper.
    */
   public static processStarted(): StartupGate {

@@ -1,4 +1,4 @@
-// Our own output is clean (issue 4 §5) and behaves (issue 5 §5): every construct's default output has zero error or
+// Our own output is clean and behaves: every construct's default output has zero error or
 // warning lint findings, and simulates with realistic behaviours to what the construct promises —
 // the app starts only after every sidecar is ready, and Job pods end `Completed`. The examples get the same checks in examples.test.ts.
 import { Cron, Testing } from 'cdk8s';
