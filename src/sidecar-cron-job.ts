@@ -38,6 +38,7 @@ export class SidecarCronJob extends kplus.CronJob {
     super(scope, id, props);
     this._sidecarState = settingsFrom(this, props, CRONJOB_NAME_LIMIT);
     setUpSidecarWorkload(this, props);
+    props?.meshSidecar?._applyTo(this, where, this._sidecarState.resolveTarget());
   }
 
   /** The sidecars, in start order. */

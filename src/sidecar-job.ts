@@ -37,6 +37,7 @@ export class SidecarJob extends kplus.Job {
     super(scope, id, props);
     this._sidecarState = settingsFrom(this, props, JOB_NAME_LIMIT);
     setUpSidecarWorkload(this, props);
+    props?.meshSidecar?._applyTo(this, where, this._sidecarState.resolveTarget());
   }
 
   /** The sidecars, in start order. */
