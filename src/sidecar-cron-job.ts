@@ -53,6 +53,7 @@ export class SidecarCronJob extends kplus.CronJob {
     }
     this._sidecarState = settingsFrom(this, props, CRONJOB_NAME_LIMIT);
     setUpSidecarWorkload(this, props);
+    props?.meshSidecar?._applyTo(this, where, this._sidecarState.resolveTarget());
   }
 
   /** The sidecars, in start order. */

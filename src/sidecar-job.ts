@@ -40,6 +40,7 @@ export class SidecarJob extends kplus.Job {
     }
     this._sidecarState = settingsFrom(this, props, JOB_NAME_LIMIT);
     setUpSidecarWorkload(this, props);
+    props?.meshSidecar?._applyTo(this, where, this._sidecarState.resolveTarget());
   }
 
   /** The sidecars, in start order. */

@@ -1,5 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
 import { KubernetesVersion } from './kubernetes-version';
+import { MeshSidecar } from './mesh';
 import { Sidecar } from './sidecar';
 
 /** What `SidecarJob` and `SidecarCronJob` add to cdk8s-plus's `JobProps`/`CronJobProps`. */
@@ -36,4 +37,15 @@ export interface SidecarWorkloadOptions {
    * @default - the context key `cdk8s-sidecars/sidecar-containers-feature-gate`, else false
    */
   readonly sidecarContainersFeatureGate?: boolean;
+
+  /**
+   * Have the service mesh that injects its proxy into this Job's pods inject it as a native sidecar, so the Job
+   * completes: `MeshSidecar.istio()` (Istio 1.24+) or `MeshSidecar.linkerd()` (Linkerd 2.15+), with
+   * `{ inject: true }` to also request injection on the pod. Needs a target Kubernetes version that runs native
+   * sidecars (1.29+, or 1.28 with the feature gate).
+   *
+   * @default - no mesh metadata: an injected proxy follows the mesh's own default (native from Istio 1.27 and
+   * Linkerd 2.20; a regular container that keeps the Job running before)
+   */
+  readonly meshSidecar?: MeshSidecar;
 }

@@ -1,13 +1,17 @@
 // The Linter API: catalog, options, suppression, every input kind, YAML input, the issue's seed manifests.
 import * as fs from 'fs';
 import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
 import { cronJob, deployment, job, lint, ofRule, pod, problems, sidecar, task } from './_helpers';
 import { KubernetesVersion, Linter, Severity } from '../../src';
+import { CRONJOB_OBJECT_RULES, POD_RULES, RULE_DEFS, RuleId } from '../../src/lint/_catalog';
 
 const fixtures = path.join(__dirname, 'fixtures');
 const read = (f: string) => fs.readFileSync(path.join(fixtures, f), 'utf8');
 const BAD = /\nBad[^\n]*:\n+```yaml\n([\s\S]*?)```/;
 const GOOD = /\nGood[^\n]*:\n+```yaml\n([\s\S]*?)```/;
+/** Every example of a section: `Bad` or `Good`, the rest of its label line, its YAML. */
+const EXAMPLE = /\n(Bad|Good)([^\n]*):\n+```yaml\n([\s\S]*?)```/g;
 const REQUIRED = ['job-helper-never-exits', 'init-container-never-exits', 'sidecar-missing-startup-probe', 'native-sidecar-unsupported-version'];
 
 /** A pod spec with one broken sidecar (no startup probe). */
@@ -42,16 +46,16 @@ describe('rule catalog', () => {
       expect(s).toMatch(GOOD);
       expect(s).toMatch(/\*\*Fix:\*\*/);
     }
-    // and every example parses, the bad one fires the rule and the good one does not
+    // and every example parses: every bad one fires the rule, no good one does
     for (const r of Linter.rules()) {
       const s = byId.get(r.id)!;
-      const [bad, good] = [BAD.exec(s)![1], GOOD.exec(s)![1]];
-      const opts = /\nBad \(with `--kubernetes-version ([\d.]+)`\)/.exec(s);
-      const options = opts ? { kubernetesVersion: KubernetesVersion.parse(opts[1]) } : {};
-      const badRules = Linter.lintYaml(bad, options).map(f => f.rule);
-      const goodRules = Linter.lintYaml(good, options).map(f => f.rule);
-      expect({ id: r.id, badFires: badRules.includes(r.id) }).toEqual({ id: r.id, badFires: true });
-      expect({ id: r.id, goodFires: goodRules.includes(r.id) }).toEqual({ id: r.id, goodFires: false });
+      for (const m of s.matchAll(EXAMPLE)) {
+        const [, kind, label, yaml] = m;
+        const opts = /with `--kubernetes-version ([\d.]+)`/.exec(label);
+        const options = opts ? { kubernetesVersion: KubernetesVersion.parse(opts[1]) } : {};
+        const fires = Linter.lintYaml(yaml, options).map(f => f.rule).includes(r.id);
+        expect({ id: r.id, example: `${kind}${label}`, fires }).toEqual({ id: r.id, example: `${kind}${label}`, fires: kind === 'Bad' });
+      }
     }
   });
 });
@@ -116,6 +120,40 @@ describe('input kinds', () => {
   });
 });
 
+describe('finding paths', () => {
+  /** The element at a dotted path with indexes (`spec.template.spec.containers[1]`). */
+  const at = (obj: any, p: string): any => p.split('.').flatMap(part => part.split(/\[(\d+)\]/).filter(Boolean))
+    .reduce((o, k) => (o === undefined || o === null ? undefined : o[/^\d+$/.test(k) ? Number(k) : k]), obj);
+
+  test('a finding about a container points at that container (corpus and docs examples), so the CLI can map it to a line', () => {
+    const wild = path.join(__dirname, 'wild');
+    const docs = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'rules.md'), 'utf8');
+    const texts = [
+      ...fs.readdirSync(wild).filter(f => f.endsWith('.yaml')).map(f => fs.readFileSync(path.join(wild, f), 'utf8')),
+      ...[...docs.matchAll(/```yaml\n([\s\S]*?)```/g)].map(m => m[1]),
+    ];
+    let checked = 0;
+    for (const text of texts) {
+      let objs: any[];
+      try {
+        objs = parseAllDocuments(text).map((d: any) => d.toJS()).filter((o: any) => o && o.kind);
+      } catch {
+        continue;
+      }
+      for (const obj of objs) {
+        for (const f of Linter.lintManifests([obj])) {
+          if (f.container === undefined) continue;
+          const m = /^(.*(?:initContainers|containers|ephemeralContainers)\[\d+\])/.exec(f.path);
+          expect({ rule: f.rule, path: f.path, pointsAtContainer: m !== null }).toEqual({ rule: f.rule, path: f.path, pointsAtContainer: true });
+          expect({ rule: f.rule, path: f.path, name: at(obj, m![1])?.name }).toEqual({ rule: f.rule, path: f.path, name: f.container });
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(100);
+  });
+});
+
 describe('suppression annotation lint.cdk8s-sidecars.io/ignore', () => {
   const annotate = (obj: any, where: 'object' | 'template', value: string) => {
     const meta = where === 'object' ? (obj.metadata ??= {}) : (obj.spec.template.metadata ??= {});
@@ -146,6 +184,37 @@ describe('options', () => {
     expect(lint(objs, { minSeverity: Severity.ERROR }).map(f => f.rule)).toEqual(['sidecar-missing-startup-probe']);
     expect(lint(objs, { minSeverity: Severity.WARNING }).every(f => f.severity !== Severity.INFO)).toBe(true);
     expect(lint(objs, { ignoreRules: ['sidecar-missing-startup-probe'] }).map(f => f.rule)).not.toContain('sidecar-missing-startup-probe');
+  });
+
+  test('ignored rules and rules below minSeverity do not run at all', () => {
+    const pss = POD_RULES.find(r => r.id === 'pss-restricted')!;
+    const history = CRONJOB_OBJECT_RULES.find(r => r.id === 'cronjob-history-limits')!;
+    const pssCheck = jest.spyOn(pss, 'check');
+    const historyCheck = jest.spyOn(history, 'check');
+    try {
+      const objs = [job(broken()), cronJob(broken())];
+      lint(objs, { ignoreRules: ['pss-restricted', 'cronjob-history-limits'] });
+      lint(objs, { minSeverity: Severity.ERROR });
+      lint([job(broken(), {}, { annotations: { 'lint.cdk8s-sidecars.io/ignore': 'pss-restricted' } })]);
+      expect(pssCheck).not.toHaveBeenCalled();
+      expect(historyCheck).not.toHaveBeenCalled();
+      lint(objs);
+      expect(pssCheck).toHaveBeenCalledTimes(2);
+      expect(historyCheck).toHaveBeenCalledTimes(1);
+    } finally {
+      pssCheck.mockRestore();
+      historyCheck.mockRestore();
+    }
+  });
+
+  test('rule ids are a closed set: the catalog is the rule lists, and a misspelt id does not type-check', () => {
+    expect(RULE_DEFS.map(r => r.id)).toEqual(Linter.rules().map(r => r.id));
+    expect([...POD_RULES, ...CRONJOB_OBJECT_RULES].map(r => r.id).sort()).toEqual(RULE_DEFS.map(r => r.id).sort());
+    const known: RuleId = 'job-helper-never-exits';
+    // @ts-expect-error a misspelt rule id is a compile error
+    const typo: RuleId = 'job-helper-never-exit';
+    expect(Linter.rule(known)?.id).toBe(known);
+    expect(Linter.rule(typo)).toBeUndefined();
   });
 
   test('unknown rule ids in ignoreRules are an error', () => {
