@@ -1,0 +1,131 @@
+/**
+ * The only file of `src/policy` that knows how the linter (`src/lint`) stores its rules and heuristics. The admission
+ * policies take each rule's id, severity, summary and docs link from the linter's catalog through `lintRule()`, and
+ * the container heuristics (server images, never-returning commands, loopback ports) from the patterns below, so the
+ * CEL decides "long-running helper" the same way the linter does (test/policy/parity.test.ts is the contract).
+ *
+ * When the linter's catalog or heuristics move, this is the one file to re-target.
+ */
+import { LEGACY_CLOUD_SQL_PROXY_IMAGE, ONE_SHOT_SUBCOMMANDS, PROXY_FLAVORS } from '../_proxy-flavors';
+import { docsUrlOf, RULE_DEFS, RULES_BY_ID } from '../lint/_catalog';
+import { Severity } from '../lint/types';
+
+/**
+ * Every rule id of the linter's catalog. `src/policy/_rules.ts` keys the CEL of covered rules and the reason of the
+ * others by this type, so a rule id that is not in the catalog is a compile error there; test/policy/rules.test.ts
+ * checks at run time that this list and the catalog hold the same ids.
+ */
+export const LINT_RULE_IDS = [
+  'job-helper-never-exits',
+  'init-container-never-exits',
+  'sidecar-missing-startup-probe',
+  'native-sidecar-unsupported-version',
+  'invalid-container-restart-policy',
+  'probe-on-plain-init-container',
+  'sidecar-startup-probe-slow',
+  'sidecar-declared-after-dependent-init',
+  'container-port-conflict',
+  'probe-named-port-undefined',
+  'probe-port-not-declared',
+  'job-mesh-sidecar-injected',
+  'job-pod-restart-policy',
+  'job-sidecar-no-active-deadline',
+  'pod-failure-policy-matches-sidecar-exit',
+  'cronjob-concurrency-policy',
+  'cronjob-missing-starting-deadline',
+  'cronjob-starting-deadline-too-short',
+  'cronjob-history-limits',
+  'cronjob-missing-time-zone',
+  'image-latest-or-untagged',
+  'pss-restricted',
+  'cloud-sql-proxy-v1-image',
+  'proxy-no-explicit-port',
+  'proxy-health-check-localhost',
+  'proxy-health-probe-mismatch',
+  'proxy-flag-of-other-flavor',
+  'proxy-missing-exit-zero-on-sigterm',
+  'proxy-prestop-http-admin-port',
+  'known-kubelet-bug',
+] as const;
+
+/** A rule id of the linter's catalog. */
+export type LintRuleId = typeof LINT_RULE_IDS[number];
+
+/** What the policies show of a lint rule. */
+export interface LintRuleFacts {
+  readonly id: LintRuleId;
+  readonly severity: Severity;
+  readonly summary: string;
+  readonly docsUrl: string;
+}
+
+/** The catalog entry of a rule. */
+export function lintRule(id: LintRuleId): LintRuleFacts {
+  const def = RULES_BY_ID.get(id);
+  if (!def) throw new Error(`internal error: lint rule '${id}' is not in the linter's catalog`);
+  return { id, severity: def.severity, summary: def.summary, docsUrl: docsUrlOf(id) };
+}
+
+/** The ids of the linter's catalog, in documentation order (for the parity and catalog tests). */
+export function catalogRuleIds(): string[] {
+  return RULE_DEFS.map(r => r.id);
+}
+
+/** Annotation listing rule ids the linter skips for one object (or `all`). */
+export const IGNORE_ANNOTATION = 'lint.cdk8s-sidecars.io/ignore';
+
+/**
+ * The linter's container heuristics as regular expressions. These mirror `src/lint/_heuristics.ts` (which does not
+ * export them) and `src/lint/_rules-lifecycle.ts` (mesh annotations); the parity test fails when they drift apart.
+ */
+export const HEURISTICS = {
+  /** Non-proxy images whose default entrypoint is a server or agent, matched against the image repository. */
+  knownServerImages: [
+    { re: /(^|\/)proxyv2$/, network: true },
+    { re: /(^|\/)linkerd\/proxy$/, network: true },
+    { re: /(^|\/)envoyproxy\/envoy(-[a-z]+)?$/, network: true },
+    { re: /(^|\/)nginx$/, network: true },
+    { re: /(^|\/)nginx-unprivileged$/, network: true },
+    { re: /(^|\/)haproxy$/, network: true },
+    { re: /(^|\/)redis$/, network: true },
+    { re: /(^|\/)memcached$/, network: true },
+    { re: /(^|\/)pgbouncer$/, network: true },
+    { re: /(^|\/)oauth2-proxy$/, network: true },
+    { re: /(^|\/)cloudflared$/, network: true },
+    { re: /(^|\/)opentelemetry-collector(-contrib|-k8s)?$/, network: true },
+    { re: /(^|\/)datadog\/agent$/, network: true },
+    { re: /(^|\/)fluent-bit$/, network: false },
+    { re: /(^|\/)fluentd$/, network: false },
+  ],
+  /** Container names the meshes give their injected proxy. */
+  meshProxyNames: ['istio-proxy', 'linkerd-proxy'],
+  /** Commands that never return, matched against `command` + `args` joined by spaces. */
+  serverCommands: [
+    /\bsleep\s+(infinity|inf)\b/,
+    /\bsleep\s+\d{5,}\b/,
+    /\btail\s+(-[a-zA-Z]*[fF][a-zA-Z]*\s|--follow)/,
+    /\bdaemon\s+off\b/,
+    /\bhttp\.server\b/,
+    /\bnc\s+-[a-zA-Z]*l/,
+    /\bsocat\b.*LISTEN/,
+    /\bredis-server\b/,
+  ],
+  endlessLoop: /\bwhile\s+(true|:|\[\s*1\s*\])\s*;?\s*do\b/,
+  loopExit: /\b(break|exit|return)\b/,
+  /** A loopback address followed by `:`; the port follows (`localhost:5432`). */
+  loopbackHost: /(?:localhost|127\.0\.0\.1|\[::1\]):/,
+  /** Most digits the linter reads as a loopback port. */
+  loopbackPortDigits: 5,
+  /** Env var names whose numeric value is a port the container connects to. */
+  portEnvName: /PORT$/i,
+  /** The proxies: image patterns and binaries; one-shot subcommands and flags. */
+  proxies: PROXY_FLAVORS.map(f => ({ imagePatterns: f.imagePathPatterns, binary: f.binary })),
+  legacyProxyImage: LEGACY_CLOUD_SQL_PROXY_IMAGE,
+  oneShotSubcommands: ONE_SHOT_SUBCOMMANDS.filter(a => !a.startsWith('-')),
+  oneShotFlags: ONE_SHOT_SUBCOMMANDS.filter(a => a.startsWith('-')),
+  /** Mesh injection requests on a pod template (job-mesh-sidecar-injected). */
+  istioInject: 'sidecar.istio.io/inject',
+  linkerdInject: 'linkerd.io/inject',
+  linkerdInjectValues: ['enabled', 'ingress'],
+  linkerdNative: 'config.beta.linkerd.io/proxy-enable-native-sidecar',
+} as const;

@@ -1,0 +1,149 @@
+/**
+ * The CEL variables (ValidatingAdmissionPolicy `spec.variables`) that find the pod template of any matched kind and
+ * classify its containers the way the linter does (`src/lint/_heuristics.ts`: `analyzeContainer`, `jobHelpers`):
+ * role, declared and probed ports, "runs a server" (proxy, mesh, agent image or never-returning command) and the
+ * loopback ports it connects to.
+ *
+ * Every list is walked once per pass (three `map` passes per container role); only `job-helper-never-exits` nests
+ * loops (containers x containers x ports x strings), see docs/policy.md#cost for the estimate.
+ *
+ * Kubernetes evaluates variables lazily and at most once per admission request
+ * (https://kubernetes.io/docs/reference/access-authn-authz/validating-admission-policy/#variable-composition), so a
+ * policy pays only for the variables its expression reaches.
+ */
+import { anyOf, getOr, guard, re2, reEscape, str, strList } from './_cel';
+import { HEURISTICS as H } from './_lint-bridge';
+
+/** One `spec.variables` entry. */
+export interface CelVariable {
+  readonly name: string;
+  readonly expression: string;
+}
+
+const PROBES = ['startupProbe', 'readinessProbe', 'livenessProbe'];
+const HANDLERS = ['httpGet', 'tcpSocket', 'grpc'];
+
+/** Where each kind keeps its pod template (the linter's `podTemplateOf`). */
+export function podPart(part: 'spec' | 'metadata', o = 'variables.obj'): string {
+  return `${o}.kind == 'Pod' ? ${getOr(o, [part], '{}')} : (${o}.kind == 'CronJob' ? ${getOr(o, ['spec', 'jobTemplate', 'spec', 'template', part], '{}')} : ${getOr(o, ['spec', 'template', part], '{}')})`;
+}
+
+/** The ports one probe handler connects to (`toPortNumber`, named ports resolved through `ports`). */
+function probeTerm(probe: string, handler: string): string {
+  const h = `c.${probe}.${handler}`;
+  const x = `${h}.port`;
+  const resolved = `type(${x}) == int ? [${x}] : (type(${x}) == string && ${x}.matches('^[0-9]{1,18}$') ? [int(${x})] : `
+    + `(type(${x}) == string && has(c.ports) ? c.ports.filter(d, has(d.name) && d.name == ${x} && has(d.containerPort)).map(d, d.containerPort) : []))`;
+  return `(${guard('c', [probe, handler, 'port'])} && (!has(${h}.host) || ${h}.host == '') ? (${resolved}) : [])`;
+}
+
+/** Pass 1: the raw facts of container `c`. */
+const BASIC = `{
+  'name': has(c.name) ? c.name : '',
+  'image': has(c.image) ? c.image : '',
+  'low': has(c.image) ? c.image.trim().lowerAscii() : '',
+  'argv': (has(c.command) ? c.command : []) + (has(c.args) ? c.args : []),
+  'argvText': ((has(c.command) ? c.command : []) + (has(c.args) ? c.args : [])).join(' '),
+  'nonFlags': ((has(c.command) ? c.command : []) + (has(c.args) ? c.args : [])).filter(a, !a.startsWith('-')),
+  'hasCommand': has(c.command) && size(c.command) > 0,
+  'cmd0': has(c.command) && size(c.command) > 0 ? c.command[0] : '',
+  'ports': has(c.ports) ? c.ports.filter(p, has(p.containerPort)).map(p, p.containerPort) : [],
+  'probePorts': (${PROBES.flatMap(p => HANDLERS.map(h => probeTerm(p, h))).join(' + ')}).filter(x, x > 0),
+  'env': has(c.env) ? c.env.filter(e, has(e.value)) : [],
+  'hasStartupProbe': has(c.startupProbe)
+}`;
+
+/** Whether pass-1 facts `i` are a Cloud SQL / AlloyDB Auth Proxy in server mode (the linter's `proxyOf`). */
+function proxyExpr(): string {
+  const flavors = H.proxies.map(p => {
+    const image = `(i.image != '' && i.image.matches(${str(anyOf(p.imagePatterns))}))`;
+    const bin = p.binary.slice(p.binary.lastIndexOf('/') + 1);
+    const binOk = `(!i.hasCommand || i.cmd0.matches(${str(`(^|/)${reEscape(bin)}$`)}))`;
+    return { image, binOk };
+  });
+  // the first flavour whose image patterns match decides (proxyFlavorOfImage)
+  const alternatives = flavors.map((f, k) => [...flavors.slice(0, k).map(e => `!${e.image}`), f.image, f.binOk].join(' && '));
+  // the first non-flag argument after the binary: with a command, argv[0] is the binary itself
+  const first = "(i.hasCommand ? (size(i.nonFlags) > 1 ? i.nonFlags[1] : '') : (size(i.nonFlags) > 0 ? i.nonFlags[0] : ''))";
+  const oneShot = `(${first} in ${strList(H.oneShotSubcommands)} || i.argv.exists(a, a in ${strList(H.oneShotFlags)}))`;
+  return `((${alternatives.join(') || (')})) && !${oneShot}`;
+}
+
+/** Pass 2: server evidence from image and command. */
+const EVIDENCE = `{
+  'i': i,
+  'noDigest': i.low.indexOf('@') >= 0 ? i.low.substring(0, i.low.indexOf('@')) : i.low,
+  'proxy': ${proxyExpr()},
+  'legacy': i.image != '' && i.image.matches(${str(re2(H.legacyProxyImage))}),
+  'mesh': i.name in ${strList(H.meshProxyNames)},
+  'cmdServer': i.argvText != '' && (i.argvText.matches(${str(anyOf(H.serverCommands))}) || (i.argvText.matches(${str(re2(H.endlessLoop))}) && !i.argvText.matches(${str(re2(H.loopExit))})))
+}`;
+
+/** The image repository (`imageRepository`): no digest, no tag. */
+const REPO = "(b.noDigest.lastIndexOf(':') > b.noDigest.lastIndexOf('/') ? b.noDigest.substring(0, b.noDigest.lastIndexOf(':')) : b.noDigest)";
+const knownImage = (network?: boolean) => {
+  const res = H.knownServerImages.filter(k => network === undefined || k.network === network).map(k => k.re);
+  return `(!b.i.hasCommand && b.i.image != '' && ${REPO}.matches(${str(anyOf(res))}))`;
+};
+
+/** Pass 3: what the rules read (the linter's `ContainerInfo`). */
+const INFO = `{
+  'name': b.i.name,
+  'ports': b.i.ports,
+  'served': b.i.ports + b.i.probePorts,
+  'server': b.proxy || b.legacy || b.mesh || b.cmdServer || ${knownImage()},
+  'serves': size(b.i.ports) > 0 || size(b.i.probePorts) > 0 || b.proxy || b.legacy || b.mesh || (!b.cmdServer && ${knownImage(true)}),
+  'texts': b.i.argv + b.i.env.map(e, e.value),
+  'envPorts': b.i.env.filter(e, has(e.name) && e.name.matches(${str(re2(H.portEnvName))}) && e.value.matches('^[0-9]{1,${H.loopbackPortDigits}}$')).map(e, int(e.value)),
+  'hasStartupProbe': b.i.hasStartupProbe
+}`;
+
+const oneLine = (s: string) => s.replace(/\n\s*/g, ' ');
+
+function classify(role: string, list: string): CelVariable[] {
+  return [
+    { name: `${role}Raw`, expression: `${list}.map(c, ${oneLine(BASIC)})` },
+    { name: `${role}Evidence`, expression: `variables.${role}Raw.map(i, ${oneLine(EVIDENCE)})` },
+    { name: role, expression: `variables.${role}Evidence.map(b, ${oneLine(INFO)})` },
+  ];
+}
+
+const INIT_LIST = getOr('variables.podSpec', ['initContainers'], '[]');
+
+/** Every variable any rule may use, in dependency order. */
+export const POD_VARIABLES: readonly CelVariable[] = [
+  { name: 'obj', expression: 'dyn(object)' },
+  { name: 'podSpec', expression: podPart('spec') },
+  { name: 'podMeta', expression: podPart('metadata') },
+  { name: 'isJob', expression: "variables.obj.kind == 'Job' || variables.obj.kind == 'CronJob'" },
+  {
+    name: 'containerNames',
+    expression: `(${INIT_LIST} + ${getOr('variables.podSpec', ['containers'], '[]')} + ${getOr('variables.podSpec', ['ephemeralContainers'], '[]')}).map(c, has(c.name) ? c.name : '')`,
+  },
+  ...classify('inits', `${INIT_LIST}.filter(c, !has(c.restartPolicy) || c.restartPolicy != 'Always')`),
+  ...classify('sidecars', `${INIT_LIST}.filter(c, has(c.restartPolicy) && c.restartPolicy == 'Always')`),
+  ...classify('mains', getOr('variables.podSpec', ['containers'], '[]')),
+];
+
+/** `variables.x` names an expression reads. */
+export function referencedVariables(expression: string): string[] {
+  return [...new Set([...expression.matchAll(/\bvariables\.([A-Za-z_][A-Za-z0-9_]*)/g)].map(m => m[1]))];
+}
+
+/** The variables `expressions` need (transitively), in dependency order. */
+export function variablesFor(expressions: readonly string[], own: readonly CelVariable[] = []): CelVariable[] {
+  const all = [...POD_VARIABLES, ...own];
+  const byName = new Map(all.map(v => [v.name, v]));
+  const needed = new Set<string>();
+  const visit = (expr: string) => {
+    for (const name of referencedVariables(expr)) {
+      if (needed.has(name)) continue;
+      const v = byName.get(name);
+      if (!v) throw new Error(`internal error: CEL references unknown variable '${name}'`);
+      needed.add(name);
+      visit(v.expression);
+    }
+  };
+  expressions.forEach(visit);
+  return all.filter(v => needed.has(v.name));
+}
