@@ -4,6 +4,8 @@
  * `LintRuleId`, so an id the catalog does not have is a compile error, and a catalog rule missing from both tables
  * is one too.
  */
+import { COMMON_FLAGS, PROXY_FLAVORS } from '../_proxy-flavors';
+import { formatMinorVersion, VALIDATING_ADMISSION_POLICY_GA_MINOR } from '../_version-facts';
 import { re2, str, strList } from './_cel';
 import { HEURISTICS as H, LintRuleId } from './_lint-bridge';
 
@@ -72,11 +74,11 @@ export const COVERED_RULES: { readonly [K in CoveredRuleId]: RuleCel } = {
 
 const API_REJECTS = 'the API server itself rejects these objects (field validation), so an admission policy adds nothing';
 const NOT_YET = 'decidable from one object, but not translated to CEL yet: this first policy set keeps to the rules whose objects hang or never complete';
-const PROXY_CONFIG = 'reads the Cloud SQL / AlloyDB proxy configuration (flags, --config-file, CSQL_PROXY_*/ALLOYDB_PROXY_* env, instance query strings): a flag parser too large to express reasonably in CEL';
+const PROXY_CONFIG = `reads the Cloud SQL / AlloyDB proxy configuration (flags, ${COMMON_FLAGS.configFile}, ${PROXY_FLAVORS.map(f => `${f.envPrefix}*`).join('/')} env, instance query strings): a flag parser too large to express reasonably in CEL`;
 
 /** Why each other rule has no policy. */
 export const NOT_COVERED_RULES: { readonly [K in Exclude<LintRuleId, CoveredRuleId>]: string } = {
-  'native-sidecar-unsupported-version': 'a fact of the cluster, not of the object: the policy needs Kubernetes >= 1.30, where native sidecars are always on',
+  'native-sidecar-unsupported-version': `a fact of the cluster, not of the object: the policy needs Kubernetes >= ${formatMinorVersion({ major: 1, minor: VALIDATING_ADMISSION_POLICY_GA_MINOR })}, where native sidecars are on by default`,
   'invalid-container-restart-policy': API_REJECTS,
   'probe-on-plain-init-container': API_REJECTS,
   'sidecar-startup-probe-slow': NOT_YET,

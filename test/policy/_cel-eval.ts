@@ -55,6 +55,8 @@ export interface Verdict {
   readonly evaluated: boolean;
   /** Messages of the failed validations (empty: admitted). */
   readonly failures: string[];
+  /** The policy's `violations` variable (offending container or mesh names), when it was evaluated. */
+  readonly violations: string[];
 }
 
 function matchesResource(policy: any, obj: any): boolean {
@@ -68,14 +70,14 @@ function matchesResource(policy: any, obj: any): boolean {
 
 /** What the API server would do with `obj` (a CREATE request) under `policy`. */
 export function evaluatePolicy(policy: any, obj: any): Verdict {
-  if (!matchesResource(policy, obj)) return { evaluated: false, failures: [] };
+  if (!matchesResource(policy, obj)) return { evaluated: false, failures: [], violations: [] };
   const base: { [name: string]: CelInput } = {
     object: toCel(obj),
     oldObject: null,
     request: toCel({ operation: 'CREATE', kind: { kind: obj.kind } }),
   };
   for (const mc of policy.spec.matchConditions ?? []) {
-    if (evalCel(mc.expression, base) !== true) return { evaluated: false, failures: [] };
+    if (evalCel(mc.expression, base) !== true) return { evaluated: false, failures: [], violations: [] };
   }
   const variables = new Map<string, any>();
   for (const v of policy.spec.variables ?? []) {
@@ -86,5 +88,6 @@ export function evaluatePolicy(policy: any, obj: any): Verdict {
     const ok = evalCel(val.expression, { ...base, variables: variables as any });
     if (ok !== true) failures.push(val.messageExpression ? String(evalCel(val.messageExpression, { ...base, variables: variables as any })) : val.message);
   }
-  return { evaluated: true, failures };
+  const violations = variables.has('violations') ? Array.from(variables.get('violations') as Iterable<string>) : [];
+  return { evaluated: true, failures, violations };
 }
