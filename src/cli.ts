@@ -6,6 +6,7 @@
 import { CommandIo, UsageError } from './_cli-io';
 import { ManifestError } from './_manifest';
 import { runLintCommand, LINT_USAGE } from './lint/command';
+import { runPolicyCommand } from './policy/command';
 import { runSimulateCommand, SIMULATE_USAGE } from './simulate/command';
 
 const USAGE = `Usage: cdk8s-sidecars <command> [options]
@@ -13,6 +14,7 @@ const USAGE = `Usage: cdk8s-sidecars <command> [options]
 Commands:
   lint       check Kubernetes manifests for broken sidecar patterns
   simulate   predict what 'kubectl get pods -w' prints for a pod with sidecars
+  policy     print ValidatingAdmissionPolicies that apply the lint rules at admission
 
 Run 'cdk8s-sidecars <command> --help' for a command's options.
 `;
@@ -25,6 +27,7 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
       case 'lint':
         if (rest.includes('--help') || rest.includes('-h')) { io.stdout(LINT_USAGE); return 0; }
         return await runLintCommand(rest, io);
+      case 'policy': return await runPolicyCommand(rest, io);
       case 'simulate':
         if (rest.includes('--help') || rest.includes('-h')) { io.stdout(SIMULATE_USAGE); return 0; }
         return await runSimulateCommand(rest, io);
