@@ -1,0 +1,27 @@
+// The policy tables against the linter's catalog: same ids, every rule either covered (with CEL) or not (with a
+// reason), messages built from the catalog.
+import { Linter } from '../../src';
+import { catalogRuleIds, LINT_RULE_IDS, lintRule } from '../../src/policy/_lint-bridge';
+import { COVERED_RULES, coveredRuleIds, NOT_COVERED_RULES } from '../../src/policy/_rules';
+
+test('the bridge lists exactly the catalog ids, in catalog order', () => {
+  expect([...LINT_RULE_IDS]).toEqual(catalogRuleIds());
+  expect(catalogRuleIds()).toEqual(Linter.rules().map(r => r.id));
+});
+
+test('every catalog rule is covered or has a reason, never both', () => {
+  for (const id of catalogRuleIds()) {
+    const covered = id in COVERED_RULES;
+    const reason = (NOT_COVERED_RULES as Record<string, string>)[id];
+    expect({ id, coveredXorReason: covered !== (reason !== undefined) }).toEqual({ id, coveredXorReason: true });
+    if (reason) expect(reason.length).toBeGreaterThan(30);
+  }
+  expect(coveredRuleIds().length).toBeGreaterThanOrEqual(4);
+});
+
+test('rule facts come from the catalog', () => {
+  for (const id of coveredRuleIds()) {
+    const r = Linter.rule(id)!;
+    expect(lintRule(id)).toEqual({ id, severity: r.severity, summary: r.summary, docsUrl: r.docsUrl });
+  }
+});
