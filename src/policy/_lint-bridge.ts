@@ -112,9 +112,9 @@ export const HEURISTICS = {
   ],
   endlessLoop: /\bwhile\s+(true|:|\[\s*1\s*\])\s*;?\s*do\b/,
   loopExit: /\b(break|exit|return)\b/,
-  /** A loopback address followed by `:`; the port follows (`localhost:5432`). */
-  loopbackHost: /(?:localhost|127\.0\.0\.1|\[::1\]):/,
-  /** Most digits the linter reads as a loopback port. */
+  /** Loopback addresses followed by `:`; the port follows (`localhost:5432`), as in the linter's `LOOPBACK_PORT`. */
+  loopbackHosts: ['localhost:', '127.0.0.1:', '[::1]:'],
+  /** Most digits the linter reads as a loopback port (`\d{1,5}\b`). */
   loopbackPortDigits: 5,
   /** Env var names whose numeric value is a port the container connects to. */
   portEnvName: /PORT$/i,

@@ -86,6 +86,28 @@ const knownImage = (network?: boolean) => {
   return `(!b.i.hasCommand && b.i.image != '' && ${REPO}.matches(${str(anyOf(res))}))`;
 };
 
+/**
+ * The loopback ports a container connects to (the linter's `loopbackPortsUsed`), without a regex `find`: the argv and
+ * env values are joined by spaces (a non-word character, like the ends of each string for `\b`) between a leading and
+ * a trailing space, then split at each loopback address. A piece that starts with 1-5 digits followed by a non-word
+ * character names a port; a piece that ends right after its digits is followed by the next loopback address, whose
+ * first character decides the word boundary (`l` and `1` are word characters, `[` is not). Linear in the text
+ * length, so the Job rule's pairwise check compares short int lists only.
+ */
+function usedPortsExpr(): string {
+  const d = H.loopbackPortDigits;
+  const text = "(' ' + (b.i.argv + b.i.env.map(e, e.value)).join(' ') + ' ')";
+  const head = `(size(q) > ${d + 1} ? q.substring(0, ${d + 1}) : q)`;
+  const runLength = Array.from({ length: d - 1 }, (_, k) => d - k)
+    .reduceRight((rest, n) => `(h.matches('^[0-9]{${n}}') ? ${n} : ${rest})`, '1');
+  const perHost = H.loopbackHosts.map(host => {
+    const boundary = /^\w/.test(host) ? '[^0-9A-Za-z_]' : '([^0-9A-Za-z_]|$)';
+    return `${text}.split(${str(host)}).map(q, ${head}).filter(h, h.matches(${str(`^[0-9]{1,${d}}${boundary}`)})).map(h, int(h.substring(0, ${runLength})))`;
+  });
+  const envPorts = `b.i.env.filter(e, has(e.name) && e.name.matches(${str(re2(H.portEnvName))}) && e.value.matches('^[0-9]{1,${d}}$')).map(e, int(e.value))`;
+  return [...perHost, envPorts].join(' + ');
+}
+
 /** Pass 3: what the rules read (the linter's `ContainerInfo`). */
 const INFO = `{
   'name': b.i.name,
@@ -93,8 +115,7 @@ const INFO = `{
   'served': b.i.ports + b.i.probePorts,
   'server': b.proxy || b.legacy || b.mesh || b.cmdServer || ${knownImage()},
   'serves': size(b.i.ports) > 0 || size(b.i.probePorts) > 0 || b.proxy || b.legacy || b.mesh || (!b.cmdServer && ${knownImage(true)}),
-  'texts': b.i.argv + b.i.env.map(e, e.value),
-  'envPorts': b.i.env.filter(e, has(e.name) && e.name.matches(${str(re2(H.portEnvName))}) && e.value.matches('^[0-9]{1,${H.loopbackPortDigits}}$')).map(e, int(e.value)),
+  'uses': ${usedPortsExpr()},
   'hasStartupProbe': b.i.hasStartupProbe
 }`;
 

@@ -6,7 +6,7 @@
  */
 import { COMMON_FLAGS, PROXY_FLAVORS } from '../_proxy-flavors';
 import { formatMinorVersion, VALIDATING_ADMISSION_POLICY_GA_MINOR } from '../_version-facts';
-import { re2, str, strList } from './_cel';
+import { str, strList } from './_cel';
 import { HEURISTICS as H, LintRuleId } from './_lint-bridge';
 
 /** Only ids of the linter's catalog fit here. */
@@ -27,9 +27,6 @@ export interface RuleCel {
   readonly fix: string;
 }
 
-/** The loopback pattern for port `p`: the linter reads up to 5 digits after `localhost:` (leading zeros included). */
-const LOOPBACK_FOR_P = `${str(re2(H.loopbackHost))} + (size(string(p)) < ${H.loopbackPortDigits} ? '0{0,' + string(${H.loopbackPortDigits} - size(string(p))) + '}' : '') + string(p) + '\\\\b'`;
-
 const annotationOrLabel = (key: string) =>
   `string(has(variables.podMeta.annotations) && ${str(key)} in variables.podMeta.annotations ? variables.podMeta.annotations[${str(key)}] : `
   + `(has(variables.podMeta.labels) && ${str(key)} in variables.podMeta.labels ? variables.podMeta.labels[${str(key)}] : '')).lowerAscii()`;
@@ -44,8 +41,7 @@ export const COVERED_RULES: { readonly [K in CoveredRuleId]: RuleCel } = {
     // or another regular container connects to one of its ports on loopback
     violations: 'variables.isJob && size(variables.mains) >= 2 ? variables.mains.filter(c, c.server'
       + ' || (variables.mains.exists(m, !m.server && !m.serves) && c.serves)'
-      + ' || variables.mains.exists(k, k.name != c.name && c.served.exists(p, p in k.envPorts'
-      + ` || (size(string(p)) <= ${H.loopbackPortDigits} && k.texts.exists(t, t.matches(${LOOPBACK_FOR_P}))))))`
+      + ' || variables.mains.exists(k, k.name != c.name && c.served.exists(p, p in k.uses)))'
       + '.map(c, c.name) : []',
     fix: 'move the helper to initContainers with restartPolicy: Always and a startupProbe (a native sidecar): the kubelet stops it after the main containers exit, so the Job completes.',
   },

@@ -140,3 +140,31 @@ export const workloads: fc.Arbitrary<any> = fc.record({
     default: return { apiVersion, kind: w.kind, metadata, spec: { selector: { matchLabels: { app: 'w' } }, template } };
   }
 });
+
+const LOOPBACK_TEXTS = [
+  'postgres://u@localhost:5432/db', 'localhost:054321', 'localhost:05432', 'localhost:5432x', 'localhost:5432_1', 'localhost:6432-a',
+  'localhost:localhost:6432', 'http://127.0.0.1:8080', '[::1]:9000', 'xlocalhost:6432', 'localhost:', 'localhost:99999', 'LOCALHOST:5432',
+  'a localhost:8080 b 127.0.0.1:5432', 'localhost:5432localhost:6432', 'localhost:123456', '127.0.0.1:9000/', 'localhost: 5432',
+];
+
+/**
+ * Jobs whose 2-3 regular containers all serve a port, so only the loopback evidence ("another container connects to
+ * its port") can tell helper from task: the linter's `loopbackPortsUsed` against the CEL's split-based port reading.
+ */
+export const loopbackJobs: fc.Arbitrary<any> = fc.array(fc.record({
+  ports: fc.constantFrom(...PORTS),
+  args: fc.array(fc.constantFrom(...LOOPBACK_TEXTS), { maxLength: 2 }),
+  env: fc.array(fc.record({ name: fc.constantFrom('DB_URL', 'UPSTREAM', 'DB_PORT', 'port'), value: fc.constantFrom(...LOOPBACK_TEXTS, '5432', '06432', '8080x') }), { maxLength: 2 }),
+}), { minLength: 2, maxLength: 3 }).map(mains => ({
+  apiVersion: 'batch/v1',
+  kind: 'Job',
+  metadata: { name: 'j' },
+  spec: {
+    template: {
+      spec: {
+        restartPolicy: 'Never',
+        containers: mains.map((m, i) => ({ name: `c${i}`, image: 'ghcr.io/example/app:1.0.0', command: ['/app'], ports: m.ports, args: m.args, env: m.env })),
+      },
+    },
+  },
+}));

@@ -3,7 +3,7 @@
 // names the same containers. Run on every lint fixture, every YAML example of docs/rules.md and generated workloads;
 // the examples' synthesized output is compared in examples.test.ts.
 import * as fc from 'fast-check';
-import { CorpusObject, lintFixtures, rulesDocExamples, workloads } from './_corpus';
+import { CorpusObject, lintFixtures, loopbackJobs, rulesDocExamples, workloads } from './_corpus';
 import { compare, policies } from './_parity';
 import { coveredRuleIds } from '../../src/policy/_rules';
 
@@ -49,4 +49,16 @@ test('generated workloads: each policy rejects exactly what the linter reports (
   }), { seed: 20261202, numRuns: 600 });
   // the generator reaches every rule, both ways
   for (const id of coveredRuleIds()) expect({ id, fired: (fired[id] ?? 0) > 20 }).toEqual({ id, fired: true });
+});
+
+test('Jobs whose containers all serve: the loopback evidence decides, as in the linter (fast-check, fixed seed)', () => {
+  let flagged = 0;
+  let clean = 0;
+  fc.assert(fc.property(loopbackJobs, obj => {
+    const r = compare(obj).find(x => x.rule === 'job-helper-never-exits')!;
+    expect({ obj, ...r }).toEqual({ obj, ...r, policy: r.lint });
+    if (r.lint.length > 0) flagged++; else clean++;
+  }), { seed: 20261202, numRuns: 400 });
+  expect(flagged).toBeGreaterThan(50);
+  expect(clean).toBeGreaterThan(50);
 });
