@@ -66,7 +66,8 @@ export async function runPolicyCommand(argv: string[], io: CommandIo): Promise<n
     const flag = { kubernetesVersion: '--kubernetes-version', actions: '--action', rules: '--rules' }[e.option];
     throw new UsageError(`option '${flag}': ${e.message}${e.option === 'rules' ? ' (see --list-rules)' : ''}`);
   }
-  const header = `# cdk8s-sidecars policy --kubernetes-version ${formatMinorVersion(version)}: ${objects.length / 2} ValidatingAdmissionPolicies with their bindings\n`;
+  const n = objects.length / 2;
+  const header = `# cdk8s-sidecars policy --kubernetes-version ${formatMinorVersion(version)}: ${n} ValidatingAdmissionPolic${n === 1 ? 'y' : 'ies'}, each with its binding\n`;
   io.stdout(header + objects.map(o => stringify(o, { lineWidth: 0 })).join('---\n'));
   return 0;
 }

@@ -24,7 +24,7 @@ test('prints a policy and a binding per covered rule as YAML, bindings Warn + Au
   expect(objs.every(o => o.apiVersion === 'admissionregistration.k8s.io/v1')).toBe(true);
   expect(objs.filter(o => o.kind === 'ValidatingAdmissionPolicyBinding').map(o => o.spec.validationActions)).toEqual(coveredRuleIds().map(() => ['Warn', 'Audit']));
   // CEL is never folded over lines (lineWidth 0): the YAML round-trips to the exact expressions
-  expect(r.stdout).toMatch(/^# cdk8s-sidecars policy --kubernetes-version 1\.30: 4 ValidatingAdmissionPolicies/);
+  expect(r.stdout).toMatch(/^# cdk8s-sidecars policy --kubernetes-version 1\.30: 4 ValidatingAdmissionPolicies, each with its binding/);
 });
 
 test('--action Deny, --rules and --kubernetes-version', async () => {

@@ -25,3 +25,13 @@ test('rule facts come from the catalog', () => {
     expect(lintRule(id)).toEqual({ id, severity: r.severity, summary: r.summary, docsUrl: r.docsUrl });
   }
 });
+
+test('docs/policy.md names every rule, covered or not, and the minimum version', () => {
+  const doc = require('fs').readFileSync(require('path').join(__dirname, '..', '..', 'docs', 'policy.md'), 'utf8') as string;
+  const covered = doc.slice(doc.indexOf('## Covered rules'), doc.indexOf('## Not covered'));
+  const notCovered = doc.slice(doc.indexOf('## Not covered'), doc.indexOf('## How the linter'));
+  for (const id of coveredRuleIds()) expect({ id, listed: covered.includes(`\`${id}\``) }).toEqual({ id, listed: true });
+  for (const id of Object.keys(NOT_COVERED_RULES)) expect({ id, listed: notCovered.includes(`\`${id}\``) }).toEqual({ id, listed: true });
+  expect(doc).toMatch(/## Minimum Kubernetes version: 1\.30/);
+  expect(doc).toMatch(/## Rollout/);
+});
