@@ -1,54 +1,19 @@
 /**
  * The lint engine: one pass per object. Each workload's pod template is classified once (`analyzePod`), then every
- * rule family runs over that shared context. Linear in the number of containers (port checks use maps), so linting
- * stays a small fraction of YAML parsing (bench/lint.bench.ts).
+ * rule of the catalog that is not ignored runs over that shared context. Linear in the number of containers (port
+ * checks use maps), so linting stays a small fraction of YAML parsing (bench/lint.bench.ts).
  */
 import { Manifest, podTemplateOf, PodTemplateRef, SourcedManifest } from '../_manifest';
-import { MinorVersion, nativeSidecarsWork } from '../_version-facts';
-import { RULES_BY_ID, severityRank } from './_catalog';
-import { analyzePod, ContainerInfo, HelperEvidence, jobHelpers } from './_heuristics';
-import { checkJob, checkCronJob } from './_rules-job';
-import { checkLifecycle } from './_rules-lifecycle';
-import { checkProxies } from './_rules-proxy';
-import { checkSecurity } from './_rules-security';
-import { checkKnownBugs } from './_rules-version';
-import { Finding, Severity } from './types';
+import { nativeSidecarsWork } from '../_version-facts';
+import { CRONJOB_OBJECT_RULES, POD_RULES, RuleDef, severityRank } from './_catalog';
+import { EngineOptions, PodContext, Report } from './_context';
+import { analyzePod, ContainerInfo, jobHelpers } from './_heuristics';
+import { Finding } from './types';
+
+export type { EngineOptions } from './_context';
 
 /** Annotation (on the object or its pod template) listing rule ids to suppress, or `all`. */
 export const IGNORE_ANNOTATION = 'lint.cdk8s-sidecars.io/ignore';
-
-export interface EngineOptions {
-  readonly version: MinorVersion;
-  readonly featureGate: boolean;
-  readonly minSeverity: Severity;
-  readonly ignoreRules: ReadonlySet<string>;
-}
-
-/** Everything the pod rules need, computed once per pod template. */
-export interface PodContext {
-  readonly obj: Manifest;
-  readonly kind: string;
-  readonly pod: PodTemplateRef;
-  readonly spec: Manifest;
-  /** Dotted path of the pod template's metadata. */
-  readonly metadataPath: string;
-  /** Dotted path of the Job spec (`spec` or `spec.jobTemplate.spec`), for Jobs and CronJobs. */
-  readonly jobSpecPath?: string;
-  readonly containers: readonly ContainerInfo[];
-  readonly inits: readonly ContainerInfo[];
-  readonly sidecars: readonly ContainerInfo[];
-  readonly mains: readonly ContainerInfo[];
-  readonly isJob: boolean;
-  /** Regular containers of a Job pod that look like long-running helpers (empty outside Jobs; see `jobHelpers`). */
-  readonly jobHelpers: readonly HelperEvidence[];
-  /** The pod's restartPolicy as written, or the API default (`Always`) when unset. */
-  readonly restartPolicy: string;
-  readonly version: MinorVersion;
-  readonly sidecarsWork: boolean;
-}
-
-/** Report a finding of `rule` (severity comes from the catalog). */
-export type Emit = (rule: string, container: ContainerInfo | string | undefined, path: string, message: string, fix: string) => void;
 
 function ignoredRulesOf(...annotationSets: unknown[]): Set<string> | undefined {
   let out: Set<string> | undefined;
@@ -91,31 +56,39 @@ function podContext(obj: Manifest, pod: PodTemplateRef, opts: EngineOptions): Po
   };
 }
 
-/** Lint objects that were already parsed; findings in input order, then rule order. */
+/** The rules of `rules` that run under `opts`: not ignored, and not below the minimum severity. */
+function activeRules<R extends RuleDef>(rules: readonly R[], opts: EngineOptions): R[] {
+  const minRank = severityRank(opts.minSeverity);
+  return rules.filter(r => severityRank(r.severity) >= minRank && !opts.ignoreRules.has(r.id));
+}
+
+/** Lint objects that were already parsed; findings in input order, then CronJob object rules, then pod rules. */
 export function lintSourced(items: readonly SourcedManifest[], opts: EngineOptions): Finding[] {
   const out: Finding[] = [];
-  const minRank = severityRank(opts.minSeverity);
+  const podRules = activeRules(POD_RULES, opts);
+  const cronJobRules = activeRules(CRONJOB_OBJECT_RULES, opts);
+  if (podRules.length === 0 && cronJobRules.length === 0) return out;
   for (const item of items) {
     const obj = item.manifest;
     const pod = podTemplateOf(obj);
-    if (!pod && obj.kind !== 'CronJob') continue;
+    const isCronJob = obj.kind === 'CronJob';
+    if (!pod && !isCronJob) continue;
 
     const meta = obj.metadata ?? {};
-    const ignored = ignoredRulesOf(meta.annotations, pod?.metadata?.annotations, obj.kind === 'CronJob' ? obj.spec?.jobTemplate?.metadata?.annotations : undefined);
-    const ignoreAll = ignored?.has('all') ?? false;
-    if (ignoreAll) continue;
+    const jobTemplateAnnotations = isCronJob ? obj.spec?.jobTemplate?.metadata?.annotations : undefined;
+    const ignored = ignoredRulesOf(meta.annotations, pod?.metadata?.annotations, jobTemplateAnnotations);
+    if (ignored?.has('all')) continue;
+    const runs = (r: RuleDef) => !ignored?.has(r.id);
     const kind = String(obj.kind);
     const name = typeof meta.name === 'string' ? meta.name : '<unnamed>';
     const namespace = typeof meta.namespace === 'string' ? meta.namespace : undefined;
 
-    const emit: Emit = (rule, container, path, message, fix) => {
-      const def = RULES_BY_ID.get(rule);
-      if (!def) throw new Error(`internal error: unknown lint rule '${rule}'`);
-      if (severityRank(def.severity) < minRank || opts.ignoreRules.has(rule) || ignored?.has(rule)) return;
+    let rule: RuleDef;
+    const report: Report = (container, path, message, fix) => {
       const containerName = typeof container === 'string' ? container : container?.name;
       out.push({
-        rule,
-        severity: def.severity,
+        rule: rule.id,
+        severity: rule.severity,
         kind,
         name,
         ...(namespace !== undefined ? { namespaceName: namespace } : {}),
@@ -128,14 +101,21 @@ export function lintSourced(items: readonly SourcedManifest[], opts: EngineOptio
       });
     };
 
-    if (obj.kind === 'CronJob') checkCronJob(obj, emit);
+    if (isCronJob) {
+      const ctx = { obj, spec: obj.spec ?? {} };
+      for (const r of cronJobRules) {
+        if (!runs(r)) continue;
+        rule = r;
+        r.check(ctx, report);
+      }
+    }
     if (!pod) continue;
     const ctx = podContext(obj, pod, opts);
-    checkLifecycle(ctx, emit);
-    if (ctx.isJob) checkJob(ctx, emit);
-    checkSecurity(ctx, emit);
-    checkProxies(ctx, emit);
-    checkKnownBugs(ctx, emit);
+    for (const r of podRules) {
+      if ((r.jobOnly && !ctx.isJob) || !runs(r)) continue;
+      rule = r;
+      r.check(ctx, report);
+    }
   }
   return out;
 }

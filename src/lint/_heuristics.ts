@@ -7,7 +7,7 @@
  * listed here.
  */
 import { isNativeSidecar, Manifest } from '../_manifest';
-import { LEGACY_CLOUD_SQL_PROXY_IMAGE, ONE_SHOT_SUBCOMMANDS, ProxyFlavor, proxyFlavorOfImage, PROXY_FLAVORS } from '../_proxy-flavors';
+import { LEGACY_CLOUD_SQL_PROXY_IMAGE, ONE_SHOT_SUBCOMMANDS, ProxyFlavor, proxyFlavorOfImage } from '../_proxy-flavors';
 
 export type Role = 'init' | 'sidecar' | 'main' | 'ephemeral';
 
@@ -172,11 +172,6 @@ function proxyOf(image: string, command: string[], args: string[]): ProxyFlavor 
   const first = rest.find(a => !a.startsWith('-')) ?? '';
   if (PROXY_ONE_SHOT_SUBCOMMANDS.has(first) || rest.some(a => PROXY_ONE_SHOT_FLAGS.has(a))) return undefined;
   return flavor;
-}
-
-/** The proxy flavour owning a binary name (`/cloud-sql-proxy`), if any. */
-export function proxyFlavorOfBinary(bin: string): ProxyFlavor | undefined {
-  return PROXY_FLAVORS.find(f => basename(f.binary) === basename(bin));
 }
 
 function serverOf(name: string, image: string, command: string[], args: string[], proxy: ProxyFlavor | undefined,

@@ -1,16 +1,20 @@
 /**
  * Sidecar lifecycle rules: helpers that never exit, native sidecar start-up (startupProbe), restartPolicy and probe
- * validity, declaration order, port conflicts. Facts: ../shared/reference/sidecar-semantics.md §2 (start-up), §5
- * (API validation), §8 (classic sidecars in Jobs).
+ * validity, declaration order, port conflicts, mesh injection in Jobs. Sources: KEP-753
+ * (https://github.com/kubernetes/enhancements/tree/master/keps/sig-node/753-sidecar-containers), the kubelet's
+ * start-up order (kubernetes/kubernetes pkg/kubelet/kuberuntime/kuberuntime_container.go, computeInitContainerActions),
+ * API validation (pkg/apis/core/validation/validation.go, validateInitContainers / validateContainers), and
+ * https://kubernetes.io/docs/concepts/workloads/pods/sidecar-containers/.
  */
 import { COMMON_FLAGS, PROXY_BINARY_DEFAULTS, PROXY_CONSTRUCT_DEFAULTS } from '../_proxy-flavors';
 import {
   atLeast, CONTAINER_RESTART_RULES_BETA_MINOR, formatMinorVersion, SIDECAR_ALPHA_MINOR, SIDECAR_BETA_MINOR,
   unsupportedSidecarConsequence,
 } from '../_version-facts';
-import { Emit, PodContext } from './_engine';
+import { PodContext, podRule, Report } from './_context';
 import { ContainerInfo, loopbackPortsUsed, servingPorts, toPortNumber } from './_heuristics';
 import { readProxyConfig } from './_proxy-config';
+import { Severity } from './types';
 
 const PROBES = ['startupProbe', 'readinessProbe', 'livenessProbe'] as const;
 
@@ -60,20 +64,20 @@ function helperFix(c: ContainerInfo): string {
     + 'the kubelet stops it after the main containers exit, so the Job completes';
 }
 
-function jobHelperNeverExits(ctx: PodContext, emit: Emit): void {
+function jobHelperNeverExits(ctx: PodContext, report: Report): void {
   for (const { container: c, usedBy } of ctx.jobHelpers) {
     const dependency = usedBy ? ` ('${usedBy.client.name}' connects to its port ${usedBy.port})` : '';
-    emit('job-helper-never-exits', c, c.path,
+    report(c, c.path,
       `container '${c.name}' ${servingFact(c)}${dependency} as a regular container of a ${ctx.kind} pod: it never exits, so the Job never completes (and the other containers race its start-up)`,
       helperFix(c));
   }
 }
 
-function initContainerNeverExits(ctx: PodContext, emit: Emit): void {
+function initContainerNeverExits(ctx: PodContext, report: Report): void {
   const total = ctx.inits.length + ctx.sidecars.length;
   for (const c of ctx.inits) {
     if (c.ports.length === 0 && c.serverReason === undefined) continue;
-    emit('init-container-never-exits', c, c.path,
+    report(c, c.path,
       `init container '${c.name}' ${servingFact(c)} but has no restartPolicy: Always: a plain init container must exit before the next container starts, so the pod hangs in 'Init:${c.index}/${total}' forever`,
       `add restartPolicy: Always (and a startupProbe) to make '${c.name}' a native sidecar; if it is meant to run once, remove its ports and make its command exit`);
   }
@@ -91,26 +95,26 @@ function startupProbeFix(c: ContainerInfo): string {
   return `add a startupProbe that succeeds once '${c.name}' accepts connections${port !== undefined ? ` (e.g. tcpSocket on port ${port})` : ''}, with periodSeconds: 1, initialDelaySeconds: 0 and a failureThreshold covering its start-up time`;
 }
 
-function sidecarMissingStartupProbe(ctx: PodContext, emit: Emit): void {
+function sidecarMissingStartupProbe(ctx: PodContext, report: Report): void {
   for (const c of ctx.sidecars) {
     if (!c.serves || c.c.startupProbe) continue;
     const readiness = c.c.readinessProbe ? ' (its readinessProbe does not delay the next container)' : '';
-    emit('sidecar-missing-startup-probe', c, `${c.path}.startupProbe`,
+    report(c, `${c.path}.startupProbe`,
       `sidecar '${c.name}' ${servingFact(c)} but has no startupProbe${readiness}: the kubelet starts the next container as soon as the sidecar process runs, before it accepts connections`,
       startupProbeFix(c));
   }
 }
 
-function nativeSidecarUnsupported(ctx: PodContext, emit: Emit): void {
+function nativeSidecarUnsupported(ctx: PodContext, report: Report): void {
   if (ctx.sidecarsWork) return;
   for (const c of ctx.sidecars) {
-    emit('native-sidecar-unsupported-version', c, `${c.path}.restartPolicy`,
+    report(c, `${c.path}.restartPolicy`,
       `sidecar '${c.name}' (an init container with restartPolicy: Always) targets Kubernetes ${formatMinorVersion(ctx.version)}: ${unsupportedSidecarConsequence(ctx.version)}`,
       `target Kubernetes >= ${SIDECARS_ON_BY_DEFAULT} (--kubernetes-version), or on ${SIDECARS_ALPHA} enable the SidecarContainers feature gate on every component (--feature-gates SidecarContainers=true); otherwise run the helper as a regular container that the app stops when it is done`);
   }
 }
 
-function invalidRestartPolicy(ctx: PodContext, emit: Emit): void {
+function invalidRestartPolicy(ctx: PodContext, report: Report): void {
   const rulesBeta = atLeast(ctx.version, { major: ctx.version.major, minor: CONTAINER_RESTART_RULES_BETA_MINOR });
   const valid = ['Always', 'OnFailure', 'Never'];
   const v = formatMinorVersion(ctx.version);
@@ -118,7 +122,7 @@ function invalidRestartPolicy(ctx: PodContext, emit: Emit): void {
     const rp = c.c.restartPolicy;
     if (rp === undefined || rp === null) continue;
     if (rulesBeta && valid.includes(rp)) continue;
-    emit('invalid-container-restart-policy', c, `${c.path}.restartPolicy`,
+    report(c, `${c.path}.restartPolicy`,
       rulesBeta
         ? `container '${c.name}' sets restartPolicy: ${JSON.stringify(rp)}: supported values are "Always", "OnFailure", "Never"`
         : `regular container '${c.name}' sets restartPolicy: ${JSON.stringify(rp)}, which the API server of Kubernetes ${v} rejects ("may not be set for non-init containers"; allowed from ${k8s(CONTAINER_RESTART_RULES_BETA_MINOR)} with ContainerRestartRules)`,
@@ -128,23 +132,23 @@ function invalidRestartPolicy(ctx: PodContext, emit: Emit): void {
     const rp = c.c.restartPolicy;
     if (rp === undefined || rp === null) continue;
     if (rulesBeta && valid.includes(rp)) continue;
-    emit('invalid-container-restart-policy', c, `${c.path}.restartPolicy`,
+    report(c, `${c.path}.restartPolicy`,
       `init container '${c.name}' sets restartPolicy: ${JSON.stringify(rp)}, which the API server of Kubernetes ${v} rejects (supported values: "Always"${rulesBeta ? ', "OnFailure", "Never"' : ''})`,
       `use restartPolicy: Always to make '${c.name}' a native sidecar, or remove the field for a run-once init container`);
   }
 }
 
-function probeOnPlainInit(ctx: PodContext, emit: Emit): void {
+function probeOnPlainInit(ctx: PodContext, report: Report): void {
   for (const c of ctx.inits) {
     const fields = [...PROBES, 'lifecycle'].filter(f => c.c[f] !== undefined && c.c[f] !== null);
     if (fields.length === 0) continue;
-    emit('probe-on-plain-init-container', c, `${c.path}.${fields[0]}`,
+    report(c, `${c.path}.${fields[0]}`,
       `init container '${c.name}' sets ${fields.join(', ')} but has no restartPolicy: Always: the API server rejects the pod ("may not be set for init containers without restartPolicy=Always")`,
       `add restartPolicy: Always if '${c.name}' is a sidecar, otherwise remove ${fields.join(', ')}`);
   }
 }
 
-function startupProbeSlow(ctx: PodContext, emit: Emit): void {
+function startupProbeSlow(ctx: PodContext, report: Report): void {
   for (const c of ctx.sidecars) {
     const p = c.c.startupProbe;
     if (!p || typeof p !== 'object') continue;
@@ -155,7 +159,7 @@ function startupProbeSlow(ctx: PodContext, emit: Emit): void {
     const parts: string[] = [];
     if (delay > 0) parts.push(`waits initialDelaySeconds: ${delay}`);
     if (period > 1) parts.push(`polls every ${period}s${periodSet ? '' : ' (the periodSeconds default)'}`);
-    emit('sidecar-startup-probe-slow', c, `${c.path}.startupProbe`,
+    report(c, `${c.path}.startupProbe`,
       `sidecar '${c.name}' startupProbe ${parts.join(' and ')}: every pod start can wait up to ${delay + period}s longer than the sidecar needs`,
       'set periodSeconds: 1 and initialDelaySeconds: 0, and size failureThreshold to the start-up budget (e.g. 60 for 60 s)');
   }
@@ -169,7 +173,7 @@ function listeningPorts(c: ContainerInfo): Set<number> {
   return out;
 }
 
-function sidecarAfterDependentInit(ctx: PodContext, emit: Emit): void {
+function sidecarAfterDependentInit(ctx: PodContext, report: Report): void {
   if (ctx.sidecars.length === 0 || ctx.inits.length === 0) return;
   const reported = new Set<ContainerInfo>();
   for (const init of ctx.inits) {
@@ -181,14 +185,14 @@ function sidecarAfterDependentInit(ctx: PodContext, emit: Emit): void {
       const port = [...listeningPorts(s)].find(p => used.has(p));
       if (port === undefined) continue;
       reported.add(s);
-      emit('sidecar-declared-after-dependent-init', s, s.path,
+      report(s, s.path,
         `sidecar '${s.name}' is declared after init container '${init.name}', which connects to its port ${port}: '${init.name}' runs to completion before '${s.name}' starts, so it cannot reach it`,
         `move '${s.name}' before '${init.name}' in initContainers (init containers and sidecars start in declaration order)`);
     }
   }
 }
 
-function portConflicts(ctx: PodContext, emit: Emit): void {
+function portConflicts(ctx: PodContext, report: Report): void {
   const seen = new Map<string, ContainerInfo>();
   const check = (c: ContainerInfo, register: boolean, scope: Map<string, ContainerInfo>) => {
     for (const p of c.ports) {
@@ -198,7 +202,7 @@ function portConflicts(ctx: PodContext, emit: Emit): void {
         const other = scope.get(key);
         if (other && other !== c) {
           const what = key.startsWith('host ') ? `hostPort ${key.slice(5)}` : `port ${key}`;
-          emit('container-port-conflict', c, `${c.path}.ports[${p.index}]`,
+          report(c, `${c.path}.ports[${p.index}]`,
             `containers '${other.name}' and '${c.name}' both declare ${what} and run at the same time in one network namespace: the second one cannot bind it`,
             `give '${c.name}' or '${other.name}' another port${c.proxy || other.proxy ? ` (for a proxy: its ${COMMON_FLAGS.port} / ${COMMON_FLAGS.httpPort} / ${COMMON_FLAGS.adminPort} flag)` : ''}`);
         } else if (register && !other) {
@@ -215,10 +219,21 @@ function portConflicts(ctx: PodContext, emit: Emit): void {
   for (const c of ctx.mains) check(c, true, seen);
 }
 
-function probePorts(ctx: PodContext, emit: Emit): void {
+interface UndeclaredProbePort {
+  readonly c: ContainerInfo;
+  /** The port as written in the probe. */
+  readonly port: string;
+  readonly named: boolean;
+  readonly probes: string[];
+  readonly path: string;
+}
+
+/** Probe ports (named or numeric) that the probed sidecar or regular container does not declare, per container. */
+function undeclaredProbePorts(ctx: PodContext): UndeclaredProbePort[] {
+  const out: UndeclaredProbePort[] = [];
   for (const c of ctx.containers) {
     if (c.role !== 'sidecar' && c.role !== 'main') continue;
-    const byPort = new Map<string, { probes: string[]; path: string; named: boolean }>();
+    const byPort = new Map<string, UndeclaredProbePort>();
     for (const probe of PROBES) {
       const p = c.c[probe];
       if (!p || typeof p !== 'object') continue;
@@ -230,23 +245,40 @@ function probePorts(ctx: PodContext, emit: Emit): void {
         const declared = named ? c.ports.some(d => d.name === h.port) : c.ports.some(d => d.port === num);
         if (declared) continue;
         const key = String(h.port);
-        const entry = byPort.get(key) ?? { probes: [], path: `${c.path}.${probe}.${handler}.port`, named };
+        let entry = byPort.get(key);
+        if (!entry) {
+          entry = { c, port: key, named, probes: [], path: `${c.path}.${probe}.${handler}.port` };
+          byPort.set(key, entry);
+          out.push(entry);
+        }
         entry.probes.push(probe);
-        byPort.set(key, entry);
       }
     }
-    for (const [port, e] of byPort) {
-      const who = c.role === 'sidecar' ? 'sidecar' : 'container';
-      if (e.named) {
-        emit('probe-named-port-undefined', c, e.path,
-          `${who} '${c.name}' ${e.probes.join(', ')} uses the named port '${port}', which '${c.name}' does not declare: the probe can never succeed`,
-          `declare ports: [{name: ${port}, containerPort: <port>}] on '${c.name}', or use the port number in the probe`);
-      } else {
-        emit('probe-port-not-declared', c, e.path,
-          `${who} '${c.name}' ${e.probes.join(', ')} targets port ${port}, which '${c.name}' does not declare in ports`,
-          `declare containerPort ${port} on '${c.name}' (or probe the port it declares)`);
-      }
-    }
+  }
+  return out;
+}
+
+function whoOf(c: ContainerInfo): string {
+  return c.role === 'sidecar' ? 'sidecar' : 'container';
+}
+
+function probeNamedPortUndefined(ctx: PodContext, report: Report): void {
+  for (const e of undeclaredProbePorts(ctx)) {
+    if (!e.named) continue;
+    const c = e.c;
+    report(c, e.path,
+      `${whoOf(c)} '${c.name}' ${e.probes.join(', ')} uses the named port '${e.port}', which '${c.name}' does not declare: the probe can never succeed`,
+      `declare ports: [{name: ${e.port}, containerPort: <port>}] on '${c.name}', or use the port number in the probe`);
+  }
+}
+
+function probePortNotDeclared(ctx: PodContext, report: Report): void {
+  for (const e of undeclaredProbePorts(ctx)) {
+    if (e.named) continue;
+    const c = e.c;
+    report(c, e.path,
+      `${whoOf(c)} '${c.name}' ${e.probes.join(', ')} targets port ${e.port}, which '${c.name}' does not declare in ports`,
+      `declare containerPort ${e.port} on '${c.name}' (or probe the port it declares)`);
   }
 }
 
@@ -254,7 +286,7 @@ const ISTIO_INJECT = 'sidecar.istio.io/inject';
 const LINKERD_INJECT = 'linkerd.io/inject';
 const LINKERD_NATIVE = 'config.beta.linkerd.io/proxy-enable-native-sidecar';
 
-function meshInjection(ctx: PodContext, emit: Emit): void {
+function meshInjection(ctx: PodContext, report: Report): void {
   if (!ctx.isJob) return;
   if (ctx.containers.some(c => c.name === 'istio-proxy' || c.name === 'linkerd-proxy')) return; // already injected: job-helper-never-exits
   const annotations = ctx.pod.metadata?.annotations ?? {};
@@ -263,27 +295,95 @@ function meshInjection(ctx: PodContext, emit: Emit): void {
   const linkerd = ['enabled', 'ingress'].includes(String(annotations[LINKERD_INJECT] ?? '').toLowerCase())
     && String(annotations[LINKERD_NATIVE] ?? '').toLowerCase() !== 'true';
   if (istio) {
-    emit('job-mesh-sidecar-injected', undefined, `${ctx.metadataPath}.${annotations[ISTIO_INJECT] !== undefined ? 'annotations' : 'labels'}`,
+    report(undefined, `${ctx.metadataPath}.${annotations[ISTIO_INJECT] !== undefined ? 'annotations' : 'labels'}`,
       `the ${ctx.kind} pod template requests Istio injection (${ISTIO_INJECT}: "true"): unless Istio runs in native-sidecar mode, the injected istio-proxy is a regular container that never exits, so the Job never completes`,
       `enable Istio native sidecars (ENABLE_NATIVE_SIDECARS=true on istiod, Istio >= 1.19, Kubernetes >= ${SIDECARS_ON_BY_DEFAULT}) and suppress this rule with lint.cdk8s-sidecars.io/ignore, or set ${ISTIO_INJECT}: "false" on the Job's pods`);
   }
   if (linkerd) {
-    emit('job-mesh-sidecar-injected', undefined, `${ctx.metadataPath}.annotations`,
+    report(undefined, `${ctx.metadataPath}.annotations`,
       `the ${ctx.kind} pod template requests Linkerd injection (${LINKERD_INJECT}: ${annotations[LINKERD_INJECT]}) without native-sidecar mode: the injected linkerd-proxy is a regular container that never exits, so the Job never completes`,
       `add the annotation ${LINKERD_NATIVE}: "true" to the pod template (Kubernetes >= ${SIDECARS_ON_BY_DEFAULT}), or disable injection for the Job`);
   }
 }
 
-export function checkLifecycle(ctx: PodContext, emit: Emit): void {
-  jobHelperNeverExits(ctx, emit);
-  initContainerNeverExits(ctx, emit);
-  sidecarMissingStartupProbe(ctx, emit);
-  nativeSidecarUnsupported(ctx, emit);
-  invalidRestartPolicy(ctx, emit);
-  probeOnPlainInit(ctx, emit);
-  startupProbeSlow(ctx, emit);
-  sidecarAfterDependentInit(ctx, emit);
-  portConflicts(ctx, emit);
-  probePorts(ctx, emit);
-  meshInjection(ctx, emit);
-}
+const E = Severity.ERROR;
+const W = Severity.WARNING;
+const I = Severity.INFO;
+
+/** Lifecycle rules, in documentation order. */
+export const LIFECYCLE_RULES = [
+  podRule({
+    id: 'job-helper-never-exits',
+    severity: E,
+    jobOnly: true,
+    check: jobHelperNeverExits,
+    summary: 'A Job/CronJob pod runs a long-running helper (proxy, agent, server) as a regular container: the Job never completes.',
+  }),
+  podRule({
+    id: 'init-container-never-exits',
+    severity: E,
+    check: initContainerNeverExits,
+    summary: 'A regular init container serves (ports, a proxy/server image or command): the pod hangs in Init forever.',
+  }),
+  podRule({
+    id: 'sidecar-missing-startup-probe',
+    severity: E,
+    check: sidecarMissingStartupProbe,
+    summary: 'A native sidecar that serves has no startupProbe: the next container starts before it is ready.',
+  }),
+  podRule({
+    id: 'native-sidecar-unsupported-version',
+    severity: E,
+    check: nativeSidecarUnsupported,
+    summary: 'Native sidecars (init containers with restartPolicy: Always) on a Kubernetes version that does not run them.',
+  }),
+  podRule({
+    id: 'invalid-container-restart-policy',
+    severity: E,
+    check: invalidRestartPolicy,
+    summary: 'restartPolicy on a regular container, or an init container restartPolicy other than Always, that the API server rejects.',
+  }),
+  podRule({
+    id: 'probe-on-plain-init-container',
+    severity: E,
+    check: probeOnPlainInit,
+    summary: 'Probes or lifecycle hooks on an init container without restartPolicy: Always (rejected by the API server).',
+  }),
+  podRule({
+    id: 'sidecar-startup-probe-slow',
+    severity: I,
+    check: startupProbeSlow,
+    summary: 'A sidecar startupProbe with initialDelaySeconds > 0 or periodSeconds > 1 delays every pod start.',
+  }),
+  podRule({
+    id: 'sidecar-declared-after-dependent-init',
+    severity: W,
+    check: sidecarAfterDependentInit,
+    summary: 'A sidecar is declared after a regular init container that connects to its port: that init container runs without it.',
+  }),
+  podRule({
+    id: 'container-port-conflict',
+    severity: E,
+    check: portConflicts,
+    summary: 'Two containers that run at the same time declare the same port (they share the pod network namespace).',
+  }),
+  podRule({
+    id: 'probe-named-port-undefined',
+    severity: E,
+    check: probeNamedPortUndefined,
+    summary: 'A probe uses a named port the container does not declare: the probe can never succeed.',
+  }),
+  podRule({
+    id: 'probe-port-not-declared',
+    severity: W,
+    check: probePortNotDeclared,
+    summary: 'A probe targets a numeric port the container does not declare.',
+  }),
+  podRule({
+    id: 'job-mesh-sidecar-injected',
+    severity: W,
+    jobOnly: true,
+    check: meshInjection,
+    summary: 'A Job/CronJob pod asks for service-mesh injection without native-sidecar mode: the injected proxy keeps the Job running.',
+  }),
+];

@@ -1,14 +1,18 @@
 /**
  * Cloud SQL / AlloyDB Auth Proxy rules. Every flag spelling, default and image comes from `_proxy-flavors.ts`.
- * Facts: ../shared/reference/cloud-sql-proxy.md §2.4 (health, admin, exit codes), §2.1 (ports), §7 (known issues:
- * csp#1555, csp#2361, csp#1803, csp#2269/#2511, op#797).
+ * Sources: the proxy's flag docs (https://github.com/GoogleCloudPlatform/cloud-sql-proxy/blob/main/cmd/root.go) and
+ * issues https://github.com/GoogleCloudPlatform/cloud-sql-proxy/issues/1555 (health server on localhost),
+ * /issues/2361 (port lookup at start-up), /issues/1803 (exit 143 on SIGTERM), and
+ * https://github.com/GoogleCloudPlatform/cloud-sql-proxy-operator/issues/797 (httpGet preStop on the admin port).
  */
 import {
-  CLOUD_SQL_PROXY, COMMON_FLAGS, ENGINE_DEFAULT_PORTS, INSTANCE_QUERY_KEYS, PROXY_BINARY_DEFAULTS, PROXY_CONSTRUCT_DEFAULTS, SHUTDOWN_SUBCOMMAND,
+  CLOUD_SQL_PROXY, COMMON_FLAGS, ENGINE_DEFAULT_PORTS, INSTANCE_QUERY_KEYS, PROXY_BINARY_DEFAULTS, PROXY_CONSTRUCT_DEFAULTS, PROXY_FLAVORS,
+  SHUTDOWN_SUBCOMMAND,
 } from '../_proxy-flavors';
-import { Emit, PodContext } from './_engine';
+import { PodContext, podRule, Report } from './_context';
 import { ContainerInfo, toPortNumber } from './_heuristics';
 import { foreignFlags, isLoopback, ProxyConfig, readProxyConfig } from './_proxy-config';
+import { Severity } from './types';
 
 const HEALTH_PATHS = new Set<string>([PROXY_BINARY_DEFAULTS.startupPath, PROXY_BINARY_DEFAULTS.readinessPath, PROXY_BINARY_DEFAULTS.livenessPath]);
 const PROBES = ['startupProbe', 'livenessProbe', 'readinessProbe'] as const;
@@ -23,10 +27,10 @@ function healthFlags(port: number): string {
   return `${COMMON_FLAGS.healthCheck} ${COMMON_FLAGS.httpAddress}=${PROXY_CONSTRUCT_DEFAULTS.httpAddress} ${COMMON_FLAGS.httpPort}=${port}`;
 }
 
-function legacyImage(ctx: PodContext, emit: Emit): void {
+function legacyImage(ctx: PodContext, report: Report): void {
   for (const c of ctx.containers) {
     if (!c.legacyProxy) continue;
-    emit('cloud-sql-proxy-v1-image', c, `${c.path}.image`,
+    report(c, `${c.path}.image`,
       `container '${c.name}' runs the end-of-life Cloud SQL Proxy v1 image '${c.c.image}': no health endpoints for probes, no clean exit on SIGTERM, and v1 flags`,
       `switch to ${CLOUD_SQL_PROXY.imageRepository}:${CLOUD_SQL_PROXY.defaultVersion} with v2 flags ('-instances=P:R:I=tcp:${EXAMPLE_PORT}' becomes the argument 'P:R:I?${INSTANCE_QUERY_KEYS.port}=${EXAMPLE_PORT}')`);
   }
@@ -39,8 +43,18 @@ function resolvePort(c: ContainerInfo, port: unknown): number | undefined {
   return c.ports.find(p => p.name === port)?.port;
 }
 
-function healthProbes(c: ContainerInfo, cfg: ProxyConfig, emit: Emit): void {
-  if (cfg.opaque) return; // health flags may come from a config file or envFrom
+interface HealthProblem {
+  readonly kind: 'localhost' | 'mismatch';
+  readonly path: string;
+  readonly message: string;
+  readonly fix: string;
+}
+
+/** What is wrong with the probes of a proxy that target its health server (at most one problem of each kind). */
+function healthProbeProblems(c: ContainerInfo, cfg: ProxyConfig): HealthProblem[] {
+  if (cfg.opaque) return []; // health flags may come from a config file or envFrom
+  if (c.role !== 'sidecar' && c.role !== 'main') return [];
+  const out: HealthProblem[] = [];
   let localhostReported = false;
   let mismatchReported = false;
   for (const probe of PROBES) {
@@ -56,39 +70,57 @@ function healthProbes(c: ContainerInfo, cfg: ProxyConfig, emit: Emit): void {
     if (!cfg.healthCheck) {
       if (!mismatchReported) {
         mismatchReported = true;
-        emit('proxy-health-probe-mismatch', c, path,
-          `proxy '${c.name}' ${probe} targets the health endpoint ${handler === 'httpGet' ? h.path : ''} but ${COMMON_FLAGS.healthCheck} is not set: the health server does not run, so the probe always fails`,
-          `add ${healthFlags(port ?? PROXY_CONSTRUCT_DEFAULTS.healthPort)} to the proxy arguments`);
+        out.push({
+          kind: 'mismatch',
+          path,
+          message: `proxy '${c.name}' ${probe} targets the health endpoint ${handler === 'httpGet' ? h.path : ''} but ${COMMON_FLAGS.healthCheck} is not set: the health server does not run, so the probe always fails`,
+          fix: `add ${healthFlags(port ?? PROXY_CONSTRUCT_DEFAULTS.healthPort)} to the proxy arguments`,
+        });
       }
       continue;
     }
     if (isLoopback(cfg.httpAddress) && !h.host && !localhostReported) {
       localhostReported = true;
-      emit('proxy-health-check-localhost', c, path,
-        `proxy '${c.name}' health server listens on ${cfg.httpAddress} (${COMMON_FLAGS.httpAddress} ${cfg.httpAddress === PROXY_BINARY_DEFAULTS.httpAddress ? 'default' : 'setting'}), but the kubelet sends the ${probe} to the pod IP: the probe always fails${probe === 'startupProbe' ? ' and the pod never gets past the sidecar' : ''}`,
-        `add ${COMMON_FLAGS.httpAddress}=${PROXY_CONSTRUCT_DEFAULTS.httpAddress} to the proxy arguments (csp#1555)`);
+      out.push({
+        kind: 'localhost',
+        path,
+        message: `proxy '${c.name}' health server listens on ${cfg.httpAddress} (${COMMON_FLAGS.httpAddress} ${cfg.httpAddress === PROXY_BINARY_DEFAULTS.httpAddress ? 'default' : 'setting'}), but the kubelet sends the ${probe} to the pod IP: the probe always fails${probe === 'startupProbe' ? ' and the pod never gets past the sidecar' : ''}`,
+        fix: `add ${COMMON_FLAGS.httpAddress}=${PROXY_CONSTRUCT_DEFAULTS.httpAddress} to the proxy arguments (csp#1555)`,
+      });
     }
     if (port !== undefined && cfg.httpPort !== undefined && port !== cfg.httpPort && !mismatchReported) {
       mismatchReported = true;
-      emit('proxy-health-probe-mismatch', c, `${path}.port`,
-        `proxy '${c.name}' ${probe} targets port ${port}, but the health server listens on ${cfg.httpPort}${cfg.httpPort === PROXY_BINARY_DEFAULTS.httpPort ? ` (the ${COMMON_FLAGS.httpPort} default)` : ''}: the probe always fails`,
-        `set ${COMMON_FLAGS.httpPort}=${port} on the proxy, or probe port ${cfg.httpPort}`);
+      out.push({
+        kind: 'mismatch',
+        path: `${path}.port`,
+        message: `proxy '${c.name}' ${probe} targets port ${port}, but the health server listens on ${cfg.httpPort}${cfg.httpPort === PROXY_BINARY_DEFAULTS.httpPort ? ` (the ${COMMON_FLAGS.httpPort} default)` : ''}: the probe always fails`,
+        fix: `set ${COMMON_FLAGS.httpPort}=${port} on the proxy, or probe port ${cfg.httpPort}`,
+      });
     }
   }
+  return out;
 }
 
-function noExplicitPort(c: ContainerInfo, cfg: ProxyConfig, emit: Emit): void {
+function healthProblemsOf(kind: HealthProblem['kind']): (ctx: PodContext, report: Report) => void {
+  return (ctx, report) => {
+    for (const [c, cfg] of proxiesOf(ctx)) {
+      for (const p of healthProbeProblems(c, cfg)) if (p.kind === kind) report(c, p.path, p.message, p.fix);
+    }
+  };
+}
+
+function noExplicitPort(c: ContainerInfo, cfg: ProxyConfig, report: Report): void {
   if (cfg.flavor.defaultPort !== 0 || cfg.opaque || cfg.globalPort !== undefined || cfg.unixSocket) return;
   const missing = cfg.instances.filter(i => !INSTANCE_PORT_OR_SOCKET.test(i));
   if (missing.length === 0) return;
-  emit('proxy-no-explicit-port', c, c.path,
+  report(c, c.path,
     `proxy '${c.name}' has no ${COMMON_FLAGS.port} and instance '${missing[0]}' has no ?${INSTANCE_QUERY_KEYS.port}=: at start-up the proxy calls the SQL Admin API to pick the engine's default port, which is slower and fails while the GKE metadata server is not ready (csp#2361)`,
     `add ${COMMON_FLAGS.port}=<port> (e.g. ${EXAMPLE_PORT}), or append ?${INSTANCE_QUERY_KEYS.port}=<port> to each instance`);
 }
 
-function otherFlavorFlags(c: ContainerInfo, cfg: ProxyConfig, emit: Emit): void {
+function otherFlavorFlags(c: ContainerInfo, cfg: ProxyConfig, report: Report): void {
   for (const f of foreignFlags(cfg)) {
-    emit('proxy-flag-of-other-flavor', c, c.path,
+    report(c, c.path,
       `proxy '${c.name}' (${cfg.flavor.displayName}) is given ${f.flag}, a ${f.owner.displayName} flag: it exits at start-up with 'unknown flag'`,
       f.replacement ? `use ${f.replacement} instead of ${f.flag}`
         : f.selectsDefault ? `remove ${f.flag} (${cfg.flavor.displayName} uses ${cfg.flavor.defaultIpType} IP by default)`
@@ -96,34 +128,85 @@ function otherFlavorFlags(c: ContainerInfo, cfg: ProxyConfig, emit: Emit): void 
   }
 }
 
-function exitZero(ctx: PodContext, c: ContainerInfo, cfg: ProxyConfig, emit: Emit): void {
-  if (!ctx.isJob || c.role !== 'sidecar' || cfg.opaque || cfg.exitZeroOnSigterm) return;
-  emit('proxy-missing-exit-zero-on-sigterm', c, c.path,
+function exitZero(c: ContainerInfo, cfg: ProxyConfig, report: Report): void {
+  if (c.role !== 'sidecar' || cfg.opaque || cfg.exitZeroOnSigterm) return;
+  report(c, c.path,
     `proxy sidecar '${c.name}' has no ${cfg.flavor.flags.exitZeroOnSigterm}: when the Job's main container ends, the kubelet sends it SIGTERM and it exits 143. The pod still ends Completed (sidecar exit codes do not count), but the sidecar's container status shows Error with exit code 143, which confuses tools that read container statuses, such as Airflow's KubernetesPodOperator (csp#1803, op#355), and podFailurePolicy exit-code rules without containerName`,
     `add ${cfg.flavor.flags.exitZeroOnSigterm} to the proxy arguments`);
 }
 
-function preStopAdmin(c: ContainerInfo, cfg: ProxyConfig, emit: Emit): void {
+function preStopAdmin(c: ContainerInfo, cfg: ProxyConfig, report: Report): void {
   const h = c.c.lifecycle?.preStop?.httpGet;
   if (!h || typeof h !== 'object') return;
   const port = resolvePort(c, h.port);
   const hitsAdmin = (port !== undefined && port === cfg.adminPort) || (typeof h.path === 'string' && h.path.includes(QUIT_ENDPOINT));
   if (!hitsAdmin || (h.host && !isLoopback(String(h.host)))) return;
   const adminPort = cfg.adminPort ?? PROXY_BINARY_DEFAULTS.adminPort;
-  emit('proxy-prestop-http-admin-port', c, `${c.path}.lifecycle.preStop.httpGet`,
+  report(c, `${c.path}.lifecycle.preStop.httpGet`,
     `proxy '${c.name}' preStop sends an httpGet to ${h.path ?? '/'} on port ${port ?? h.port}, but the proxy admin server always listens on localhost only and the kubelet sends the request from outside the pod: the hook always fails (FailedPreStopHook, op#797)`,
     `use an exec preStop: ["${cfg.flavor.binary}", "${SHUTDOWN_SUBCOMMAND}", "${COMMON_FLAGS.adminPort}", "${adminPort}"] (${cfg.flavor.displayName} >= ${cfg.flavor.shutdownSince}); a native sidecar in a Job needs no preStop at all`);
 }
 
-export function checkProxies(ctx: PodContext, emit: Emit): void {
-  legacyImage(ctx, emit);
+/** The containers of the pod that run a proxy in server mode, with their configuration. */
+function proxiesOf(ctx: PodContext): Array<[ContainerInfo, ProxyConfig]> {
+  const out: Array<[ContainerInfo, ProxyConfig]> = [];
   for (const c of ctx.containers) {
     const cfg = readProxyConfig(c);
-    if (!cfg) continue;
-    otherFlavorFlags(c, cfg, emit);
-    noExplicitPort(c, cfg, emit);
-    if (c.role === 'sidecar' || c.role === 'main') healthProbes(c, cfg, emit);
-    exitZero(ctx, c, cfg, emit);
-    preStopAdmin(c, cfg, emit);
+    if (cfg) out.push([c, cfg]);
   }
+  return out;
 }
+
+/** Run `check` on every proxy container of the pod. */
+function eachProxy(check: (c: ContainerInfo, cfg: ProxyConfig, report: Report, ctx: PodContext) => void): (ctx: PodContext, report: Report) => void {
+  return (ctx, report) => {
+    for (const [c, cfg] of proxiesOf(ctx)) check(c, cfg, report, ctx);
+  };
+}
+
+/** Cloud SQL / AlloyDB Auth Proxy rules, in documentation order. */
+export const PROXY_RULES = [
+  podRule({
+    id: 'cloud-sql-proxy-v1-image',
+    severity: Severity.WARNING,
+    check: legacyImage,
+    summary: 'The end-of-life Cloud SQL Proxy v1 image (gce-proxy) is used.',
+  }),
+  podRule({
+    id: 'proxy-no-explicit-port',
+    severity: Severity.WARNING,
+    check: eachProxy(noExplicitPort),
+    summary: 'A Cloud SQL Auth Proxy instance has no explicit port: the proxy looks it up with an API call at start-up.',
+  }),
+  podRule({
+    id: 'proxy-health-check-localhost',
+    severity: Severity.ERROR,
+    check: healthProblemsOf('localhost'),
+    summary: 'A probe targets the proxy health server, which listens on localhost only: kubelet probes never reach it.',
+  }),
+  podRule({
+    id: 'proxy-health-probe-mismatch',
+    severity: Severity.ERROR,
+    check: healthProblemsOf('mismatch'),
+    summary: `A probe targets the proxy health endpoints, but ${COMMON_FLAGS.healthCheck} is off or the probe port is not ${COMMON_FLAGS.httpPort}.`,
+  }),
+  podRule({
+    id: 'proxy-flag-of-other-flavor',
+    severity: Severity.ERROR,
+    check: eachProxy(otherFlavorFlags),
+    summary: 'A proxy is given a flag that only the other proxy (Cloud SQL vs AlloyDB) knows: it exits at start-up.',
+  }),
+  podRule({
+    id: 'proxy-missing-exit-zero-on-sigterm',
+    severity: Severity.WARNING,
+    jobOnly: true,
+    check: eachProxy(exitZero),
+    summary: `A proxy sidecar in a Job exits 143 on SIGTERM (no ${PROXY_FLAVORS.map(f => f.flags.exitZeroOnSigterm).join(' / ')}).`,
+  }),
+  podRule({
+    id: 'proxy-prestop-http-admin-port',
+    severity: Severity.WARNING,
+    check: eachProxy(preStopAdmin),
+    summary: 'An httpGet preStop hook targets the proxy admin server, which listens on localhost only.',
+  }),
+];

@@ -1,19 +1,21 @@
 /**
  * Image pinning and Pod Security Standards (restricted profile, which includes baseline) on every container type:
- * init containers, native sidecars, regular and ephemeral containers. Facts: ../shared/reference/linters.md §4 and
- * §7 rows 12, 28-36 (kubernetes/pod-security-admission policy checks).
+ * init containers, native sidecars, regular and ephemeral containers. Source: the Pod Security admission checks
+ * (https://github.com/kubernetes/pod-security-admission/tree/master/policy, one `check_*.go` per control) and
+ * https://kubernetes.io/docs/concepts/security/pod-security-standards/.
  *
  * Controls are those of the latest profile version: a control added in a later release (the probe/lifecycle `host`
  * check of 1.34, sysctls allowed from 1.32) is applied whatever the target version, so an upgrade cannot start
  * rejecting the pods. Relaxations for user-namespaced pods (`hostUsers: false`, 1.35) are not applied.
  */
 import { Manifest } from '../_manifest';
-import { Emit, PodContext } from './_engine';
+import { PodContext, podRule, Report } from './_context';
 import { ContainerInfo, imagePinProblem } from './_heuristics';
+import { Severity } from './types';
 
 /** Volume types the restricted profile allows (`image` included: the PSA code accepts `volume.Image`). */
 const RESTRICTED_VOLUME_TYPES = new Set(['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'image', 'persistentVolumeClaim', 'projected', 'secret']);
-/** Sysctls the baseline profile allows (the list grows by release; this is the latest one, linters.md §4). */
+/** Sysctls the baseline profile allows (the list grows by release; this is the latest one, policy/check_sysctls.go). */
 const SAFE_SYSCTLS = new Set([
   'kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.ip_unprivileged_port_start', 'net.ipv4.tcp_syncookies',
   'net.ipv4.ping_group_range', 'net.ipv4.ip_local_reserved_ports', 'net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_fin_timeout',
@@ -41,13 +43,13 @@ function roleWord(c: ContainerInfo): string {
   return c.role === 'sidecar' ? 'sidecar' : c.role === 'init' ? 'init container' : c.role === 'ephemeral' ? 'ephemeral container' : 'container';
 }
 
-function images(ctx: PodContext, emit: Emit): void {
+function images(ctx: PodContext, report: Report): void {
   for (const c of ctx.containers) {
     const image = c.c.image;
     if (typeof image !== 'string') continue;
     const problem = imagePinProblem(image);
     if (!problem) continue;
-    emit('image-latest-or-untagged', c, `${c.path}.image`,
+    report(c, `${c.path}.image`,
       problem === 'latest'
         ? `${roleWord(c)} '${c.name}' uses image '${image}' with the 'latest' tag: what runs changes with every pull`
         : `${roleWord(c)} '${c.name}' uses image '${image}' without a tag, which means 'latest': what runs changes with every pull`,
@@ -157,7 +159,7 @@ function appArmorAnnotationAllowed(value: unknown): boolean {
   return value === undefined || value === null || value === '' || value === 'runtime/default' || (typeof value === 'string' && value.startsWith('localhost/'));
 }
 
-function pss(ctx: PodContext, emit: Emit): void {
+function pss(ctx: PodContext, report: Report): void {
   const spec = ctx.spec;
   const podSc = objectAt(spec.securityContext);
   const windows = objectAt(spec.os).name === 'windows';
@@ -177,7 +179,7 @@ function pss(ctx: PodContext, emit: Emit): void {
       fixes.push(`set on '${c.name}' securityContext: ${[...new Set(r.settings)].join(', ')} (runAsNonRoot and seccompProfile may instead be set once in the pod securityContext)`);
     }
     fixes.push(...r.actions.map(a => (r.settings.length > 0 ? a : `on '${c.name}': ${a}`)));
-    emit('pss-restricted', c, r.settings.length > 0 || !r.firstPath ? `${c.path}.securityContext` : r.firstPath,
+    report(c, r.settings.length > 0 || !r.firstPath ? `${c.path}.securityContext` : r.firstPath,
       `${roleWord(c)} '${c.name}' does not meet the Pod Security Standards restricted profile: ${r.problems.join('; ')}`,
       fixes.join('; '));
   }
@@ -198,13 +200,24 @@ function pss(ctx: PodContext, emit: Emit): void {
     if (typeof s?.name === 'string' && !SAFE_SYSCTLS.has(s.name)) podProblems.push(`unsafe sysctl ${s.name}`);
   }
   if (podProblems.length > 0) {
-    emit('pss-restricted', undefined, ctx.pod.path,
+    report(undefined, ctx.pod.path,
       `the pod of this ${ctx.kind} does not meet the Pod Security Standards restricted profile: ${podProblems.join('; ')}`,
       'remove host namespaces, unsafe sysctls, hostProcess, Unconfined seccomp/AppArmor profiles (field or annotation) and SELinux user/role/custom types, and use only configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected or secret volumes');
   }
 }
 
-export function checkSecurity(ctx: PodContext, emit: Emit): void {
-  images(ctx, emit);
-  pss(ctx, emit);
-}
+/** Image and Pod Security rules, in documentation order. */
+export const SECURITY_RULES = [
+  podRule({
+    id: 'image-latest-or-untagged',
+    severity: Severity.WARNING,
+    check: images,
+    summary: 'A container image uses the latest tag or no tag at all.',
+  }),
+  podRule({
+    id: 'pss-restricted',
+    severity: Severity.WARNING,
+    check: pss,
+    summary: 'A container (sidecars, init and ephemeral containers included) or the pod violates the Pod Security Standards restricted profile.',
+  }),
+];

@@ -3,8 +3,9 @@
  * `_version-facts.ts` (KNOWN_BUGS, bugStatus); this file only decides whether a pod meets a bug's trigger.
  */
 import { BugTrigger, bugStatus, formatMinorVersion, KNOWN_BUGS, KnownBug } from '../_version-facts';
-import { Emit, PodContext } from './_engine';
+import { PodContext, podRule, Report } from './_context';
 import { ContainerInfo } from './_heuristics';
+import { Severity } from './types';
 
 /** The sidecar that makes the pod meet the bug's trigger, if any. */
 function triggeredBy(ctx: PodContext, bug: KnownBug): ContainerInfo | undefined {
@@ -33,7 +34,7 @@ function fixedIn(ctx: PodContext, bug: KnownBug): string {
   return `fixed in ${release(ctx, bug.fixedMinor)}${backports}`;
 }
 
-export function checkKnownBugs(ctx: PodContext, emit: Emit): void {
+function checkKnownBugs(ctx: PodContext, report: Report): void {
   if (!ctx.sidecarsWork || ctx.sidecars.length === 0) return;
   const v = formatMinorVersion(ctx.version);
   for (const bug of KNOWN_BUGS) {
@@ -44,10 +45,20 @@ export function checkKnownBugs(ctx: PodContext, emit: Emit): void {
     const where = status === 'unfixed'
       ? `every Kubernetes ${v} release has`
       : `early patch releases of Kubernetes ${v} have`;
-    emit('known-kubelet-bug', c, c.path,
+    report(c, c.path,
       `sidecar '${c.name}' (pod restartPolicy: ${ctx.restartPolicy}) meets the trigger of ${bug.id}, which ${where}: ${bug.summary}; ${fixedIn(ctx, bug)}`,
       status === 'unfixed'
         ? `run Kubernetes ${release(ctx, bug.fixedMinor)} or later${bug.backportedTo.length ? ` (or a fixed patch of ${bug.backportedTo.map(m => release(ctx, m)).join(', ')})` : ''} on the nodes; meanwhile set activeDeadlineSeconds so a stuck pod ends (${bug.url})`
         : `make sure the nodes run a recent ${v} patch release (${bug.url})`);
   }
 }
+
+/** Target-version rules. */
+export const VERSION_RULES = [
+  podRule({
+    id: 'known-kubelet-bug',
+    severity: Severity.INFO,
+    check: checkKnownBugs,
+    summary: 'The pod uses a sidecar pattern hit by a known kubelet bug on the target Kubernetes version.',
+  }),
+];

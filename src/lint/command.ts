@@ -6,12 +6,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { CommandIo, kubernetesVersionOption, parseArgs, readManifestInputs, sidecarContainersGateOption, UsageError } from '../_cli-io';
-import { formatMinorVersion, SIDECAR_ALPHA_MINOR } from '../_version-facts';
+import { formatMinorVersion, MAX_MINOR, SIDECAR_ALPHA_MINOR } from '../_version-facts';
 import { KubernetesVersion } from '../kubernetes-version';
 import { parseSeverity, RULE_DEFS } from './_catalog';
 import { lintSourced } from './_engine';
 import { formatJson, formatSarif, formatText, summarize } from './_format';
-import { engineOptions, MAX_TARGET_MINOR } from './_options';
+import { engineOptions } from './_options';
 import { Severity } from './types';
 
 export const LINT_USAGE = `Usage: cdk8s-sidecars lint [options] [FILE|DIR|-]...
@@ -20,7 +20,7 @@ Check Kubernetes manifests (multi-document YAML or JSON; directories are read re
 broken sidecar patterns, e.g.  helm template x | cdk8s-sidecars lint -
 
 Options:
-  --kubernetes-version 1.Y   target Kubernetes release, 1.0 to 1.${MAX_TARGET_MINOR} (default ${KubernetesVersion.DEFAULT.toString()})
+  --kubernetes-version 1.Y   target Kubernetes release, 1.0 to 1.${MAX_MINOR} (default ${KubernetesVersion.DEFAULT.toString()})
   --feature-gates G=bool,..  feature gates of the target cluster; SidecarContainers=true matters on ${formatMinorVersion({ major: 1, minor: SIDECAR_ALPHA_MINOR })}
   --format text|json|sarif   output format (default text); sarif is SARIF 2.1.0 for GitHub code scanning
   --min-severity LEVEL       report only error, warning or info (default info) findings and above

@@ -1,5 +1,6 @@
 import { Manifest, parseManifests, SourcedManifest } from '../_manifest';
 import { docsUrlOf, RULE_DEFS, RULES_BY_ID } from './_catalog';
+import { Rule } from './_context';
 import { lintSourced } from './_engine';
 import { engineOptions } from './_options';
 import { Finding, LintOptions, RuleInfo, Severity } from './types';
@@ -55,7 +56,7 @@ export class Linter {
    * The rule catalog, in documentation order.
    */
   public static rules(): RuleInfo[] {
-    return RULE_DEFS.map(r => ({ id: r.id, severity: r.severity, summary: r.summary, docsUrl: docsUrlOf(r.id) }));
+    return RULE_DEFS.map(ruleInfo);
   }
 
   /**
@@ -66,7 +67,7 @@ export class Linter {
    */
   public static rule(id: string): RuleInfo | undefined {
     const r = RULES_BY_ID.get(id);
-    return r ? { id: r.id, severity: r.severity, summary: r.summary, docsUrl: docsUrlOf(r.id) } : undefined;
+    return r ? ruleInfo(r) : undefined;
   }
 
   /**
@@ -79,6 +80,10 @@ export class Linter {
   }
 
   private constructor() {}
+}
+
+function ruleInfo(r: Rule): RuleInfo {
+  return { id: r.id, severity: r.severity, summary: r.summary, docsUrl: docsUrlOf(r.id) };
 }
 
 function flattenInto(m: unknown, where: string, file: string | undefined, out: SourcedManifest[]): void {

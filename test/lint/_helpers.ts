@@ -1,5 +1,6 @@
 // Builders for lint tests: small, valid manifests that lint clean, to be broken one field at a time.
 import { Finding, Linter, LintOptions } from '../../src/lint';
+import { RuleId } from '../../src/lint/_catalog';
 
 /** PSS restricted container securityContext. */
 export const RESTRICTED = Object.freeze({
@@ -80,7 +81,8 @@ export function lint(objs: any[], options: LintOptions = {}): Finding[] {
   return Linter.lintManifests(objs, options);
 }
 
-export function ofRule(findings: Finding[], rule: string): Finding[] {
+/** The findings of one rule (a misspelt id is a compile error). */
+export function ofRule(findings: Finding[], rule: RuleId): Finding[] {
   return findings.filter(f => f.rule === rule);
 }
 

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { cronJob, deployment, job, lint, ofRule, pod, problems, sidecar, task } from './_helpers';
 import { KubernetesVersion, Linter, Severity } from '../../src';
+import { CRONJOB_OBJECT_RULES, POD_RULES, RULE_DEFS, RuleId } from '../../src/lint/_catalog';
 
 const fixtures = path.join(__dirname, 'fixtures');
 const read = (f: string) => fs.readFileSync(path.join(fixtures, f), 'utf8');
@@ -146,6 +147,37 @@ describe('options', () => {
     expect(lint(objs, { minSeverity: Severity.ERROR }).map(f => f.rule)).toEqual(['sidecar-missing-startup-probe']);
     expect(lint(objs, { minSeverity: Severity.WARNING }).every(f => f.severity !== Severity.INFO)).toBe(true);
     expect(lint(objs, { ignoreRules: ['sidecar-missing-startup-probe'] }).map(f => f.rule)).not.toContain('sidecar-missing-startup-probe');
+  });
+
+  test('ignored rules and rules below minSeverity do not run at all', () => {
+    const pss = POD_RULES.find(r => r.id === 'pss-restricted')!;
+    const history = CRONJOB_OBJECT_RULES.find(r => r.id === 'cronjob-history-limits')!;
+    const pssCheck = jest.spyOn(pss, 'check');
+    const historyCheck = jest.spyOn(history, 'check');
+    try {
+      const objs = [job(broken()), cronJob(broken())];
+      lint(objs, { ignoreRules: ['pss-restricted', 'cronjob-history-limits'] });
+      lint(objs, { minSeverity: Severity.ERROR });
+      lint([job(broken(), {}, { annotations: { 'lint.cdk8s-sidecars.io/ignore': 'pss-restricted' } })]);
+      expect(pssCheck).not.toHaveBeenCalled();
+      expect(historyCheck).not.toHaveBeenCalled();
+      lint(objs);
+      expect(pssCheck).toHaveBeenCalledTimes(2);
+      expect(historyCheck).toHaveBeenCalledTimes(1);
+    } finally {
+      pssCheck.mockRestore();
+      historyCheck.mockRestore();
+    }
+  });
+
+  test('rule ids are a closed set: the catalog is the rule lists, and a misspelt id does not type-check', () => {
+    expect(RULE_DEFS.map(r => r.id)).toEqual(Linter.rules().map(r => r.id));
+    expect([...POD_RULES, ...CRONJOB_OBJECT_RULES].map(r => r.id).sort()).toEqual(RULE_DEFS.map(r => r.id).sort());
+    const known: RuleId = 'job-helper-never-exits';
+    // @ts-expect-error a misspelt rule id is a compile error
+    const typo: RuleId = 'job-helper-never-exit';
+    expect(Linter.rule(known)?.id).toBe(known);
+    expect(Linter.rule(typo)).toBeUndefined();
   });
 
   test('unknown rule ids in ignoreRules are an error', () => {

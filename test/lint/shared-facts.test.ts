@@ -1,6 +1,6 @@
-// The linter reads Kubernetes versions from src/_version-facts.ts and proxy flags, ports and defaults from
-// src/_proxy-flavors.ts: no literal copy of them may appear in src/lint (comments aside). The TypeScript scanner
-// yields every string, template, number and regex literal of the code.
+// Kubernetes versions live in src/_version-facts.ts and proxy flags, ports and defaults in src/_proxy-flavors.ts: no
+// literal copy of them may appear anywhere else in src/ (comments aside). The TypeScript scanner yields every string,
+// template, number and regex literal of the code.
 import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
@@ -8,9 +8,20 @@ import {
   COMMON_FLAGS, ENGINE_DEFAULT_PORTS, INSTANCE_QUERY_KEYS, PROXY_BINARY_DEFAULTS, PROXY_CONSTRUCT_DEFAULTS, PROXY_FLAVORS, SHUTDOWN_SUBCOMMAND,
 } from '../../src/_proxy-flavors';
 
-const LINT_DIR = path.join(__dirname, '..', '..', 'src', 'lint');
+const SRC_DIR = path.join(__dirname, '..', '..', 'src');
+/** The two files that own the facts. */
+const FACT_FILES = new Set(['_version-facts.ts', '_proxy-flavors.ts']);
 
 interface Literal { file: string; line: number; text: string }
+
+/** Every .ts file below src/, as a path relative to src/ (`lint/_engine.ts`). */
+function sourceFiles(dir: string = SRC_DIR): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap(e => {
+    const full = path.join(dir, e.name);
+    if (e.isDirectory()) return sourceFiles(full);
+    return e.name.endsWith('.ts') && !FACT_FILES.has(path.relative(SRC_DIR, full)) ? [path.relative(SRC_DIR, full)] : [];
+  });
+}
 
 function literalsOf(file: string): Literal[] {
   const source = fs.readFileSync(file, 'utf8');
@@ -19,7 +30,7 @@ function literalsOf(file: string): Literal[] {
   const visit = (node: ts.Node) => {
     if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isNumericLiteral(node) || ts.isRegularExpressionLiteral(node)
       || ts.isTemplateHead(node) || ts.isTemplateMiddle(node) || ts.isTemplateTail(node)) {
-      out.push({ file: path.basename(file), line: sf.getLineAndCharacterOfPosition(node.getStart()).line + 1, text: node.getText() });
+      out.push({ file: path.relative(SRC_DIR, file), line: sf.getLineAndCharacterOfPosition(node.getStart()).line + 1, text: node.getText() });
     }
     ts.forEachChild(node, visit);
   };
@@ -27,7 +38,7 @@ function literalsOf(file: string): Literal[] {
   return out;
 }
 
-const literals = fs.readdirSync(LINT_DIR).filter(f => f.endsWith('.ts')).flatMap(f => literalsOf(path.join(LINT_DIR, f)));
+const literals = sourceFiles().flatMap(f => literalsOf(path.join(SRC_DIR, f)));
 
 function offending(re: RegExp, allow: (l: Literal) => boolean = () => false): string[] {
   return literals.filter(l => re.test(l.text) && !allow(l)).map(l => `${l.file}:${l.line}: ${l.text}`);
@@ -37,17 +48,39 @@ function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-test('the scanner sees the literals of src/lint', () => {
-  expect(literals.length).toBeGreaterThan(300);
+test('the scanner sees the literals of every directory of src/', () => {
+  expect(literals.length).toBeGreaterThan(1000);
+  for (const dir of ['lint/', 'simulate/', '']) expect(literals.some(l => l.file.startsWith(dir) && !l.file.slice(dir.length).includes('/'))).toBe(true);
   expect(literals.some(l => l.text.includes('job-helper-never-exits'))).toBe(true);
 });
+
+/**
+ * Literals outside src/lint that repeat a fact, found when this guard was extended from src/lint to all of src/. They
+ * belong to other parts (constructs, simulate) and are listed here, by file prefix and text, until those parts read
+ * the fact from its owner; a new copy anywhere still fails.
+ */
+const KNOWN_COPIES: ReadonlyArray<{ file: RegExp; text: RegExp; why: string }> = [
+  // simulate: the first release with ordered sidecar termination and the alpha release (SIDECAR_BETA_MINOR / SIDECAR_ALPHA_MINOR)
+  { file: /^simulate\/_engine\.ts$/, text: /no ordering before 1\.29/, why: 'SIDECAR_BETA_MINOR spelled out' },
+  { file: /^simulate\/command\.ts$/, text: /SidecarContainers=true matters on 1\.28/, why: 'SIDECAR_ALPHA_MINOR spelled out' },
+  // constructs: the proxy model (files may be renamed when it is split, hence the directory-wide match)
+  { file: /^_proxy-[a-z-]+\.ts$|^[a-z-]+-proxy[a-z-]*\.ts$/, text: /^'0\.0\.0\.0'$|listens on 0\.0\.0\.0/, why: 'PROXY_CONSTRUCT_DEFAULTS.httpAddress spelled out' },
+  { file: /^_proxy-[a-z-]+\.ts$|^[a-z-]+-proxy[a-z-]*\.ts$/, text: /e\.g\. 5432/, why: 'ENGINE_DEFAULT_PORTS.postgres as an example' },
+  { file: /^_proxy-[a-z-]+\.ts$|^[a-z-]+-proxy[a-z-]*\.ts$/, text: /Use e\.g\. \['--debug'\]/, why: 'COMMON_FLAGS.debug as an example' },
+  { file: /^_proxy-[a-z-]+\.ts$|^[a-z-]+-proxy[a-z-]*\.ts$/, text: /^'shutdown'$/, why: 'an option label equal to SHUTDOWN_SUBCOMMAND' },
+];
+
+const knownCopy = (l: Literal) => KNOWN_COPIES.some(k => k.file.test(l.file) && k.text.test(l.text));
 
 test('no Kubernetes version literal (1.28, 1.29, ...): versions come from _version-facts.ts', () => {
   const allowed = (l: Literal) =>
     /Istio >= 1\.\d+/.test(l.text) // Istio's own version
     || /1\.0 to 1\.\$\{/.test(l.text) // the accepted range, from 1.0 to MAX_MINOR
-    || (l.file === 'validation-plugin.ts' && /would read as 1\.3|Quote it/.test(l.text)); // the YAML number pitfall, by example
-  expect(offending(/(?<![\w.])1\.\d{1,2}(?![\d.])/, allowed)).toEqual([]);
+    // the syntax of a version, by example (not a fact about a release)
+    || /like \\?'1\.\d+|such as 1\.30 would read as 1\.3|kubernetesVersion: "1\.30"|KubernetesVersion\.of\(30\) for Kubernetes 1\.30/.test(l.text)
+    || knownCopy(l);
+  // `1.5s` is a duration, not a version
+  expect(offending(/(?<![\w.])1\.\d{1,2}(?![\w.])/, allowed)).toEqual([]);
 });
 
 test('no proxy flag spelled out: flags come from COMMON_FLAGS and the flavours', () => {
@@ -56,7 +89,7 @@ test('no proxy flag spelled out: flags come from COMMON_FLAGS and the flavours',
     ...PROXY_FLAVORS.flatMap(f => [f.flags.exitZeroOnSigterm, ...Object.values(f.flags.ipTypeFlags), ...f.flags.only]),
   ]);
   const re = new RegExp(`(?<![\\w-])(${[...flags].map(escape).join('|')})(?![\\w-])`);
-  expect(offending(re)).toEqual([]);
+  expect(offending(re, knownCopy)).toEqual([]);
 });
 
 test('no proxy port, address, endpoint, env or config key spelled out', () => {
@@ -67,10 +100,10 @@ test('no proxy port, address, endpoint, env or config key spelled out', () => {
     ...PROXY_FLAVORS.flatMap(f => [f.envPrefix, f.instanceConfigKey, f.binary]),
   ].map(String);
   const re = new RegExp(`(?<![\\w.-])(${values.map(escape).join('|')})(?![\\w.-])`);
-  expect(offending(re)).toEqual([]);
+  expect(offending(re, knownCopy)).toEqual([]);
   // query keys and subcommands inside a string (`?port=`, `"shutdown"`)
   expect(offending(new RegExp(`[?&](${Object.values(INSTANCE_QUERY_KEYS).map(escape).join('|')})=`))).toEqual([]);
-  expect(offending(new RegExp(`["'\`]${SHUTDOWN_SUBCOMMAND}["'\`]|"${SHUTDOWN_SUBCOMMAND}"`))).toEqual([]);
+  expect(offending(new RegExp(`["'\`]${SHUTDOWN_SUBCOMMAND}["'\`]|"${SHUTDOWN_SUBCOMMAND}"`), knownCopy)).toEqual([]);
   expect(offending(/'CSQL|'ALLOYDB/)).toEqual([]);
 });
 
