@@ -7,49 +7,15 @@
  * When the linter's catalog or heuristics move, this is the one file to re-target.
  */
 import { LEGACY_CLOUD_SQL_PROXY_IMAGE, ONE_SHOT_SUBCOMMANDS, PROXY_FLAVORS } from '../_proxy-flavors';
-import { docsUrlOf, RULE_DEFS, RULES_BY_ID } from '../lint/_catalog';
+import { docsUrlOf, RULE_DEFS, RULES_BY_ID, RuleId } from '../lint/_catalog';
 import { Severity } from '../lint/types';
 
 /**
- * Every rule id of the linter's catalog. `src/policy/_rules.ts` keys the CEL of covered rules and the reason of the
- * others by this type, so a rule id that is not in the catalog is a compile error there; test/policy/rules.test.ts
- * checks at run time that this list and the catalog hold the same ids.
+ * A rule id of the linter's catalog (its `RuleId`, a union of literal types). `src/policy/_rules.ts` keys the CEL of
+ * covered rules and the reason of the others by this type, so an id that is not in the catalog is a compile error
+ * there, and so is a catalog rule missing from both tables.
  */
-export const LINT_RULE_IDS = [
-  'job-helper-never-exits',
-  'init-container-never-exits',
-  'sidecar-missing-startup-probe',
-  'native-sidecar-unsupported-version',
-  'invalid-container-restart-policy',
-  'probe-on-plain-init-container',
-  'sidecar-startup-probe-slow',
-  'sidecar-declared-after-dependent-init',
-  'container-port-conflict',
-  'probe-named-port-undefined',
-  'probe-port-not-declared',
-  'job-mesh-sidecar-injected',
-  'job-pod-restart-policy',
-  'job-sidecar-no-active-deadline',
-  'pod-failure-policy-matches-sidecar-exit',
-  'cronjob-concurrency-policy',
-  'cronjob-missing-starting-deadline',
-  'cronjob-starting-deadline-too-short',
-  'cronjob-history-limits',
-  'cronjob-missing-time-zone',
-  'image-latest-or-untagged',
-  'pss-restricted',
-  'cloud-sql-proxy-v1-image',
-  'proxy-no-explicit-port',
-  'proxy-health-check-localhost',
-  'proxy-health-probe-mismatch',
-  'proxy-flag-of-other-flavor',
-  'proxy-missing-exit-zero-on-sigterm',
-  'proxy-prestop-http-admin-port',
-  'known-kubelet-bug',
-] as const;
-
-/** A rule id of the linter's catalog. */
-export type LintRuleId = typeof LINT_RULE_IDS[number];
+export type LintRuleId = RuleId;
 
 /** What the policies show of a lint rule. */
 export interface LintRuleFacts {

@@ -1,11 +1,10 @@
 // The policy tables against the linter's catalog: same ids, every rule either covered (with CEL) or not (with a
 // reason), messages built from the catalog.
 import { Linter } from '../../src';
-import { catalogRuleIds, LINT_RULE_IDS, lintRule } from '../../src/policy/_lint-bridge';
+import { catalogRuleIds, lintRule } from '../../src/policy/_lint-bridge';
 import { COVERED_RULES, coveredRuleIds, NOT_COVERED_RULES } from '../../src/policy/_rules';
 
-test('the bridge lists exactly the catalog ids, in catalog order', () => {
-  expect([...LINT_RULE_IDS]).toEqual(catalogRuleIds());
+test('the bridge reads the catalog: same ids as Linter.rules()', () => {
   expect(catalogRuleIds()).toEqual(Linter.rules().map(r => r.id));
 });
 
