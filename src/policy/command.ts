@@ -7,8 +7,8 @@
 import { stringify } from 'yaml';
 import { CommandIo, kubernetesVersionOption, parseArgs, UsageError } from '../_cli-io';
 import { formatMinorVersion } from '../_version-facts';
-import { lintRule } from './_lint-bridge';
 import { buildPolicyObjects, DEFAULT_ACTIONS, MIN_POLICY_VERSION, PolicyOptionError } from './_build';
+import { lintRule } from './_lint-bridge';
 import { coveredRuleIds, NOT_COVERED_RULES } from './_rules';
 
 const MIN = formatMinorVersion(MIN_POLICY_VERSION);

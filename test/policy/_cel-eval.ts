@@ -84,9 +84,9 @@ export function evaluatePolicy(policy: any, obj: any): Verdict {
     variables.set(v.name, evalCel(v.expression, { ...base, variables: variables as any }));
   }
   const failures: string[] = [];
+  const ctx = { ...base, variables: variables as any };
   for (const val of policy.spec.validations) {
-    const ok = evalCel(val.expression, { ...base, variables: variables as any });
-    if (ok !== true) failures.push(val.messageExpression ? String(evalCel(val.messageExpression, { ...base, variables: variables as any })) : val.message);
+    if (evalCel(val.expression, ctx) !== true) failures.push(val.messageExpression ? String(evalCel(val.messageExpression, ctx)) : val.message);
   }
   const violations = variables.has('violations') ? Array.from(variables.get('violations') as Iterable<string>) : [];
   return { evaluated: true, failures, violations };

@@ -64,8 +64,7 @@ describe('emitted objects', () => {
 
   test('bindings default to Warn + Audit; policies fail open (failurePolicy Ignore) on CREATE and UPDATE', () => {
     for (const o of objects) {
-      if (o.kind === 'ValidatingAdmissionPolicyBinding') expect(o.spec.validationActions).toEqual(['Warn', 'Audit']);
-      else {
+      if (o.kind === 'ValidatingAdmissionPolicyBinding') {expect(o.spec.validationActions).toEqual(['Warn', 'Audit']);} else {
         expect(o.spec.failurePolicy).toBe('Ignore');
         for (const r of o.spec.matchConstraints.resourceRules) expect(r.operations).toEqual(['CREATE', 'UPDATE']);
       }
@@ -104,7 +103,8 @@ describe('messages', () => {
 });
 
 describe('matchConditions', () => {
-  const ctx = (operation: string, oldObject: any, object: any) => ({ object: toCel(object), oldObject: toCel(oldObject), request: toCel({ operation }) });
+  const ctx = (operation: string, oldObject: any, object: any) =>
+    ({ object: toCel(object), oldObject: toCel(oldObject), request: toCel({ operation }) });
   const holds = (obj: any, op = 'CREATE', old: any = null) => matchConditions('job-helper-never-exits').every(mc => evalCel(mc.expression, ctx(op, old, obj)) === true);
 
   test('an UPDATE that leaves the spec alone (labels, finalizers) is never evaluated; a spec change is', () => {
