@@ -4,6 +4,7 @@ export * from './sidecar';
 export * from './sidecar-workload-options';
 export * from './sidecar-job';
 export * from './sidecar-cron-job';
+export * from './mesh';
 export * from './lint';
 export * from './simulate';
 export * from './auth-proxy-sidecar';

@@ -42,6 +42,8 @@ export interface PodContext {
   readonly restartPolicy: string;
   readonly version: MinorVersion;
   readonly sidecarsWork: boolean;
+  /** The Namespace object the workload is in, when the input holds it (its labels can request mesh injection). */
+  readonly namespace?: Manifest;
 }
 
 /** A CronJob object, for the rules that need no pod template. */

@@ -26,7 +26,7 @@ function ignoredRulesOf(...annotationSets: unknown[]): Set<string> | undefined {
   return out;
 }
 
-function podContext(obj: Manifest, pod: PodTemplateRef, opts: EngineOptions): PodContext {
+function podContext(obj: Manifest, pod: PodTemplateRef, opts: EngineOptions, namespace: Manifest | undefined): PodContext {
   const containers = analyzePod(pod.spec, pod.path);
   const inits: ContainerInfo[] = [];
   const sidecars: ContainerInfo[] = [];
@@ -53,6 +53,7 @@ function podContext(obj: Manifest, pod: PodTemplateRef, opts: EngineOptions): Po
     restartPolicy: typeof pod.spec.restartPolicy === 'string' ? pod.spec.restartPolicy : 'Always',
     version: opts.version,
     sidecarsWork: nativeSidecarsWork(opts.version, opts.featureGate),
+    ...(namespace ? { namespace } : {}),
   };
 }
 
@@ -68,6 +69,11 @@ export function lintSourced(items: readonly SourcedManifest[], opts: EngineOptio
   const podRules = activeRules(POD_RULES, opts);
   const cronJobRules = activeRules(CRONJOB_OBJECT_RULES, opts);
   if (podRules.length === 0 && cronJobRules.length === 0) return out;
+  const namespaces = new Map<string, Manifest>();
+  for (const item of items) {
+    const m = item.manifest;
+    if (m.kind === 'Namespace' && typeof m.metadata?.name === 'string') namespaces.set(m.metadata.name, m);
+  }
   for (const item of items) {
     const obj = item.manifest;
     const pod = podTemplateOf(obj);
@@ -110,7 +116,7 @@ export function lintSourced(items: readonly SourcedManifest[], opts: EngineOptio
       }
     }
     if (!pod) continue;
-    const ctx = podContext(obj, pod, opts);
+    const ctx = podContext(obj, pod, opts, namespace !== undefined ? namespaces.get(namespace) : undefined);
     for (const r of podRules) {
       if ((r.jobOnly && !ctx.isJob) || !runs(r)) continue;
       rule = r;

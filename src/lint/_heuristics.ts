@@ -7,7 +7,8 @@
  * listed here.
  */
 import { isNativeSidecar, Manifest } from '../_manifest';
-import { LEGACY_CLOUD_SQL_PROXY_IMAGE, ONE_SHOT_SUBCOMMANDS, ProxyFlavor, proxyFlavorOfImage } from '../_proxy-flavors';
+import { LEGACY_CLOUD_SQL_PROXY_IMAGE, ONE_SHOT_SUBCOMMANDS, ProxyFlavor, proxyFlavorOfImage, PROXY_FLAVORS } from '../_proxy-flavors';
+import { parseScript, programOf, ShellCommand, shellScriptOf } from './_shell';
 
 export type Role = 'init' | 'sidecar' | 'main' | 'ephemeral';
 
@@ -33,10 +34,17 @@ export interface ContainerInfo {
    * `host`; named ports resolved through `ports`), whether or not they are declared: something listens there.
    */
   readonly probePorts: number[];
-  /** `command` + `args`, strings only. */
+  /**
+   * `command` + `args`, strings only, with the `$(VAR)` references that the kubelet expands from the container's
+   * literal `env` values expanded.
+   */
   readonly argv: string[];
+  /** The shell script the container runs (`sh -c '...'`, behind wrappers such as kubexit or tini), read. */
+  readonly shell?: ShellScript;
   /** Cloud SQL / AlloyDB Auth Proxy v2 running in server mode (not `wait`/`shutdown`). */
   readonly proxy?: ProxyFlavor;
+  /** The arguments given to the proxy binary (flags and instances), when `proxy` is set. */
+  readonly proxyArgv: readonly string[];
   /** Cloud SQL Proxy v1 (`gce-proxy`) image. */
   readonly legacyProxy: boolean;
   /** Why the container looks like a long-running server from its image or command, e.g. `runs the Istio proxy image`. */
@@ -45,9 +53,20 @@ export interface ContainerInfo {
   readonly serves: boolean;
 }
 
-/** Non-proxy images whose default entrypoint is a long-running server or agent. Matched against the repository. */
-const KNOWN_SERVER_IMAGES: ReadonlyArray<{ readonly re: RegExp; readonly label: string; readonly network: boolean }> = [
-  { re: /(^|\/)proxyv2$/, label: 'Istio proxy', network: true },
+export interface ShellScript {
+  readonly commands: readonly ShellCommand[];
+  /** `sh -e` / `set -e`: the script stops at the first failing command. */
+  readonly errexit: boolean;
+}
+
+/**
+ * Non-proxy images whose default entrypoint is a long-running server or agent. Matched against the repository.
+ * `serverArgs`: the image also runs one-shot tools, chosen by the first argument; it serves only with these (Istio's
+ * proxyv2 runs `istio-iptables` as the istio-init container and `proxy sidecar` as istio-proxy,
+ * https://github.com/istio/istio/blob/master/manifests/charts/istio-control/istio-discovery/files/injection-template.yaml).
+ */
+const KNOWN_SERVER_IMAGES: ReadonlyArray<{ readonly re: RegExp; readonly label: string; readonly network: boolean; readonly serverArgs?: RegExp }> = [
+  { re: /(^|\/)proxyv2$/, label: 'Istio proxy', network: true, serverArgs: /^proxy$/ },
   { re: /(^|\/)linkerd\/proxy$/, label: 'Linkerd proxy', network: true },
   { re: /(^|\/)envoyproxy\/envoy(-[a-z]+)?$/, label: 'Envoy', network: true },
   { re: /(^|\/)nginx$/, label: 'nginx', network: true },
@@ -63,6 +82,13 @@ const KNOWN_SERVER_IMAGES: ReadonlyArray<{ readonly re: RegExp; readonly label: 
   { re: /(^|\/)fluent-bit$/, label: 'Fluent Bit', network: false },
   { re: /(^|\/)fluentd$/, label: 'Fluentd', network: false },
 ];
+
+/** Programs that run the rest of their command line as the real program (options first, `--` optional). */
+const WRAPPERS = new Set(['kubexit', 'tini', 'dumb-init', 'catatonit', 'linkerd-await', 'watchkiller']);
+/** The Cloud SQL Proxy v1 binary (v1 is only linted, never generated: not in the flavour table). */
+const LEGACY_PROXY_BINARY = 'cloud_sql_proxy';
+/** Commands that only wait, test, signal or print: a backgrounded server followed by only these keeps the container up. */
+const WAITING_COMMANDS = new Set(['wait', 'sleep', '[', '[[', 'test', 'kill', 'echo', 'printf', 'trap', 'exit', 'true', ':', 'set', 'false', 'tail']);
 
 /** Container names the meshes give their injected proxy. */
 const MESH_PROXY_NAMES = new Set(['istio-proxy', 'linkerd-proxy']);
@@ -99,10 +125,18 @@ export function imageRepository(image: string): string {
   return s;
 }
 
-/** `latest`, `untagged` or undefined (pinned tag or digest). */
+/**
+ * A template value rather than a real one: `<image>`, `${IMAGE}`, `$(PORT)`, `{{ .Values.x }}`, `ko://...` (ko
+ * resolves it at build time, https://ko.build/features/k8s/). Its real value is unknown, so no rule may judge it.
+ */
+export function isPlaceholder(value: string): boolean {
+  return /[<>{}$]/.test(value) || value.startsWith('ko://');
+}
+
+/** `latest`, `untagged` or undefined (pinned tag or digest, or a placeholder). */
 export function imagePinProblem(image: string): 'latest' | 'untagged' | undefined {
   const s = image.trim();
-  if (s === '' || s.includes('@')) return undefined;
+  if (s === '' || s.includes('@') || isPlaceholder(s)) return undefined;
   const slash = s.lastIndexOf('/');
   const colon = s.lastIndexOf(':');
   if (colon <= slash) return 'untagged';
@@ -158,40 +192,109 @@ function probePortsOf(c: Manifest, ports: readonly PortDecl[]): number[] {
   return out;
 }
 
-/** The proxy flavour a container runs in server mode, if any. */
-function proxyOf(image: string, command: string[], args: string[]): ProxyFlavor | undefined {
-  const flavor = proxyFlavorOfImage(image);
-  if (!flavor) return undefined;
-  let rest = args;
-  if (command.length > 0) {
-    // a custom command: only a proxy if it runs the proxy binary
-    const bin = basename(command[0]);
-    if (bin !== basename(flavor.binary)) return undefined;
-    rest = [...command.slice(1), ...args];
-  }
-  const first = rest.find(a => !a.startsWith('-')) ?? '';
-  if (PROXY_ONE_SHOT_SUBCOMMANDS.has(first) || rest.some(a => PROXY_ONE_SHOT_FLAGS.has(a))) return undefined;
-  return flavor;
+/** `$(VAR)` references expanded from the container's literal env values, as the kubelet does for command and args. */
+function expandEnvRefs(argv: string[], env: unknown): string[] {
+  if (!Array.isArray(env) || !argv.some(a => a.includes('$('))) return argv;
+  const values = new Map<string, string>();
+  for (const e of env) if (typeof e?.name === 'string' && typeof e.value === 'string') values.set(e.name, e.value);
+  return argv.map(a => a.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (m, name: string) => values.get(name) ?? m));
 }
 
-function serverOf(name: string, image: string, command: string[], args: string[], proxy: ProxyFlavor | undefined,
-  legacy: boolean): { reason?: string; network: boolean } {
-  if (proxy) return { reason: `runs the ${proxy.displayName}`, network: true };
-  if (legacy) return { reason: 'runs the Cloud SQL Proxy v1', network: true };
-  if (MESH_PROXY_NAMES.has(name)) return { reason: `is the service-mesh proxy '${name}'`, network: true };
-  const argv = [...command, ...args].join(' ');
-  if (argv) {
-    for (const s of SERVER_COMMANDS) {
-      if (s.re.test(argv)) return { reason: `runs ${s.label}`, network: false };
+/** The command line without leading wrappers (`kubexit cmd`, `tini -- cmd`, `linkerd-await --shutdown -- cmd`). */
+function unwrap(argv: string[]): string[] {
+  let rest = argv;
+  while (rest.length > 0 && WRAPPERS.has(basename(rest[0]))) {
+    const dashdash = rest.indexOf('--');
+    if (dashdash >= 0) {
+      rest = rest.slice(dashdash + 1);
+      continue;
     }
-    if (ENDLESS_LOOP.test(argv) && !LOOP_EXIT.test(argv)) return { reason: 'runs an endless loop', network: false };
+    let i = 1;
+    while (i < rest.length && rest[i].startsWith('-')) i++;
+    rest = rest.slice(i);
   }
-  if (command.length === 0 && image) {
+  return rest;
+}
+
+function oneShot(proxyArgs: readonly string[]): boolean {
+  const first = proxyArgs.find(a => !a.startsWith('-')) ?? '';
+  return PROXY_ONE_SHOT_SUBCOMMANDS.has(first) || proxyArgs.some(a => PROXY_ONE_SHOT_FLAGS.has(a));
+}
+
+interface ProxyRun {
+  readonly flavor?: ProxyFlavor;
+  readonly legacy: boolean;
+  readonly args: readonly string[];
+  /** Started with `&` and followed by other work: the container's lifetime is that work's. */
+  readonly background: boolean;
+}
+
+/** A proxy binary run by a script (`sh -c "/cloud_sql_proxy -instances=... & exec app"`), matched by binary name. */
+function proxyInScript(commands: readonly ShellCommand[]): ProxyRun | undefined {
+  for (let i = 0; i < commands.length; i++) {
+    const cmd = commands[i];
+    const prog = programOf(cmd);
+    const flavor = PROXY_FLAVORS.find(f => basename(f.binary) === prog);
+    const legacy = prog === LEGACY_PROXY_BINARY;
+    if (!flavor && !legacy) continue;
+    const args = cmd.argv.slice(1);
+    if (oneShot(args)) continue;
+    const background = cmd.background && commands.slice(i + 1).some(later => !later.background && !later.inTrap && !later.inLoop
+      && !WAITING_COMMANDS.has(programOf(later)));
+    return { flavor, legacy, args, background };
+  }
+  return undefined;
+}
+
+/** The proxy a container runs: by image (the entrypoint, or a command that is the proxy binary), or inside a script. */
+function proxyRunOf(image: string, hasCommand: boolean, argv: readonly string[], shell: ShellScript | undefined): ProxyRun | undefined {
+  const flavor = proxyFlavorOfImage(image);
+  if (flavor && !shell) {
+    let args = argv;
+    if (hasCommand) {
+      // a custom command: only a proxy if it runs the proxy binary
+      if (argv.length === 0 || basename(argv[0]) !== basename(flavor.binary)) return undefined;
+      args = argv.slice(1);
+    }
+    return oneShot(args) ? undefined : { flavor, legacy: false, args, background: false };
+  }
+  if (shell) return proxyInScript(shell.commands);
+  if (hasCommand && argv.length > 0 && basename(argv[0]) === LEGACY_PROXY_BINARY) return { legacy: true, args: argv.slice(1), background: false };
+  return undefined;
+}
+
+function serverOf(name: string, image: string, hasCommand: boolean, argv: readonly string[], run: ProxyRun | undefined,
+  legacyImage: boolean, shell: ShellScript | undefined): { reason?: string; network: boolean } {
+  if (run && !run.background) return { reason: `runs the ${run.flavor?.displayName ?? 'Cloud SQL Proxy v1'}`, network: true };
+  if (legacyImage && !run && !shell) return { reason: 'runs the Cloud SQL Proxy v1', network: true };
+  if (MESH_PROXY_NAMES.has(name)) return { reason: `is the service-mesh proxy '${name}'`, network: true };
+  const text = argv.join(' ');
+  if (text) {
+    for (const s of SERVER_COMMANDS) {
+      if (s.re.test(text)) return { reason: `runs ${s.label}`, network: false };
+    }
+    if (ENDLESS_LOOP.test(text) && !LOOP_EXIT.test(text)) return { reason: 'runs an endless loop', network: false };
+  }
+  if (!hasCommand && image) {
     const repo = imageRepository(image);
     const known = KNOWN_SERVER_IMAGES.find(k => k.re.test(repo));
-    if (known) return { reason: `runs the ${known.label} image`, network: known.network };
+    const firstArg = argv.find(a => !a.startsWith('-'));
+    if (known && (!known.serverArgs || firstArg === undefined || known.serverArgs.test(firstArg))) {
+      return { reason: `runs the ${known.label} image`, network: known.network };
+    }
   }
   return { network: false };
+}
+
+/** Read the script of a shell wrapper, if the (unwrapped) command line is one. */
+function shellOf(argv: readonly string[]): ShellScript | undefined {
+  const script = shellScriptOf(argv);
+  if (script === undefined) return undefined;
+  const commands = parseScript(script);
+  const shellFlags = argv.slice(0, argv.indexOf(script)).filter(a => /^-[a-zA-Z]+$/.test(a)).join('');
+  const errexit = shellFlags.includes('e')
+    || commands.some(cmd => cmd.argv[0] === 'set' && cmd.argv.slice(1).some(a => /^-[a-zA-Z]*e/.test(a) || a === 'errexit'));
+  return { commands, errexit };
 }
 
 /** Classify one container. */
@@ -199,10 +302,13 @@ export function analyzeContainer(c: Manifest, role: Role, index: number, path: s
   const name = typeof c?.name === 'string' ? c.name : `#${index}`;
   const image = typeof c?.image === 'string' ? c.image : '';
   const command = strings(c?.command);
-  const args = strings(c?.args);
-  const legacyProxy = image !== '' && LEGACY_CLOUD_SQL_PROXY_IMAGE.test(image);
-  const proxy = proxyOf(image, command, args);
-  const server = serverOf(name, image, command, args, proxy, legacyProxy);
+  const argv = expandEnvRefs([...command, ...strings(c?.args)], c?.env);
+  const inner = unwrap(argv);
+  const hasCommand = command.length > 0 || inner.length < argv.length;
+  const shell = hasCommand ? shellOf(inner) : undefined;
+  const legacyImage = image !== '' && LEGACY_CLOUD_SQL_PROXY_IMAGE.test(image);
+  const run = proxyRunOf(image, hasCommand, inner, shell);
+  const server = serverOf(name, image, hasCommand, inner, run, legacyImage, shell);
   const ports = portsOf(c);
   const probePorts = probePortsOf(c, ports);
   return {
@@ -213,9 +319,11 @@ export function analyzeContainer(c: Manifest, role: Role, index: number, path: s
     path,
     ports,
     probePorts,
-    argv: [...command, ...args],
-    proxy,
-    legacyProxy,
+    argv,
+    shell,
+    proxy: run?.flavor,
+    proxyArgv: run?.args ?? [],
+    legacyProxy: legacyImage || (run?.legacy ?? false),
     serverReason: server.reason,
     serves: ports.length > 0 || probePorts.length > 0 || server.network,
   };

@@ -21,8 +21,10 @@ export interface ProxyConfig {
   readonly flagsGiven: readonly string[];
   /** Instance connection names / URIs (positional args and env), query strings included. */
   readonly instances: readonly string[];
-  /** `--port`/`-p` (or env) given. */
+  /** `--port`/`-p` (or env) given, as a number (undefined when absent or a placeholder such as `<DB_PORT>`). */
   readonly globalPort: number | undefined;
+  /** `--port`/`-p` (or env) given, whatever its value. */
+  readonly portGiven: boolean;
   /** `--unix-socket`/`-u` (or env) given. */
   readonly unixSocket: boolean;
   /** TCP ports the proxy listens on for databases, as far as they can be known. */
@@ -75,9 +77,8 @@ export function readProxyConfig(info: ContainerInfo): ProxyConfig | undefined {
 
 function parseProxyConfig(info: ContainerInfo, flavor: ProxyFlavor): ProxyConfig {
   const c = info.c;
-  const argv = info.argv.slice();
-  // a custom command was checked to be the proxy binary itself (see _heuristics.proxyOf)
-  if (Array.isArray(c.command) && c.command.length > 0) argv.shift();
+  // the proxy's own arguments: after its binary, wrappers and shell scripts (see _heuristics.proxyRunOf)
+  const argv = info.proxyArgv;
 
   const flags = new Map<string, string | undefined>();
   const flagsGiven: string[] = [];
@@ -163,6 +164,7 @@ function parseProxyConfig(info: ContainerInfo, flavor: ProxyFlavor): ProxyConfig
     flagsGiven,
     instances,
     globalPort,
+    portGiven: portFlag.given,
     unixSocket,
     listenerPorts,
   };

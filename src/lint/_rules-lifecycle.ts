@@ -14,6 +14,8 @@ import {
 import { PodContext, podRule, Report } from './_context';
 import { ContainerInfo, loopbackPortsUsed, servingPorts, toPortNumber } from './_heuristics';
 import { readProxyConfig } from './_proxy-config';
+import { stopMechanismOf } from './_stop-mechanisms';
+import { ISTIO, LINKERD } from '../_mesh-facts';
 import { Severity } from './types';
 
 const PROBES = ['startupProbe', 'readinessProbe', 'livenessProbe'] as const;
@@ -66,9 +68,24 @@ function helperFix(c: ContainerInfo): string {
 
 function jobHelperNeverExits(ctx: PodContext, report: Report): void {
   for (const { container: c, usedBy } of ctx.jobHelpers) {
+    const stop = stopMechanismOf(ctx, c);
+    if (stop && stop.broken === undefined) continue; // job-helper-manual-stop
     const dependency = usedBy ? ` ('${usedBy.client.name}' connects to its port ${usedBy.port})` : '';
+    const why = stop
+      ? `it is meant to be stopped by ${stop.label}, but ${stop.broken}, so the Job never completes when that happens`
+      : 'it never exits, so the Job never completes (and the other containers race its start-up)';
     report(c, c.path,
-      `container '${c.name}' ${servingFact(c)}${dependency} as a regular container of a ${ctx.kind} pod: it never exits, so the Job never completes (and the other containers race its start-up)`,
+      `container '${c.name}' ${servingFact(c)}${dependency} as a regular container of a ${ctx.kind} pod: ${why}`,
+      helperFix(c));
+  }
+}
+
+function jobHelperStoppedByWorkaround(ctx: PodContext, report: Report): void {
+  for (const { container: c } of ctx.jobHelpers) {
+    const stop = stopMechanismOf(ctx, c);
+    if (!stop || stop.broken !== undefined) continue;
+    report(c, c.path,
+      `container '${c.name}' ${servingFact(c)} as a regular container of a ${ctx.kind} pod and is stopped by ${stop.label}: the Job completes, but the set-up is fragile (a task that is killed, OOM-killed or fails before the stop leaves the helper running; the task also races the helper's start-up)`,
       helperFix(c));
   }
 }
@@ -242,6 +259,7 @@ function undeclaredProbePorts(ctx: PodContext): UndeclaredProbePort[] {
         if (!h || typeof h !== 'object' || h.port === undefined || h.port === null) continue;
         const num = toPortNumber(h.port);
         const named = num === undefined;
+        if (named && !isPortName(h.port)) continue; // a template value (`${PORT}`, `<port>`): unknown
         const declared = named ? c.ports.some(d => d.name === h.port) : c.ports.some(d => d.port === num);
         if (declared) continue;
         const key = String(h.port);
@@ -256,6 +274,14 @@ function undeclaredProbePorts(ctx: PodContext): UndeclaredProbePort[] {
     }
   }
   return out;
+}
+
+/**
+ * A valid named port (IANA_SVC_NAME: 1-15 lower-case letters, digits and inner hyphens, at least one letter, no
+ * `--`; kubernetes/kubernetes staging/src/k8s.io/apimachinery/pkg/util/validation/validation.go IsValidPortName).
+ */
+function isPortName(v: unknown): boolean {
+  return typeof v === 'string' && v.length <= 15 && /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(v) && /[a-z]/.test(v) && !v.includes('--');
 }
 
 function whoOf(c: ContainerInfo): string {
@@ -282,27 +308,70 @@ function probePortNotDeclared(ctx: PodContext, report: Report): void {
   }
 }
 
-const ISTIO_INJECT = 'sidecar.istio.io/inject';
-const LINKERD_INJECT = 'linkerd.io/inject';
-const LINKERD_NATIVE = 'config.beta.linkerd.io/proxy-enable-native-sidecar';
+const lower = (v: unknown): string => (typeof v === 'string' ? v.trim().toLowerCase() : '');
+
+/** Where a mesh is asked to inject its proxy, e.g. `pod label sidecar.istio.io/inject: "true"`; undefined: not asked. */
+interface MeshRequest {
+  readonly mesh: 'Istio' | 'Linkerd';
+  readonly where: string;
+  readonly path: string;
+}
+
+function istioRequest(ctx: PodContext): MeshRequest | undefined {
+  const meta = ctx.pod.metadata ?? {};
+  const podValue = lower(meta.labels?.[ISTIO.injectKey] ?? meta.annotations?.[ISTIO.injectKey]);
+  if (podValue === 'false') return undefined;
+  if (lower(meta.annotations?.[ISTIO.nativeSidecarAnnotation]) === 'true') return undefined;
+  if (podValue === 'true') {
+    const field = meta.labels?.[ISTIO.injectKey] !== undefined ? 'labels' : 'annotations';
+    return { mesh: 'Istio', where: `${ISTIO.injectKey}: "true" on the pod template`, path: `${ctx.metadataPath}.${field}` };
+  }
+  const nsLabels = ctx.namespace?.metadata?.labels ?? {};
+  const nsName = ctx.namespace?.metadata?.name;
+  if (lower(nsLabels[ISTIO.namespaceInjectionLabel]) === 'enabled') {
+    return { mesh: 'Istio', where: `the label ${ISTIO.namespaceInjectionLabel}=enabled of Namespace '${nsName}'`, path: `${ctx.metadataPath}.labels` };
+  }
+  if (nsLabels[ISTIO.namespaceInjectionLabel] === undefined && typeof nsLabels[ISTIO.revisionLabel] === 'string') {
+    return { mesh: 'Istio', where: `the label ${ISTIO.revisionLabel}=${nsLabels[ISTIO.revisionLabel]} of Namespace '${nsName}'`, path: `${ctx.metadataPath}.labels` };
+  }
+  return undefined;
+}
+
+function linkerdNative(annotations: any): string | undefined {
+  for (const key of LINKERD.nativeSidecarAnnotations) {
+    const v = lower(annotations?.[key]);
+    if (v !== '') return v;
+  }
+  return undefined;
+}
+
+function linkerdRequest(ctx: PodContext): MeshRequest | undefined {
+  const podAnnotations = ctx.pod.metadata?.annotations ?? {};
+  const nsAnnotations = ctx.namespace?.metadata?.annotations ?? {};
+  const podValue = lower(podAnnotations[LINKERD.injectAnnotation]);
+  const nsValue = lower(nsAnnotations[LINKERD.injectAnnotation]);
+  const injected = podValue === 'enabled' || podValue === 'ingress' || (podValue === '' && (nsValue === 'enabled' || nsValue === 'ingress'));
+  if (!injected) return undefined;
+  if ((linkerdNative(podAnnotations) ?? linkerdNative(nsAnnotations)) === 'true') return undefined;
+  return podValue !== ''
+    ? { mesh: 'Linkerd', where: `${LINKERD.injectAnnotation}: ${podValue} on the pod template`, path: `${ctx.metadataPath}.annotations` }
+    : { mesh: 'Linkerd', where: `the annotation ${LINKERD.injectAnnotation}: ${nsValue} of Namespace '${ctx.namespace?.metadata?.name}'`, path: `${ctx.metadataPath}.annotations` };
+}
 
 function meshInjection(ctx: PodContext, report: Report): void {
-  if (!ctx.isJob) return;
-  if (ctx.containers.some(c => c.name === 'istio-proxy' || c.name === 'linkerd-proxy')) return; // already injected: job-helper-never-exits
-  const annotations = ctx.pod.metadata?.annotations ?? {};
-  const labels = ctx.pod.metadata?.labels ?? {};
-  const istio = String(annotations[ISTIO_INJECT] ?? labels[ISTIO_INJECT] ?? '').toLowerCase() === 'true';
-  const linkerd = ['enabled', 'ingress'].includes(String(annotations[LINKERD_INJECT] ?? '').toLowerCase())
-    && String(annotations[LINKERD_NATIVE] ?? '').toLowerCase() !== 'true';
+  // already injected: the proxy is a container of the manifest, judged by job-helper-never-exits
+  if (ctx.containers.some(c => c.name === ISTIO.proxyContainer || c.name === LINKERD.proxyContainer)) return;
+  const istio = istioRequest(ctx);
   if (istio) {
-    report(undefined, `${ctx.metadataPath}.${annotations[ISTIO_INJECT] !== undefined ? 'annotations' : 'labels'}`,
-      `the ${ctx.kind} pod template requests Istio injection (${ISTIO_INJECT}: "true"): unless Istio runs in native-sidecar mode, the injected istio-proxy is a regular container that never exits, so the Job never completes`,
-      `enable Istio native sidecars (ENABLE_NATIVE_SIDECARS=true on istiod, Istio >= 1.19, Kubernetes >= ${SIDECARS_ON_BY_DEFAULT}) and suppress this rule with lint.cdk8s-sidecars.io/ignore, or set ${ISTIO_INJECT}: "false" on the Job's pods`);
+    report(undefined, istio.path,
+      `the ${ctx.kind} pod is injected by Istio (${istio.where}) without ${ISTIO.nativeSidecarAnnotation}: "true": unless istiod injects native sidecars (the default from Istio ${ISTIO.nativeByDefaultSince}), istio-proxy is a regular container that never exits, so the Job never completes`,
+      `add the pod annotation ${ISTIO.nativeSidecarAnnotation}: "true" (Istio >= ${ISTIO.nativeAnnotationSince}, Kubernetes >= ${SIDECARS_ON_BY_DEFAULT}; MeshSidecar.istio() on SidecarJob/SidecarCronJob), or set ${ISTIO.injectKey}: "false" on the Job's pods`);
   }
+  const linkerd = linkerdRequest(ctx);
   if (linkerd) {
-    report(undefined, `${ctx.metadataPath}.annotations`,
-      `the ${ctx.kind} pod template requests Linkerd injection (${LINKERD_INJECT}: ${annotations[LINKERD_INJECT]}) without native-sidecar mode: the injected linkerd-proxy is a regular container that never exits, so the Job never completes`,
-      `add the annotation ${LINKERD_NATIVE}: "true" to the pod template (Kubernetes >= ${SIDECARS_ON_BY_DEFAULT}), or disable injection for the Job`);
+    report(undefined, linkerd.path,
+      `the ${ctx.kind} pod is injected by Linkerd (${linkerd.where}) without native-sidecar mode: unless the control plane injects native sidecars (the default from Linkerd ${LINKERD.nativeByDefaultSince}), linkerd-proxy is a regular container that never exits, so the Job never completes`,
+      `add the pod annotation ${LINKERD.nativeSidecarAnnotations[1]}: "true" (Linkerd >= ${LINKERD.nativeSince}, where it is ${LINKERD.nativeSidecarAnnotations[2]}; Kubernetes >= ${SIDECARS_ON_BY_DEFAULT}; MeshSidecar.linkerd() on SidecarJob/SidecarCronJob), or disable injection for the Job`);
   }
 }
 
@@ -318,6 +387,13 @@ export const LIFECYCLE_RULES = [
     jobOnly: true,
     check: jobHelperNeverExits,
     summary: 'A Job/CronJob pod runs a long-running helper (proxy, agent, server) as a regular container: the Job never completes.',
+  }),
+  podRule({
+    id: 'job-helper-manual-stop',
+    severity: W,
+    jobOnly: true,
+    check: jobHelperStoppedByWorkaround,
+    summary: 'A Job/CronJob helper runs as a regular container and is stopped by a hand-wired mechanism (kubexit, a quit file, /quitquitquit, pkill, linkerd-await): fragile, use a native sidecar.',
   }),
   podRule({
     id: 'init-container-never-exits',
@@ -375,9 +451,9 @@ export const LIFECYCLE_RULES = [
   }),
   podRule({
     id: 'probe-port-not-declared',
-    severity: W,
+    severity: I,
     check: probePortNotDeclared,
-    summary: 'A probe targets a numeric port the container does not declare.',
+    summary: 'A probe targets a numeric port the container does not declare (the kubelet probes it anyway: info).',
   }),
   podRule({
     id: 'job-mesh-sidecar-injected',

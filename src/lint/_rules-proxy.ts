@@ -10,7 +10,7 @@ import {
   SHUTDOWN_SUBCOMMAND,
 } from '../_proxy-flavors';
 import { PodContext, podRule, Report } from './_context';
-import { ContainerInfo, toPortNumber } from './_heuristics';
+import { ContainerInfo, isPlaceholder, toPortNumber } from './_heuristics';
 import { foreignFlags, isLoopback, ProxyConfig, readProxyConfig } from './_proxy-config';
 import { Severity } from './types';
 
@@ -110,8 +110,9 @@ function healthProblemsOf(kind: HealthProblem['kind']): (ctx: PodContext, report
 }
 
 function noExplicitPort(c: ContainerInfo, cfg: ProxyConfig, report: Report): void {
-  if (cfg.flavor.defaultPort !== 0 || cfg.opaque || cfg.globalPort !== undefined || cfg.unixSocket) return;
-  const missing = cfg.instances.filter(i => !INSTANCE_PORT_OR_SOCKET.test(i));
+  if (cfg.flavor.defaultPort !== 0 || cfg.opaque || cfg.portGiven || cfg.unixSocket) return;
+  // an instance that is a template value (`<INSTANCE>`, `$(INSTANCE)`) may carry its port: unknown
+  const missing = cfg.instances.filter(i => !INSTANCE_PORT_OR_SOCKET.test(i) && !isPlaceholder(i));
   if (missing.length === 0) return;
   report(c, c.path,
     `proxy '${c.name}' has no ${COMMON_FLAGS.port} and instance '${missing[0]}' has no ?${INSTANCE_QUERY_KEYS.port}=: at start-up the proxy calls the SQL Admin API to pick the engine's default port, which is slower and fails while the GKE metadata server is not ready (csp#2361)`,

@@ -278,7 +278,7 @@ describe('probe ports', () => {
     const app = task('web', { livenessProbe: { httpGet: { port: 8080 } }, readinessProbe: { httpGet: { port: 8080 } } });
     const f = ofRule(lint([deployment({ containers: [app] })]), 'probe-port-not-declared');
     expect(f).toHaveLength(1);
-    expect(f[0]).toMatchObject({ severity: Severity.WARNING, container: 'web', path: `${POD}.containers[0].readinessProbe.httpGet.port` });
+    expect(f[0]).toMatchObject({ severity: Severity.INFO, container: 'web', path: `${POD}.containers[0].readinessProbe.httpGet.port` });
     expect(f[0].message).toContain('readinessProbe, livenessProbe targets port 8080');
   });
 

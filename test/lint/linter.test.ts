@@ -1,6 +1,7 @@
 // The Linter API: catalog, options, suppression, every input kind, YAML input, the issue's seed manifests.
 import * as fs from 'fs';
 import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
 import { cronJob, deployment, job, lint, ofRule, pod, problems, sidecar, task } from './_helpers';
 import { KubernetesVersion, Linter, Severity } from '../../src';
 import { CRONJOB_OBJECT_RULES, POD_RULES, RULE_DEFS, RuleId } from '../../src/lint/_catalog';
@@ -9,6 +10,8 @@ const fixtures = path.join(__dirname, 'fixtures');
 const read = (f: string) => fs.readFileSync(path.join(fixtures, f), 'utf8');
 const BAD = /\nBad[^\n]*:\n+```yaml\n([\s\S]*?)```/;
 const GOOD = /\nGood[^\n]*:\n+```yaml\n([\s\S]*?)```/;
+/** Every example of a section: `Bad` or `Good`, the rest of its label line, its YAML. */
+const EXAMPLE = /\n(Bad|Good)([^\n]*):\n+```yaml\n([\s\S]*?)```/g;
 const REQUIRED = ['job-helper-never-exits', 'init-container-never-exits', 'sidecar-missing-startup-probe', 'native-sidecar-unsupported-version'];
 
 /** A pod spec with one broken sidecar (no startup probe). */
@@ -43,16 +46,16 @@ describe('rule catalog', () => {
       expect(s).toMatch(GOOD);
       expect(s).toMatch(/\*\*Fix:\*\*/);
     }
-    // and every example parses, the bad one fires the rule and the good one does not
+    // and every example parses: every bad one fires the rule, no good one does
     for (const r of Linter.rules()) {
       const s = byId.get(r.id)!;
-      const [bad, good] = [BAD.exec(s)![1], GOOD.exec(s)![1]];
-      const opts = /\nBad \(with `--kubernetes-version ([\d.]+)`\)/.exec(s);
-      const options = opts ? { kubernetesVersion: KubernetesVersion.parse(opts[1]) } : {};
-      const badRules = Linter.lintYaml(bad, options).map(f => f.rule);
-      const goodRules = Linter.lintYaml(good, options).map(f => f.rule);
-      expect({ id: r.id, badFires: badRules.includes(r.id) }).toEqual({ id: r.id, badFires: true });
-      expect({ id: r.id, goodFires: goodRules.includes(r.id) }).toEqual({ id: r.id, goodFires: false });
+      for (const m of s.matchAll(EXAMPLE)) {
+        const [, kind, label, yaml] = m;
+        const opts = /with `--kubernetes-version ([\d.]+)`/.exec(label);
+        const options = opts ? { kubernetesVersion: KubernetesVersion.parse(opts[1]) } : {};
+        const fires = Linter.lintYaml(yaml, options).map(f => f.rule).includes(r.id);
+        expect({ id: r.id, example: `${kind}${label}`, fires }).toEqual({ id: r.id, example: `${kind}${label}`, fires: kind === 'Bad' });
+      }
     }
   });
 });
@@ -114,6 +117,40 @@ describe('input kinds', () => {
   test('non-objects are rejected with the item index', () => {
     expect(() => Linter.lintManifests([job(), 'x'])).toThrow(/item 1 is not a Kubernetes object/);
     expect(() => Linter.lintManifests([{ metadata: {} }])).toThrow(/item 0 .* no 'kind'/);
+  });
+});
+
+describe('finding paths', () => {
+  /** The element at a dotted path with indexes (`spec.template.spec.containers[1]`). */
+  const at = (obj: any, p: string): any => p.split('.').flatMap(part => part.split(/\[(\d+)\]/).filter(Boolean))
+    .reduce((o, k) => (o === undefined || o === null ? undefined : o[/^\d+$/.test(k) ? Number(k) : k]), obj);
+
+  test('a finding about a container points at that container (corpus and docs examples), so the CLI can map it to a line', () => {
+    const wild = path.join(__dirname, 'wild');
+    const docs = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'rules.md'), 'utf8');
+    const texts = [
+      ...fs.readdirSync(wild).filter(f => f.endsWith('.yaml')).map(f => fs.readFileSync(path.join(wild, f), 'utf8')),
+      ...[...docs.matchAll(/```yaml\n([\s\S]*?)```/g)].map(m => m[1]),
+    ];
+    let checked = 0;
+    for (const text of texts) {
+      let objs: any[];
+      try {
+        objs = parseAllDocuments(text).map((d: any) => d.toJS()).filter((o: any) => o && o.kind);
+      } catch {
+        continue;
+      }
+      for (const obj of objs) {
+        for (const f of Linter.lintManifests([obj])) {
+          if (f.container === undefined) continue;
+          const m = /^(.*(?:initContainers|containers|ephemeralContainers)\[\d+\])/.exec(f.path);
+          expect({ rule: f.rule, path: f.path, pointsAtContainer: m !== null }).toEqual({ rule: f.rule, path: f.path, pointsAtContainer: true });
+          expect({ rule: f.rule, path: f.path, name: at(obj, m![1])?.name }).toEqual({ rule: f.rule, path: f.path, name: f.container });
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(100);
   });
 });
 

@@ -75,6 +75,7 @@ const knownCopy = (l: Literal) => KNOWN_COPIES.some(k => k.file.test(l.file) && 
 test('no Kubernetes version literal (1.28, 1.29, ...): versions come from _version-facts.ts', () => {
   const allowed = (l: Literal) =>
     /Istio >= 1\.\d+/.test(l.text) // Istio's own version
+    || l.file === '_mesh-facts.ts' // Istio's and Linkerd's own release numbers
     || /1\.0 to 1\.\$\{/.test(l.text) // the accepted range, from 1.0 to MAX_MINOR
     // the syntax of a version, by example (not a fact about a release)
     || /like \\?'1\.\d+|such as 1\.30 would read as 1\.3|kubernetesVersion: "1\.30"|KubernetesVersion\.of\(30\) for Kubernetes 1\.30/.test(l.text)
