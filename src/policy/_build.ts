@@ -100,18 +100,23 @@ export function matchConditions(id: CoveredRuleId): Array<{ name: string; expres
 }
 
 /** The policy's own variable and validation for one rule. */
-export function ruleCel(id: CoveredRuleId): { variables: CelVariable[]; validation: Manifest } {
+export function ruleCel(id: CoveredRuleId): { variables: CelVariable[]; validation: Manifest; auditAnnotation: Manifest } {
   const rule = COVERED_RULES[id];
   const facts = lintRule(id);
   const tail = `${facts.summary} Fix: ${rule.fix} See ${facts.docsUrl}`;
-  const own = [{ name: 'violations', expression: rule.violations }];
+  const own = [{ name: 'violations', expression: rule.violations }, { name: 'undecided', expression: rule.undecided }];
   const validation = {
     expression: 'size(variables.violations) == 0',
     message: `${id}: ${tail}`,
     messageExpression: `${str(`${id}: ${rule.noun} `)} + variables.violations.map(n, "'" + n + "'").join(', ') + ${str(`: ${tail}`)}`,
     reason: 'Invalid',
   };
-  return { variables: variablesFor([validation.expression], own), validation };
+  // recorded in the audit event as `<policy name>/undecided`: what this policy did not judge (see docs/policy.md)
+  const auditAnnotation = {
+    key: 'undecided',
+    valueExpression: `size(variables.undecided) > 0 ? ${str(`${rule.noun} not judged (read by the linter with tools CEL lacks): `)} + variables.undecided.join(', ') : null`,
+  };
+  return { variables: variablesFor([validation.expression, auditAnnotation.valueExpression], own), validation, auditAnnotation };
 }
 
 /** The policy and binding objects, in rule order (policy, then its binding). */
@@ -121,7 +126,7 @@ export function buildPolicyObjects(o: PolicyBuildOptions): Manifest[] {
   for (const id of rules) {
     const name = `${POLICY_NAME_PREFIX}${id}`;
     const labels = { 'app.kubernetes.io/part-of': 'cdk8s-sidecars', 'policy.cdk8s-sidecars.io/rule': id };
-    const { variables, validation } = ruleCel(id);
+    const { variables, validation, auditAnnotation } = ruleCel(id);
     out.push({
       apiVersion: POLICY_API_VERSION,
       kind: 'ValidatingAdmissionPolicy',
@@ -136,6 +141,7 @@ export function buildPolicyObjects(o: PolicyBuildOptions): Manifest[] {
         matchConditions: matchConditions(id),
         variables,
         validations: [validation],
+        auditAnnotations: [auditAnnotation],
       },
     });
     out.push({

@@ -6,6 +6,7 @@
  *
  * When the linter's catalog or heuristics move, this is the one file to re-target.
  */
+import { ISTIO, LINKERD } from '../_mesh-facts';
 import { LEGACY_CLOUD_SQL_PROXY_IMAGE, ONE_SHOT_SUBCOMMANDS, PROXY_FLAVORS } from '../_proxy-flavors';
 import { docsUrlOf, RULE_DEFS, RULES_BY_ID, RuleId } from '../lint/_catalog';
 import { Severity } from '../lint/types';
@@ -41,13 +42,14 @@ export function catalogRuleIds(): string[] {
 export const IGNORE_ANNOTATION = 'lint.cdk8s-sidecars.io/ignore';
 
 /**
- * The linter's container heuristics as regular expressions. These mirror `src/lint/_heuristics.ts` (which does not
- * export them) and `src/lint/_rules-lifecycle.ts` (mesh annotations); the parity test fails when they drift apart.
+ * The linter's container heuristics as data. These mirror `src/lint/_heuristics.ts`, `_shell.ts` and
+ * `_stop-mechanisms.ts` (which do not export them); the parity test fails when they drift apart.
  */
 export const HEURISTICS = {
   /** Non-proxy images whose default entrypoint is a server or agent, matched against the image repository. */
   knownServerImages: [
-    { re: /(^|\/)proxyv2$/, network: true },
+    // Istio's proxyv2 also runs one-shot tools (istio-iptables as istio-init): it serves only with the first argument `proxy`
+    { re: /(^|\/)proxyv2$/, network: true, serverArgs: /^proxy$/ },
     { re: /(^|\/)linkerd\/proxy$/, network: true },
     { re: /(^|\/)envoyproxy\/envoy(-[a-z]+)?$/, network: true },
     { re: /(^|\/)nginx$/, network: true },
@@ -64,7 +66,24 @@ export const HEURISTICS = {
     { re: /(^|\/)fluentd$/, network: false },
   ],
   /** Container names the meshes give their injected proxy. */
-  meshProxyNames: ['istio-proxy', 'linkerd-proxy'],
+  meshProxyNames: [ISTIO.proxyContainer, LINKERD.proxyContainer],
+  /** Programs that run the rest of their command line (`tini -- cmd`); the linter unwraps them. */
+  wrappers: ['kubexit', 'tini', 'dumb-init', 'catatonit', 'linkerd-await', 'watchkiller'],
+  /** Shells whose `-c` script the linter reads (`env` may come first). */
+  shells: ['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'busybox', 'env'],
+  /** The Cloud SQL Proxy v1 binary. */
+  legacyProxyBinary: 'cloud_sql_proxy',
+  /**
+   * Hand-wired stop mechanisms of a Job helper (the linter's `_stop-mechanisms.ts`): pod annotations of controllers
+   * that stop the named containers, and the words whose presence in a container means one may be wired (kubexit's
+   * env, Istio's and the proxies' /quitquitquit, linkerd-await, pkill/killall across shareProcessNamespace).
+   */
+  stopControllerAnnotations: ['pod.kubernetes.io/sidecars', 'nrmitchi.com/sidecars'],
+  kubexitEnv: 'KUBEXIT_DEATH_DEPS',
+  stopWords: ['quitquitquit', 'linkerd-await'],
+  killers: ['pkill', 'killall'],
+  /** An env value the helper may wait for as a quit file (`/tmp/done`). */
+  quitFileEnvValue: /^\/[\w./-]+$/,
   /** Commands that never return, matched against `command` + `args` joined by spaces. */
   serverCommands: [
     /\bsleep\s+(infinity|inf)\b/,
@@ -89,9 +108,8 @@ export const HEURISTICS = {
   legacyProxyImage: LEGACY_CLOUD_SQL_PROXY_IMAGE,
   oneShotSubcommands: ONE_SHOT_SUBCOMMANDS.filter(a => !a.startsWith('-')),
   oneShotFlags: ONE_SHOT_SUBCOMMANDS.filter(a => a.startsWith('-')),
-  /** Mesh injection requests on a pod template (job-mesh-sidecar-injected). */
-  istioInject: 'sidecar.istio.io/inject',
-  linkerdInject: 'linkerd.io/inject',
+  /** Mesh injection keys (job-mesh-sidecar-injected), shared with the linter and the constructs. */
+  istio: ISTIO,
+  linkerd: LINKERD,
   linkerdInjectValues: ['enabled', 'ingress'],
-  linkerdNative: 'config.beta.linkerd.io/proxy-enable-native-sidecar',
 } as const;

@@ -50,6 +50,7 @@ const BASIC = `{
   'ports': has(c.ports) ? c.ports.filter(p, has(p.containerPort)).map(p, p.containerPort) : [],
   'probePorts': (${PROBES.flatMap(p => HANDLERS.map(h => probeTerm(p, h))).join(' + ')}).filter(x, x > 0),
   'env': has(c.env) ? c.env.filter(e, has(e.value)) : [],
+  'envNames': has(c.env) ? c.env.filter(e, has(e.name)).map(e, e.name) : [],
   'hasStartupProbe': has(c.startupProbe)
 }`;
 
@@ -69,21 +70,41 @@ function proxyExpr(): string {
   return `((${alternatives.join(') || (')})) && !${oneShot}`;
 }
 
-/** Pass 2: server evidence from image and command. */
+/** The basename of the program (`/usr/bin/sh` → `sh`). */
+const BIN0 = "(size(i.argv) > 0 ? i.argv[0].substring(i.argv[0].lastIndexOf('/') + 1) : '')";
+const FLAVOR_IMAGE = `(i.image != '' && i.image.matches(${str(anyOf(H.proxies.flatMap(p => p.imagePatterns)))}))`;
+const LEGACY_IMAGE = `(i.image != '' && i.image.matches(${str(re2(H.legacyProxyImage))}))`;
+const MAYBE_SHELL = `(i.hasCommand && ${BIN0} in ${strList(H.shells)})`;
+
+/**
+ * Pass 2: server evidence from image and command. `uncertain`: the linter reads this container with tools CEL does
+ * not have (its shell-script reader for a script that may run a proxy, wrapper unwrapping, `$(VAR)` expansion of a
+ * literal env value); the policies do not judge such a container (they admit rather than guess). A container named
+ * like a mesh proxy is a server whatever its command says, so it is never uncertain.
+ */
 const EVIDENCE = `{
   'i': i,
   'noDigest': i.low.indexOf('@') >= 0 ? i.low.substring(0, i.low.indexOf('@')) : i.low,
+  'uncertain': !(i.name in ${strList(H.meshProxyNames)}) && (i.env.exists(e, has(e.name) && i.argvText.contains('$(' + e.name + ')'))`
+  + ` || ${BIN0} in ${strList(H.wrappers)} || (${MAYBE_SHELL} && (${FLAVOR_IMAGE} || ${LEGACY_IMAGE}`
+  + ` || ${[...H.proxies.map(p => p.binary.slice(p.binary.lastIndexOf('/') + 1)), H.legacyProxyBinary].map(b => `i.argvText.contains(${str(b)})`).join(' || ')}))),
   'proxy': ${proxyExpr()},
-  'legacy': i.image != '' && i.image.matches(${str(re2(H.legacyProxyImage))}),
+  'legacy': !${MAYBE_SHELL} && (${LEGACY_IMAGE} || (i.hasCommand && !${FLAVOR_IMAGE} && ${BIN0} == ${str(H.legacyProxyBinary)})),
   'mesh': i.name in ${strList(H.meshProxyNames)},
-  'cmdServer': i.argvText != '' && (i.argvText.matches(${str(anyOf(H.serverCommands))}) || (i.argvText.matches(${str(re2(H.endlessLoop))}) && !i.argvText.matches(${str(re2(H.loopExit))})))
+  'cmdServer': i.argvText != '' && (i.argvText.matches(${str(anyOf(H.serverCommands))}) || (i.argvText.matches(${str(re2(H.endlessLoop))}) && !i.argvText.matches(${str(re2(H.loopExit))}))),
+  'maybeShell': ${MAYBE_SHELL}
 }`;
 
 /** The image repository (`imageRepository`): no digest, no tag. */
 const REPO = "(b.noDigest.lastIndexOf(':') > b.noDigest.lastIndexOf('/') ? b.noDigest.substring(0, b.noDigest.lastIndexOf(':')) : b.noDigest)";
 const knownImage = (network?: boolean) => {
-  const res = H.knownServerImages.filter(k => network === undefined || k.network === network).map(k => k.re);
-  return `(!b.i.hasCommand && b.i.image != '' && ${REPO}.matches(${str(anyOf(res))}))`;
+  const images = H.knownServerImages.filter(k => network === undefined || k.network === network);
+  const plain = images.filter(k => !('serverArgs' in k)).map(k => k.re);
+  // an image that also runs one-shot tools serves only when its first argument says so
+  const withArgs = images.flatMap(k => ('serverArgs' in k ? [
+    `(${REPO}.matches(${str(re2(k.re))}) && (size(b.i.nonFlags) == 0 || b.i.nonFlags[0].matches(${str(re2(k.serverArgs))})))`,
+  ] : []));
+  return `(!b.i.hasCommand && b.i.image != '' && (${[`${REPO}.matches(${str(anyOf(plain))})`, ...withArgs].join(' || ')}))`;
 };
 
 /**
@@ -115,8 +136,16 @@ const INFO = `{
   'served': b.i.ports + b.i.probePorts,
   'server': b.proxy || b.legacy || b.mesh || b.cmdServer || ${knownImage()},
   'serves': size(b.i.ports) > 0 || size(b.i.probePorts) > 0 || b.proxy || b.legacy || b.mesh || (!b.cmdServer && ${knownImage(true)}),
+  'uncertain': b.uncertain,
   'uses': ${usedPortsExpr()},
-  'hasStartupProbe': b.i.hasStartupProbe
+  'hasStartupProbe': b.i.hasStartupProbe,
+  'text': b.i.argvText,
+  'kubexit': ${str(H.kubexitEnv)} in b.i.env.filter(e, has(e.name)).map(e, e.name),
+  'stopWords': ([b.i.argvText.lowerAscii()] + b.i.envNames.map(n, n.lowerAscii()) + b.i.env.map(e, e.value.lowerAscii())`
+  + `).exists(t, ${H.stopWords.map(w => `t.contains(${str(w)})`).join(' || ')}),
+  'killer': ${H.killers.map(k => `b.i.argvText.contains(${str(k)})`).join(' || ')},
+  'pollsFile': b.maybeShell && b.i.argvText.matches('(^|\\\\s)-[fe](\\\\s|$)'),
+  'envPaths': b.i.env.map(e, e.value).filter(v, v.matches(${str(re2(H.quitFileEnvValue))}) && !v.endsWith('/'))
 }`;
 
 const oneLine = (s: string) => s.replace(/\n\s*/g, ' ');
@@ -137,6 +166,12 @@ export const POD_VARIABLES: readonly CelVariable[] = [
   { name: 'podSpec', expression: podPart('spec') },
   { name: 'podMeta', expression: podPart('metadata') },
   { name: 'isJob', expression: "variables.obj.kind == 'Job' || variables.obj.kind == 'CronJob'" },
+  { name: 'podLabels', expression: getOr('variables.podMeta', ['labels'], '{}') },
+  { name: 'podAnnotations', expression: getOr('variables.podMeta', ['annotations'], '{}') },
+  // the Namespace of a namespaced object (https://kubernetes.io/docs/reference/access-authn-authz/validating-admission-policy/#validation-expression)
+  { name: 'nsMeta', expression: 'dyn(namespaceObject) != null && has(dyn(namespaceObject).metadata) ? dyn(namespaceObject).metadata : {}' },
+  { name: 'nsLabels', expression: getOr('variables.nsMeta', ['labels'], '{}') },
+  { name: 'nsAnnotations', expression: getOr('variables.nsMeta', ['annotations'], '{}') },
   {
     name: 'containerNames',
     expression: `(${INIT_LIST} + ${getOr('variables.podSpec', ['containers'], '[]')} + ${getOr('variables.podSpec', ['ephemeralContainers'], '[]')}).map(c, has(c.name) ? c.name : '')`,
@@ -144,6 +179,13 @@ export const POD_VARIABLES: readonly CelVariable[] = [
   ...classify('inits', `${INIT_LIST}.filter(c, !has(c.restartPolicy) || c.restartPolicy != 'Always')`),
   ...classify('sidecars', `${INIT_LIST}.filter(c, has(c.restartPolicy) && c.restartPolicy == 'Always')`),
   ...classify('mains', getOr('variables.podSpec', ['containers'], '[]')),
+  {
+    // a hand-wired stop of a Job helper may be in place (the linter's `stopMechanismOf`, which reads scripts)
+    name: 'stopMayBeWired',
+    expression: 'variables.mains.exists(m, m.kubexit || m.stopWords || m.pollsFile'
+      + ` || (m.killer && ${getOr('variables.podSpec', ['shareProcessNamespace'], 'false')} == true)`
+      + ' || m.envPaths.exists(f, variables.mains.exists(t, t.name != m.name && t.text.contains(f))))',
+  },
 ];
 
 /** `variables.x` names an expression reads. */

@@ -23,48 +23,74 @@ export interface RuleCel {
   readonly noun: string;
   /** CEL: the list of offending names (containers, meshes); the object is admitted when it is empty. */
   readonly violations: string;
+  /**
+   * CEL: the names of what the policy does not judge because the linter decides it with tools CEL lacks (see
+   * `uncertain` in `_pod-variables.ts`, and the stop mechanisms); never rejected, listed for the parity test and docs.
+   */
+  readonly undecided: string;
   /** The fix, in the words of docs/rules.md. */
   readonly fix: string;
 }
 
-const annotationOrLabel = (key: string) =>
-  `string(has(variables.podMeta.annotations) && ${str(key)} in variables.podMeta.annotations ? variables.podMeta.annotations[${str(key)}] : `
-  + `(has(variables.podMeta.labels) && ${str(key)} in variables.podMeta.labels ? variables.podMeta.labels[${str(key)}] : '')).lowerAscii()`;
-const annotation = (key: string) =>
-  `string(has(variables.podMeta.annotations) && ${str(key)} in variables.podMeta.annotations ? variables.podMeta.annotations[${str(key)}] : '').lowerAscii()`;
+/** A string value of a map, trimmed and lower-cased; '' when absent or not a string (the linter's `lower`). */
+const lowerOf = (map: string, key: string) =>
+  `(${str(key)} in ${map} && type(${map}[${str(key)}]) == string ? ${map}[${str(key)}].trim().lowerAscii() : '')`;
+/** The first non-empty of several keys, lower-cased. */
+const firstOf = (map: string, keys: readonly string[]) =>
+  keys.slice(0, -1).reduceRight((rest, k) => `(${lowerOf(map, k)} != '' ? ${lowerOf(map, k)} : ${rest})`, lowerOf(map, keys[keys.length - 1]));
+
+const I = H.istio;
+const L = H.linkerd;
+const ISTIO_POD_VALUE = `(${str(I.injectKey)} in variables.podLabels ? ${lowerOf('variables.podLabels', I.injectKey)} : ${lowerOf('variables.podAnnotations', I.injectKey)})`;
+const ISTIO_REQUESTED = `${ISTIO_POD_VALUE} != 'false' && ${lowerOf('variables.podAnnotations', I.nativeSidecarAnnotation)} != 'true' && (${ISTIO_POD_VALUE} == 'true'`
+  + ` || ${lowerOf('variables.nsLabels', I.namespaceInjectionLabel)} == 'enabled'`
+  + ` || (!(${str(I.namespaceInjectionLabel)} in variables.nsLabels) && ${str(I.revisionLabel)} in variables.nsLabels && type(variables.nsLabels[${str(I.revisionLabel)}]) == string))`;
+const LINKERD_POD_VALUE = lowerOf('variables.podAnnotations', L.injectAnnotation);
+const LINKERD_NATIVE = `(${firstOf('variables.podAnnotations', L.nativeSidecarAnnotations)} != '' ? ${firstOf('variables.podAnnotations', L.nativeSidecarAnnotations)} : ${firstOf('variables.nsAnnotations', L.nativeSidecarAnnotations)})`;
+const LINKERD_REQUESTED = `(${LINKERD_POD_VALUE} in ${strList(H.linkerdInjectValues)} || (${LINKERD_POD_VALUE} == '' && ${lowerOf('variables.nsAnnotations', L.injectAnnotation)} in ${strList(H.linkerdInjectValues)}))`
+  + ` && ${LINKERD_NATIVE} != 'true'`;
+
+/** A controller named in a pod annotation stops container `c` (the linter's `controllerAnnotation`): a working stop. */
+const STOPPED_BY_CONTROLLER = H.stopControllerAnnotations
+  .map(k => `(${str(k)} in variables.podAnnotations && type(variables.podAnnotations[${str(k)}]) == string && variables.podAnnotations[${str(k)}].split(',').exists(x, x.trim() == c.name))`)
+  .join(' || ');
+
+/** The Job pod's helpers, by the linter's `jobHelpers()` evidence. */
+const HELPERS = 'variables.mains.filter(c, c.server'
+  + ' || (variables.mains.exists(m, !m.server && !m.serves) && c.serves)'
+  + ' || variables.mains.exists(k, k.name != c.name && c.served.exists(p, p in k.uses)))';
+/** The policy judges a Job pod's helpers only when it reads every regular container and no stop mechanism may be wired. */
+const JOB_DECIDABLE = '!variables.mains.exists(m, m.uncertain) && !variables.stopMayBeWired';
 
 export const COVERED_RULES: { readonly [K in CoveredRuleId]: RuleCel } = {
   'job-helper-never-exits': {
     jobsOnly: true,
     noun: 'container',
-    // the linter's jobHelpers(): strong evidence (server), weak evidence (serves while a batch container exists),
-    // or another regular container connects to one of its ports on loopback
-    violations: 'variables.isJob && size(variables.mains) >= 2 ? variables.mains.filter(c, c.server'
-      + ' || (variables.mains.exists(m, !m.server && !m.serves) && c.serves)'
-      + ' || variables.mains.exists(k, k.name != c.name && c.served.exists(p, p in k.uses)))'
-      + '.map(c, c.name) : []',
+    violations: `variables.isJob && size(variables.mains) >= 2 && ${JOB_DECIDABLE} ? ${HELPERS}.filter(c, !(${STOPPED_BY_CONTROLLER})).map(c, c.name) : []`,
+    undecided: `variables.isJob && size(variables.mains) >= 2 && !(${JOB_DECIDABLE}) ? variables.mains.map(c, c.name) : []`,
     fix: 'move the helper to initContainers with restartPolicy: Always and a startupProbe (a native sidecar): the kubelet stops it after the main containers exit, so the Job completes.',
   },
   'init-container-never-exits': {
     jobsOnly: false,
     noun: 'init container',
-    violations: 'variables.inits.filter(c, size(c.ports) > 0 || c.server).map(c, c.name)',
+    violations: 'variables.inits.filter(c, size(c.ports) > 0 || (!c.uncertain && c.server)).map(c, c.name)',
+    undecided: 'variables.inits.filter(c, size(c.ports) == 0 && c.uncertain).map(c, c.name)',
     fix: 'add restartPolicy: Always (and a startupProbe) to make it a native sidecar; if it should run once, remove its ports and make its command exit.',
   },
   'sidecar-missing-startup-probe': {
     jobsOnly: false,
     noun: 'sidecar',
-    violations: 'variables.sidecars.filter(c, c.serves && !c.hasStartupProbe).map(c, c.name)',
+    violations: 'variables.sidecars.filter(c, !c.hasStartupProbe && (size(c.served) > 0 || (!c.uncertain && c.serves))).map(c, c.name)',
+    undecided: 'variables.sidecars.filter(c, !c.hasStartupProbe && size(c.served) == 0 && c.uncertain).map(c, c.name)',
     fix: 'add a startupProbe that succeeds once the sidecar accepts connections (e.g. tcpSocket on its port), with periodSeconds: 1 and initialDelaySeconds: 0.',
   },
   'job-mesh-sidecar-injected': {
     jobsOnly: true,
     noun: 'mesh',
     violations: `variables.isJob && !variables.containerNames.exists(n, n in ${strList(H.meshProxyNames)}) ? `
-      + `(${annotationOrLabel(H.istioInject)} == 'true' ? ['Istio'] : [])`
-      + ` + (${annotation(H.linkerdInject)} in ${strList(H.linkerdInjectValues)} && ${annotation(H.linkerdNative)} != 'true' ? ['Linkerd'] : [])`
-      + ' : []',
-    fix: `enable the mesh's native-sidecar mode (${H.linkerdNative}: "true" for Linkerd; ENABLE_NATIVE_SIDECARS=true on istiod, Istio >= 1.19) and suppress the rule, or disable injection for the Job.`,
+      + `(${ISTIO_REQUESTED} ? ['Istio'] : []) + (${LINKERD_REQUESTED} ? ['Linkerd'] : []) : []`,
+    undecided: '[]',
+    fix: `set the pod annotation ${I.nativeSidecarAnnotation}: "true" (Istio) or ${L.nativeSidecarAnnotations[1]}: "true" (Linkerd) so the mesh injects a native sidecar, or disable injection for the Job.`,
   },
 };
 
@@ -99,6 +125,7 @@ export const NOT_COVERED_RULES: { readonly [K in Exclude<LintRuleId, CoveredRule
   'proxy-flag-of-other-flavor': PROXY_CONFIG,
   'proxy-missing-exit-zero-on-sigterm': PROXY_CONFIG,
   'proxy-prestop-http-admin-port': PROXY_CONFIG,
+  'job-helper-manual-stop': 'decided by reading the shell scripts of several containers (kubexit tombstones, quit files, /quitquitquit calls, pkill, linkerd-await): the linter\'s shell reader has no CEL equivalent',
   'known-kubelet-bug': 'depends on the kubelet version of each node, a cluster fact the API server does not see at admission',
 };
 

@@ -57,27 +57,32 @@ export interface Verdict {
   readonly failures: string[];
   /** The policy's `violations` variable (offending container or mesh names), when it was evaluated. */
   readonly violations: string[];
+  /** The policy's `undecided` variable: what it did not judge. */
+  readonly undecided: string[];
+  /** Values of the audit annotations that are not null. */
+  readonly audit: { [key: string]: string };
 }
 
 function matchesResource(policy: any, obj: any): boolean {
   const res = RESOURCES[obj.kind];
   if (!res) return false;
   const [group, resource] = res;
-  const version = String(obj.apiVersion).split('/').pop();
+  // matchPolicy Equivalent (the default): a request in another version of the group (batch/v1beta1) is converted and matched
   return policy.spec.matchConstraints.resourceRules.some((r: any) =>
-    r.apiGroups.includes(group) && r.apiVersions.includes(version) && r.resources.includes(resource) && r.operations.includes('CREATE'));
+    r.apiGroups.includes(group) && r.resources.includes(resource) && r.operations.includes('CREATE'));
 }
 
 /** What the API server would do with `obj` (a CREATE request) under `policy`. */
-export function evaluatePolicy(policy: any, obj: any): Verdict {
-  if (!matchesResource(policy, obj)) return { evaluated: false, failures: [], violations: [] };
+export function evaluatePolicy(policy: any, obj: any, namespaceObject: any = null): Verdict {
+  if (!matchesResource(policy, obj)) return { evaluated: false, failures: [], violations: [], undecided: [], audit: {} };
   const base: { [name: string]: CelInput } = {
     object: toCel(obj),
     oldObject: null,
+    namespaceObject: toCel(namespaceObject),
     request: toCel({ operation: 'CREATE', kind: { kind: obj.kind } }),
   };
   for (const mc of policy.spec.matchConditions ?? []) {
-    if (evalCel(mc.expression, base) !== true) return { evaluated: false, failures: [], violations: [] };
+    if (evalCel(mc.expression, base) !== true) return { evaluated: false, failures: [], violations: [], undecided: [], audit: {} };
   }
   const variables = new Map<string, any>();
   for (const v of policy.spec.variables ?? []) {
@@ -88,6 +93,11 @@ export function evaluatePolicy(policy: any, obj: any): Verdict {
   for (const val of policy.spec.validations) {
     if (evalCel(val.expression, ctx) !== true) failures.push(val.messageExpression ? String(evalCel(val.messageExpression, ctx)) : val.message);
   }
-  const violations = variables.has('violations') ? Array.from(variables.get('violations') as Iterable<string>) : [];
-  return { evaluated: true, failures, violations };
+  const list = (name: string) => (variables.has(name) ? Array.from(variables.get(name) as Iterable<string>) : []);
+  const audit: { [key: string]: string } = {};
+  for (const a of policy.spec.auditAnnotations ?? []) {
+    const value = evalCel(a.valueExpression, ctx);
+    if (value !== null) audit[a.key] = String(value);
+  }
+  return { evaluated: true, failures, violations: list('violations'), undecided: list('undecided'), audit };
 }

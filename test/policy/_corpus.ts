@@ -11,6 +11,8 @@ const root = path.join(__dirname, '..', '..');
 export interface CorpusObject {
   readonly where: string;
   readonly obj: any;
+  /** The Namespace object of the same file the object is in, as the linter pairs them. */
+  readonly namespace?: any;
 }
 
 function yamlFilesUnder(dir: string): string[] {
@@ -24,15 +26,20 @@ function yamlFilesUnder(dir: string): string[] {
 
 function parseOrSkip(text: string, where: string): CorpusObject[] {
   try {
-    return parseManifests(text, where).map((m, i) => ({ where: `${where}#${i}`, obj: m.manifest }));
+    const objs = parseManifests(text, where).map(m => m.manifest);
+    const namespaces = new Map(objs.filter(o => o.kind === 'Namespace').map(o => [o.metadata?.name, o]));
+    return objs.map((obj, i) => {
+      const ns = typeof obj.metadata?.namespace === 'string' ? namespaces.get(obj.metadata.namespace) : undefined;
+      return { where: `${where}#${i}`, obj, ...(ns ? { namespace: ns } : {}) };
+    });
   } catch {
     return []; // deliberately malformed fixtures (the linter's own input-error tests) hold no object to compare
   }
 }
 
-/** Every object of test/lint/fixtures (recursively). */
+/** Every object of the linter's test inputs under test/lint (fixtures/, the real-manifest corpus wild/, ...). */
 export function lintFixtures(): CorpusObject[] {
-  const dir = path.join(root, 'test', 'lint', 'fixtures');
+  const dir = path.join(root, 'test', 'lint');
   return yamlFilesUnder(dir).flatMap(f => parseOrSkip(fs.readFileSync(f, 'utf8'), path.relative(root, f)));
 }
 

@@ -82,8 +82,9 @@ describe('emitted objects', () => {
 
   test('a policy only carries the variables its rule reaches', () => {
     const vars = (id: string) => objects.find(o => o.metadata.name === `cdk8s-sidecars-${id}`)!.spec.variables.map((v: any) => v.name);
-    expect(vars('sidecar-missing-startup-probe')).toEqual(['obj', 'podSpec', 'sidecarsRaw', 'sidecarsEvidence', 'sidecars', 'violations']);
-    expect(vars('job-mesh-sidecar-injected')).toEqual(['obj', 'podSpec', 'podMeta', 'isJob', 'containerNames', 'violations']);
+    expect(vars('sidecar-missing-startup-probe')).toEqual(['obj', 'podSpec', 'sidecarsRaw', 'sidecarsEvidence', 'sidecars', 'violations', 'undecided']);
+    expect(vars('job-mesh-sidecar-injected')).toEqual(['obj', 'podSpec', 'podMeta', 'isJob', 'podLabels', 'podAnnotations', 'nsMeta', 'nsLabels', 'nsAnnotations',
+      'containerNames', 'violations', 'undecided']);
   });
 });
 
@@ -99,6 +100,56 @@ describe('messages', () => {
     expect(message).toContain('Fix: move the helper to initContainers with restartPolicy: Always');
     expect(message).toContain(Linter.rule('job-helper-never-exits')!.docsUrl);
     expect(Linter.lintManifests([jobWithHelper]).map(f => [f.rule, f.container])).toContainEqual(['job-helper-never-exits', 'db-tunnel']);
+  });
+});
+
+describe('what the policies read beyond the object', () => {
+  const exportJob = (annotations: Record<string, string> = {}) => ({
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name: 'export', namespace: 'batch' },
+    spec: { template: { metadata: { annotations }, spec: { restartPolicy: 'Never', containers: [{ name: 'export', image: 'ghcr.io/example/export:1.0.0' }] } } },
+  });
+  const ns = (labels: Record<string, string>, annotations: Record<string, string> = {}) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'batch', labels, annotations } });
+  const mesh = build({ rules: ['job-mesh-sidecar-injected'] })[0];
+
+  test('mesh injection requested by the Namespace (namespaceObject), as the linter reads a Namespace in its input', () => {
+    for (const [namespace, expected] of [
+      [ns({ 'istio-injection': 'enabled' }), ['Istio']],
+      [ns({ 'istio.io/rev': 'canary' }), ['Istio']],
+      [ns({ 'istio-injection': 'disabled', 'istio.io/rev': 'canary' }), []],
+      [ns({}, { 'linkerd.io/inject': 'enabled' }), ['Linkerd']],
+      [ns({}, { 'linkerd.io/inject': 'enabled', 'config.linkerd.io/proxy-enable-native-sidecar': 'true' }), []],
+    ] as const) {
+      expect(evaluatePolicy(mesh, exportJob(), namespace).violations).toEqual(expected);
+      expect(Linter.lintManifests([namespace, exportJob()]).filter(f => f.rule === 'job-mesh-sidecar-injected').length).toBe(expected.length);
+    }
+    expect(evaluatePolicy(mesh, exportJob({ 'sidecar.istio.io/nativeSidecar': 'true' }), ns({ 'istio-injection': 'enabled' })).violations).toEqual([]);
+    expect(evaluatePolicy(mesh, exportJob()).violations).toEqual([]);
+  });
+
+  test('what a policy does not judge is admitted and named in the audit annotation `undecided`', () => {
+    const helper = build({ rules: ['job-helper-never-exits'] })[0];
+    const stopped = {
+      ...jobWithHelper,
+      spec: {
+        template: {
+          spec: {
+            ...jobWithHelper.spec.template.spec,
+            containers: [
+              { name: 'report', image: 'ghcr.io/example/report:1.4.2', command: ['/bin/sh', '-c', '/report; curl -X POST localhost:9091/quitquitquit'] },
+              { name: 'cloud-sql-proxy', image: 'gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.14.0', args: ['--quitquitquit', '--port=5432', 'p:r:i'] },
+            ],
+          },
+        },
+      },
+    };
+    const v = evaluatePolicy(helper, stopped);
+    expect(v.failures).toEqual([]);
+    expect(v.undecided).toEqual(['report', 'cloud-sql-proxy']);
+    expect(v.audit.undecided).toBe('container not judged (read by the linter with tools CEL lacks): report, cloud-sql-proxy');
+    expect(Linter.lintManifests([stopped]).map(f => f.rule)).not.toContain('job-helper-never-exits');
+    expect(evaluatePolicy(helper, jobWithHelper).audit).toEqual({});
   });
 });
 
