@@ -35,7 +35,9 @@ export function compare(obj: any, namespace?: any): RuleComparison[] {
  * The contract: where the policy judges, it rejects exactly what the linter reports; where it abstains (`undecided`),
  * it rejects nothing the linter does not report. Returns counts per rule.
  */
-export function expectParity(items: ReadonlyArray<{ where: string; obj: any; namespace?: any }>): { fired: Record<string, number>; undecided: Record<string, number>; missed: Record<string, number> } {
+type Counts = Record<string, number>;
+
+export function expectParity(items: ReadonlyArray<{ where: string; obj: any; namespace?: any }>): { fired: Counts; undecided: Counts; missed: Counts } {
   const fired: Record<string, number> = {};
   const undecided: Record<string, number> = {};
   const missed: Record<string, number> = {};
