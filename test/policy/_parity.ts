@@ -37,7 +37,8 @@ export function compare(obj: any, namespace?: any): RuleComparison[] {
  */
 type Counts = Record<string, number>;
 
-export function expectParity(items: ReadonlyArray<{ where: string; obj: any; namespace?: any }>): { fired: Counts; undecided: Counts; missed: Counts } {
+export function expectParity(items: ReadonlyArray<{ where: string; obj: any; namespace?: any }>)
+  : { fired: Counts; undecided: Counts; missed: Counts } {
   const fired: Record<string, number> = {};
   const undecided: Record<string, number> = {};
   const missed: Record<string, number> = {};
