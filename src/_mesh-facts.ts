@@ -7,7 +7,7 @@
  *   `istio-injection=enabled|disabled` or `istio.io/rev=<revision>`
  *   (https://istio.io/latest/docs/setup/additional-setup/sidecar-injection/);
  * - native sidecar: pod annotation `sidecar.istio.io/nativeSidecar: "true"|"false"`, which takes precedence over
- *   istiod's `ENABLE_NATIVE_SIDECARS` (https://istio.io/latest/docs/reference/config/annotations/, added in Istio 1.24);
+ *   istiod's `ENABLE_NATIVE_SIDECARS` (https://istio.io/latest/docs/reference/config/annotations/, added in Istio 1.24, istio/istio#53452);
  *   istiod injects native sidecars by default for eligible pods since Istio 1.27
  *   (https://istio.io/latest/news/releases/1.27.x/announcing-1.27/upgrade-notes/).
  *

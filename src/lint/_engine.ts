@@ -53,7 +53,7 @@ function podContext(obj: Manifest, pod: PodTemplateRef, opts: EngineOptions, nam
     restartPolicy: typeof pod.spec.restartPolicy === 'string' ? pod.spec.restartPolicy : 'Always',
     version: opts.version,
     sidecarsWork: nativeSidecarsWork(opts.version, opts.featureGate),
-    ...(namespace ? { namespace } : {}),
+    namespace, // always set (possibly undefined): one object shape for every context
   };
 }
 

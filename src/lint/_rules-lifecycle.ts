@@ -245,8 +245,19 @@ interface UndeclaredProbePort {
   readonly path: string;
 }
 
-/** Probe ports (named or numeric) that the probed sidecar or regular container does not declare, per container. */
+const undeclaredCache = new WeakMap<PodContext, UndeclaredProbePort[]>();
+
+/** Probe ports (named or numeric) that the probed sidecar or regular container does not declare (memoized per pod). */
 function undeclaredProbePorts(ctx: PodContext): UndeclaredProbePort[] {
+  let out = undeclaredCache.get(ctx);
+  if (!out) {
+    out = findUndeclaredProbePorts(ctx);
+    undeclaredCache.set(ctx, out);
+  }
+  return out;
+}
+
+function findUndeclaredProbePorts(ctx: PodContext): UndeclaredProbePort[] {
   const out: UndeclaredProbePort[] = [];
   for (const c of ctx.containers) {
     if (c.role !== 'sidecar' && c.role !== 'main') continue;

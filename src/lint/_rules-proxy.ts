@@ -50,8 +50,20 @@ interface HealthProblem {
   readonly fix: string;
 }
 
-/** What is wrong with the probes of a proxy that target its health server (at most one problem of each kind). */
+const healthCache = new WeakMap<ContainerInfo, HealthProblem[]>();
+
+/** What is wrong with the probes of a proxy that target its health server (memoized: two rules read it). */
 function healthProbeProblems(c: ContainerInfo, cfg: ProxyConfig): HealthProblem[] {
+  let out = healthCache.get(c);
+  if (!out) {
+    out = findHealthProbeProblems(c, cfg);
+    healthCache.set(c, out);
+  }
+  return out;
+}
+
+/** What is wrong with the probes of a proxy that target its health server (at most one problem of each kind). */
+function findHealthProbeProblems(c: ContainerInfo, cfg: ProxyConfig): HealthProblem[] {
   if (cfg.opaque) return []; // health flags may come from a config file or envFrom
   if (c.role !== 'sidecar' && c.role !== 'main') return [];
   const out: HealthProblem[] = [];
