@@ -32,7 +32,7 @@ describe('MeshSidecar', () => {
 
   test('returns copies', () => {
     const m = MeshSidecar.istio();
-    m.podAnnotations()['x'] = 'y';
+    m.podAnnotations().x = 'y';
     expect(m.podAnnotations()).toEqual({ 'sidecar.istio.io/nativeSidecar': 'true' });
   });
 

@@ -16,9 +16,9 @@
  * - `linkerd-await --shutdown` (https://github.com/linkerd/linkerd-await): runs the task, then asks linkerd-proxy to
  *   shut down.
  */
+import { PodContext } from './_context';
 import { ContainerInfo } from './_heuristics';
 import { readProxyConfig } from './_proxy-config';
-import { PodContext } from './_context';
 import { programOf, ShellCommand } from './_shell';
 import { COMMON_FLAGS, PROXY_BINARY_DEFAULTS } from '../_proxy-flavors';
 
@@ -55,9 +55,9 @@ function programOfContainer(c: ContainerInfo): Program {
 /** Why `cmd`, which stops the helper, may not run when the task fails; undefined when it always runs. */
 function whyNotReached(prog: Program, cmd: ShellCommand, index: number): string | undefined {
   if (cmd.inTrap) return undefined;
-  if (cmd.before === '&&') return `it is chained with '&&', so it runs only when the command before it succeeds: when the task fails the helper keeps running`;
-  if (cmd.before === '||') return `it is chained with '||', so it runs only when the command before it fails`;
-  if (prog.errexit && index > 0) return `the script runs with 'set -e' and stops at the first failing command, before it`;
+  if (cmd.before === '&&') return 'it is chained with \'&&\', so it runs only when the command before it succeeds: when the task fails the helper keeps running';
+  if (cmd.before === '||') return 'it is chained with \'||\', so it runs only when the command before it fails';
+  if (prog.errexit && index > 0) return 'the script runs with \'set -e\' and stops at the first failing command, before it';
   return undefined;
 }
 
@@ -120,7 +120,7 @@ function kubexit(h: ContainerInfo, tasks: readonly ContainerInfo[]): StopMechani
   if (runs) return { label: `kubexit (KUBEXIT_DEATH_DEPS=${deps}, '${runs.name}' runs under kubexit)` };
   return {
     label: `kubexit (KUBEXIT_DEATH_DEPS=${deps})`,
-    broken: `no container named in KUBEXIT_DEATH_DEPS runs under kubexit with a matching KUBEXIT_NAME, so no tombstone is ever written`,
+    broken: 'no container named in KUBEXIT_DEATH_DEPS runs under kubexit with a matching KUBEXIT_NAME, so no tombstone is ever written',
   };
 }
 

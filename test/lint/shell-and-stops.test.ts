@@ -47,7 +47,7 @@ describe('shell reader', () => {
   });
 
   test('never throws and never yields an empty command, whatever the text (fast-check, fixed seed)', () => {
-    fc.assert(fc.property(fc.string({ unit: fc.constantFrom('a', ' ', ';', '&', '|', '\n', "'", '"', '\\', '(', ')', '#', '$', 'x', '-') , maxLength: 60 }), text => {
+    fc.assert(fc.property(fc.string({ unit: fc.constantFrom('a', ' ', ';', '&', '|', '\n', "'", '"', '\\', '(', ')', '#', '$', 'x', '-'), maxLength: 60 }), text => {
       for (const c of parseScript(text)) expect(c.argv.length).toBeGreaterThan(0);
     }), { seed: 20261202, numRuns: 500 });
   });
