@@ -92,19 +92,16 @@ export function lintSourced(items: readonly SourcedManifest[], opts: EngineOptio
     let rule: RuleDef;
     const report: Report = (container, path, message, fix) => {
       const containerName = typeof container === 'string' ? container : container?.name;
-      out.push({
-        rule: rule.id,
-        severity: rule.severity,
-        kind,
-        name,
-        ...(namespace !== undefined ? { namespaceName: namespace } : {}),
-        ...(containerName !== undefined ? { container: containerName } : {}),
-        path,
-        message,
-        fix,
-        ...(item.file !== undefined ? { file: item.file } : {}),
-        ...(item.line !== undefined ? { line: item.line } : {}),
-      });
+      // optional fields assigned in place (no spread temporaries): this runs once per finding
+      const f = { rule: rule.id, severity: rule.severity, kind, name } as { -readonly [K in keyof Finding]: Finding[K] };
+      if (namespace !== undefined) f.namespaceName = namespace;
+      if (containerName !== undefined) f.container = containerName;
+      f.path = path;
+      f.message = message;
+      f.fix = fix;
+      if (item.file !== undefined) f.file = item.file;
+      if (item.line !== undefined) f.line = item.line;
+      out.push(f);
     };
 
     if (isCronJob) {

@@ -59,8 +59,17 @@ function isTrue(v: string | undefined): boolean {
 
 /** `--http-port` → `CSQL_PROXY_HTTP_PORT`. */
 function envNameOf(flavor: ProxyFlavor, flag: string): string {
-  return flavor.envPrefix + flag.replace(/^-+/, '').replace(/-/g, '_').toUpperCase();
+  const key = flavor.envPrefix + flag;
+  let name = ENV_NAMES.get(key);
+  if (name === undefined) {
+    name = flavor.envPrefix + flag.replace(/^-+/, '').replace(/-/g, '_').toUpperCase();
+    ENV_NAMES.set(key, name);
+  }
+  return name;
 }
+
+/** Memo of `envNameOf` (a handful of flags, looked up for every proxy container). */
+const ENV_NAMES = new Map<string, string>();
 
 const cache = new WeakMap<ContainerInfo, ProxyConfig>();
 
