@@ -41,6 +41,12 @@ export const ORDERED_SIDECAR_TERMINATION_MINOR = 29;
 /** From this minor on (`ContainerRestartRules` beta) a regular init container may carry `restartPolicy: Never/OnFailure`. */
 export const CONTAINER_RESTART_RULES_BETA_MINOR = 35;
 
+/**
+ * First minor where ValidatingAdmissionPolicy (`admissionregistration.k8s.io/v1`, with `variables` and
+ * `matchConditions`) is GA and on by default (KEP-3488; https://kubernetes.io/blog/2024/04/24/validating-admission-policy-ga/).
+ */
+export const VALIDATING_ADMISSION_POLICY_GA_MINOR = 30;
+
 /** Highest minor version we accept as plausible (Kubernetes 1.x; guards against typos such as `1.290`). */
 export const MAX_MINOR = 99;
 

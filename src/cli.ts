@@ -6,6 +6,7 @@
 import { CommandIo, packageVersion, readStdinText, UsageError } from './_cli-io';
 import { ManifestError } from './_manifest';
 import { runLintCommand, LINT_USAGE } from './lint/command';
+import { runPolicyCommand } from './policy/command';
 import { runSimulateCommand, SIMULATE_USAGE } from './simulate/command';
 
 /** A subcommand: its one-line summary, its runner (given the arguments after the command name) and its help. */
@@ -20,6 +21,7 @@ interface Command {
 const COMMANDS: { readonly [name: string]: Command } = {
   lint: { summary: 'check Kubernetes manifests for broken sidecar patterns', usage: LINT_USAGE, run: runLintCommand },
   simulate: { summary: "predict what 'kubectl get pods -w' prints for a pod with sidecars", usage: SIMULATE_USAGE, run: runSimulateCommand },
+  policy: { summary: 'print ValidatingAdmissionPolicies that apply the lint rules at admission', run: runPolicyCommand },
 };
 
 const USAGE = `Usage: cdk8s-sidecars <command> [options]

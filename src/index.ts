@@ -12,3 +12,4 @@ export * from './auth-proxy-sidecar';
 export * from './cloud-sql-proxy-sidecar';
 export * from './alloydb-proxy-sidecar';
 export * from './workload-identity';
+export * from './sidecar-admission-policy';
