@@ -9,7 +9,7 @@
  * (a Job's pod template takes restartPolicy Never or OnFailure only).
  */
 import { knownBugHits } from '../_known-bug-triggers';
-import { formatMinorVersion, MinorVersion, unsupportedSidecarConsequence } from '../_version-facts';
+import { formatMinorVersion, MinorVersion, ORDERED_SIDECAR_TERMINATION_MINOR, unsupportedSidecarConsequence } from '../_version-facts';
 import { BackOffPolicy } from './_backoff';
 import { Ctr, RestartPolicy } from './_container';
 import { formatSeconds } from './_print';
@@ -150,7 +150,7 @@ export function buildPlan(pod: PodForExplain): string[] {
       : `when every regular container has exited${pod.restartPolicy === 'OnFailure' ? ' successfully' : ''}, the kubelet stops the pod:`;
     plan.push(pod.ordered
       ? `termination: ${when} sidecars get SIGTERM one after the other in reverse order (${order}), each after the previous one exited, sharing terminationGracePeriodSeconds (${formatSeconds(pod.tgps)}); their exit codes do not affect the pod phase`
-      : `termination: ${when} sidecars get SIGTERM all at once (${order}) — no ordering before 1.29 — within terminationGracePeriodSeconds (${formatSeconds(pod.tgps)})`);
+      : `termination: ${when} sidecars get SIGTERM all at once (${order}) — no ordering before 1.${ORDERED_SIDECAR_TERMINATION_MINOR} — within terminationGracePeriodSeconds (${formatSeconds(pod.tgps)})`);
   } else if (pod.isJob) {
     const helpers = pod.regular.filter(c => c.beh.exitAfter === undefined);
     if (pod.regular.length > 1 && helpers.length > 0) {

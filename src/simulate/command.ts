@@ -7,7 +7,7 @@
 import { CommandIo, featureGatesOption, kubernetesVersionOption, parseArgs, readManifestInputs, UsageError } from '../_cli-io';
 import { ManifestError, parseDurationSeconds } from '../_manifest';
 import { readInputFile } from '../_safe-yaml';
-import { CRASH_LOOP_BACKOFF, MAX_MINOR } from '../_version-facts';
+import { CRASH_LOOP_BACKOFF, MAX_MINOR, SIDECAR_ALPHA_MINOR } from '../_version-facts';
 import { KubernetesVersion } from '../kubernetes-version';
 import { BEHAVIOR_KEYS, parseBehaviorFile, SimulationInputError } from './_behavior';
 import { formatSeconds } from './_print';
@@ -30,9 +30,9 @@ Options:
                               keys: ${BEHAVIOR_KEYS.join(', ')}
   --resource KIND/NAME        simulate this workload (e.g. CronJob/sidecar-cronjob)
   --kubernetes-version 1.Y    target release, 1.0 to 1.${MAX_MINOR} (default ${KubernetesVersion.DEFAULT.toString()})
-  --feature-gates G=bool,..   feature gates of the target cluster: SidecarContainers (matters on 1.28),
-                              ReduceDefaultCrashLoopBackOffDecay (1.33+: back-off 1s..60s instead of 10s..5m),
-                              KubeletCrashLoopBackOffMax (1.32+, on by default from 1.35); others are ignored
+  --feature-gates G=bool,..   feature gates of the target cluster: SidecarContainers (matters on 1.${SIDECAR_ALPHA_MINOR}),
+                              ReduceDefaultCrashLoopBackOffDecay (1.${CRASH_LOOP_BACKOFF.reducedDecayAlphaMinor}+: back-off ${CRASH_LOOP_BACKOFF.reducedInitialSeconds}s..${formatSeconds(CRASH_LOOP_BACKOFF.reducedMaxSeconds)} instead of ${CRASH_LOOP_BACKOFF.initialSeconds}s..${formatSeconds(CRASH_LOOP_BACKOFF.maxSeconds)}),
+                              KubeletCrashLoopBackOffMax (1.${CRASH_LOOP_BACKOFF.configurableMaxAlphaMinor}+, on by default from 1.${CRASH_LOOP_BACKOFF.configurableMaxBetaMinor}); others are ignored
   --max-container-restart-period DURATION
                               kubelet crashLoopBackOff.maxContainerRestartPeriod (${CRASH_LOOP_BACKOFF.configurableMaxLowestSeconds}s to ${formatSeconds(CRASH_LOOP_BACKOFF.configurableMaxHighestSeconds)}; needs
                               KubeletCrashLoopBackOffMax)

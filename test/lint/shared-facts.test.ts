@@ -60,9 +60,6 @@ test('the scanner sees the literals of every directory of src/', () => {
  * the fact from its owner; a new copy anywhere still fails.
  */
 const KNOWN_COPIES: ReadonlyArray<{ file: RegExp; text: RegExp; why: string }> = [
-  // simulate: the first release with ordered sidecar termination and the alpha release (SIDECAR_BETA_MINOR / SIDECAR_ALPHA_MINOR)
-  { file: /^simulate\/_engine\.ts$/, text: /no ordering before 1\.29/, why: 'SIDECAR_BETA_MINOR spelled out' },
-  { file: /^simulate\/command\.ts$/, text: /SidecarContainers=true matters on 1\.28/, why: 'SIDECAR_ALPHA_MINOR spelled out' },
   // constructs: the proxy model (files may be renamed when it is split, hence the directory-wide match)
   { file: /^_proxy-[a-z-]+\.ts$|^[a-z-]+-proxy[a-z-]*\.ts$/, text: /^'0\.0\.0\.0'$|listens on 0\.0\.0\.0/, why: 'PROXY_CONSTRUCT_DEFAULTS.httpAddress spelled out' },
   { file: /^_proxy-[a-z-]+\.ts$|^[a-z-]+-proxy[a-z-]*\.ts$/, text: /e\.g\. 5432/, why: 'ENGINE_DEFAULT_PORTS.postgres as an example' },
