@@ -87,7 +87,8 @@ export class MeshSidecar {
    * Kubernetes version runs native sidecars.
    * @internal
    */
-  public _applyTo(workload: kplus.Workload, where: string, target: { readonly version: KubernetesVersion; readonly featureGate: boolean; readonly source: string }): void {
+  public _applyTo(workload: kplus.Workload, where: string,
+    target: { readonly version: KubernetesVersion; readonly featureGate: boolean; readonly source: string }): void {
     if (!nativeSidecarsWork(target.version, target.featureGate)) {
       throw constructError(where, `meshSidecar (${this.mesh})`,
         `asks for the mesh proxy as a native sidecar, but the target is Kubernetes ${target.version.toString()} (from ${target.source}), and ${unsupportedSidecarConsequence(target.version)}`,
