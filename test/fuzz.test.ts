@@ -108,7 +108,8 @@ const mountPath = mostly(fc.constantFrom('/data', '/cache', '/var/run/app'), fc.
 const subPath = fc.option(mostly(fc.constantFrom('config', 'a/b'), fc.constantFrom('../up', '/abs')), { nil: undefined, freq: 4 });
 /** Volume mounts of one shared emptyDir (a value, so the same volume in every container). */
 const VOLUME = kplus.Volume.fromEmptyDir(new Chart(Testing.app(), 'volumes'), 'shared', 'shared');
-const mounts = fc.option(fc.array(fc.record({ path: mountPath, subPath }).map(m => ({ ...m, volume: VOLUME })), { maxLength: 2 }), { nil: undefined, freq: 3 });
+const mount = fc.record({ path: mountPath, subPath }).map(m => ({ ...m, volume: VOLUME }));
+const mounts = fc.option(fc.array(mount, { maxLength: 2 }), { nil: undefined, freq: 3 });
 const securityContext = fc.option(fc.record({
   user: fc.option(mostly(fc.constantFrom(1000, 65532), fc.constantFrom(0.5, -1)), { nil: undefined }),
   seccompProfile: fc.option(mostly<kplus.SeccompProfile>(
@@ -123,7 +124,10 @@ const appContainer = fc.record({
   resources,
   volumeMounts: mounts,
   securityContext,
-  ports: fc.option(fc.array(fc.record({ number: portNumber, hostPort: fc.option(portNumber, { nil: undefined, freq: 6 }) }), { maxLength: 1 }), { nil: undefined, freq: 4 }),
+  ports: fc.option(
+    fc.array(fc.record({ number: portNumber, hostPort: fc.option(portNumber, { nil: undefined, freq: 6 }) }), { maxLength: 1 }),
+    { nil: undefined, freq: 4 },
+  ),
 });
 
 const cloudSql = fc.record({
