@@ -79,7 +79,9 @@ export function checkJobProps(where: string, subject: string, props: kplus.JobPr
   checkJobRestartPolicy(where, subject, props.restartPolicy);
   checkActiveDeadline(where, subject, props.activeDeadline);
   checkCount(where, subject, 'backoffLimit', props.backoffLimit, 0);
-  if (props.ttlAfterFinished !== undefined) wholeSeconds(where, subject, 'ttlAfterFinished', props.ttlAfterFinished, 0);
+  if (props.ttlAfterFinished !== undefined && wholeSeconds(where, subject, 'ttlAfterFinished', props.ttlAfterFinished, 0) > INT32_MAX) {
+    throw propError(where, subject, 'ttlAfterFinished', `must be at most ${INT32_MAX} seconds (a 32-bit integer in the API)`, props.ttlAfterFinished, 'Use a shorter duration');
+  }
   if (props.terminationGracePeriod !== undefined) wholeSeconds(where, subject, 'terminationGracePeriod', props.terminationGracePeriod, 0);
   const sc = props.securityContext;
   for (const [prop, v] of [['securityContext.user', sc?.user], ['securityContext.group', sc?.group], ['securityContext.fsGroup', sc?.fsGroup]] as const) {

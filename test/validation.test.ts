@@ -1,5 +1,5 @@
 // Bad input: every error names the construct path, the prop, the value received and how to fix it.
-import { Cron, Duration, Testing } from 'cdk8s';
+import { Cron, Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { chart } from './_util';
 import { KubernetesVersion, Sidecar, SidecarCronJob, SidecarJob, StartupGate } from '../src';
@@ -317,5 +317,55 @@ describe('target Kubernetes version', () => {
   test('fails when KubernetesVersion.of gets a negative or fractional minor', () => {
     expectError(() => KubernetesVersion.of(-1), { subject: 'KubernetesVersion.of()', prop: 'minor', value: -1, problem: /whole number from 0 to 99/ });
     expectError(() => KubernetesVersion.of(29.5), { prop: 'minor', value: 29.5 });
+  });
+});
+
+describe('props passed on to cdk8s-plus, and cdk8s-plus errors', () => {
+  const cron = (extra: Partial<ConstructorParameters<typeof SidecarCronJob>[2]>) => () => {
+    const c = chart();
+    new SidecarCronJob(c, 'cron', { schedule: Cron.daily(), containers: [app], ...extra });
+    return Testing.synth(c);
+  };
+
+  test('a schedule field out of range', () => {
+    expectError(cron({ schedule: Cron.schedule({ hour: '30' }) }), { path: 'test/cron', prop: 'schedule.hour', value: '30', problem: /from 0 to 23/ });
+  });
+
+  test("timeZone 'Local' and unknown zones", () => {
+    expectError(cron({ timeZone: 'Local' }), { path: 'test/cron', prop: 'timeZone', value: 'Local', problem: /IANA time zone/ });
+    expectError(cron({ timeZone: 'Mars/Olympus' }), { prop: 'timeZone', value: 'Mars/Olympus' });
+  });
+
+  test('a starting deadline under 10 s, and ttlAfterFinished with retained Jobs (cdk8s-plus rules, in our shape)', () => {
+    expectError(cron({ startingDeadline: Duration.seconds(5) }), { path: 'test/cron', prop: 'startingDeadline', problem: /at least 10 seconds/ });
+    expectError(cron({ ttlAfterFinished: Duration.minutes(5), failedJobsRetained: 1 }), { path: 'test/cron', prop: 'ttlAfterFinished', problem: /JobsRetained/ });
+  });
+
+  test('counts and durations the API server stores as int32 or whole seconds', () => {
+    expectError(jobWith(sidecar(), { backoffLimit: -1 }), { path: 'test/job', prop: 'backoffLimit', value: -1 });
+    expectError(jobWith(sidecar(), { ttlAfterFinished: Duration.days(100000) }), { path: 'test/job', prop: 'ttlAfterFinished' });
+    expectError(jobWith(sidecar(), { terminationGracePeriod: Duration.millis(1500) }), { path: 'test/job', prop: 'terminationGracePeriod' });
+    expectError(jobWith(sidecar({ startupGate: StartupGate.tcpSocket({ timeout: Duration.days(100000) }) })), { path: 'test/job', prop: 'startupGate.timeout', problem: /32-bit/ });
+    expectError(jobWith(sidecar({ startupGate: StartupGate.tcpSocket({ pollInterval: Duration.seconds(1.0005) }) })), { prop: 'startupGate.pollInterval', problem: /whole number/ });
+  });
+
+  test('a Job without app containers', () => {
+    const c = chart();
+    new SidecarJob(c, 'job', { sidecars: [sidecar()] });
+    expectError(() => Testing.synth(c), { path: 'test/job', prop: 'containers', value: [] });
+  });
+
+  test('container fields: env names, port names, mount paths, requests above limits, seccomp Localhost', () => {
+    expectError(jobWith(sidecar({ appEnv: { 'HAS SPACE': kplus.EnvValue.fromValue('1') } })), { path: 'test/job', prop: 'envVariables', value: 'HAS SPACE' });
+    expectError(jobWith(sidecar({ ports: [{ number: 9000, name: 'a-very-long-port-name' }] })), { path: 'test/job', prop: 'ports.name', value: 'a-very-long-port-name' });
+    expectError(jobWith(sidecar({ ports: [{ number: 9000, name: 'http' }, { number: 9001, name: 'http' }] })), { prop: 'ports.name', value: 'http', problem: /two ports/ });
+    expectError(jobWith(sidecar({ resources: { memory: { request: Size.gibibytes(2), limit: Size.mebibytes(512) } } })), { prop: 'resources.memory', problem: /above its limit/ });
+    expectError(jobWith(sidecar({ securityContext: { seccompProfile: { type: kplus.SeccompProfileType.LOCALHOST } } })), { prop: 'securityContext.seccompProfile' });
+    expectError(jobWith(sidecar({ securityContext: { user: 0.5 } })), { prop: 'securityContext.user', value: 0.5 });
+    expectError(jobWith(sidecar({ liveness: kplus.Probe.fromHttpGet('/', { port: 8080, successThreshold: 2 }) })), { prop: 'liveness.successThreshold', value: 2 });
+  });
+
+  test('a metadata.name the API server rejects', () => {
+    expectError(jobWith(sidecar(), { metadata: { name: 'Bad_Name' } }), { path: 'test/job', prop: 'metadata.name', value: 'Bad_Name' });
   });
 });
