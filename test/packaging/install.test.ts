@@ -84,7 +84,7 @@ describe.each(LINES)('a fresh app with only cdk8s-plus-$line and $pkg', ({ line,
     app = path.join(work, `app-${line}`);
     writeConsumerApp(app, pkg, line);
     const kplusRange = tarballManifest(tarball.get(pkg)!).peerDependencies[`cdk8s-plus-${line}`];
-    run('npm', ['install', '--no-audit', '--no-fund', tarball.get(pkg)!, `cdk8s-plus-${line}@${kplusRange}`,
+    run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball.get(pkg)!, `cdk8s-plus-${line}@${kplusRange}`,
       `cdk8s@${rootPkg.peerDependencies.cdk8s}`, `constructs@${rootPkg.peerDependencies.constructs}`], { cwd: app });
   }, 300_000);
 
@@ -136,7 +136,7 @@ test('npm install git+file://<fresh clone> builds lib/ and gives the library and
   const app = path.join(work, 'git-app');
   fs.mkdirSync(app);
   fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'git-app', version: '1.0.0', private: true }));
-  run('npm', ['install', '--no-audit', '--no-fund', `git+file://${clone}`, `cdk8s-plus-${sourceLine}@${rootPkg.peerDependencies[`cdk8s-plus-${sourceLine}`]}`,
+  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', `git+file://${clone}`, `cdk8s-plus-${sourceLine}@${rootPkg.peerDependencies[`cdk8s-plus-${sourceLine}`]}`,
     `cdk8s@${rootPkg.peerDependencies.cdk8s}`, `constructs@${rootPkg.peerDependencies.constructs}`], { cwd: app });
   const exported = run(process.execPath, ['-e', "const m = require('cdk8s-sidecars'); process.stdout.write([typeof m.Sidecar, typeof m.SidecarCronJob, m.KubernetesVersion.DEFAULT.toString()].join(' '))"], { cwd: app });
   expect(exported).toBe('function function 1.29');
