@@ -42,7 +42,10 @@ export function extractBlocks(markdown: string, file: string): Block[] {
     if (['ts', 'typescript'].includes(open[1])) {
       const marker = i > 0 ? FRAGMENT.exec(lines[i - 1]) : null;
       blocks.push({
-        where: `${file}:${i + 1}`, file, fenceLine: i + 1, section,
+        where: `${file}:${i + 1}`,
+        file,
+        fenceLine: i + 1,
+        section,
         code: lines.slice(i + 1, end).join('\n') + '\n',
         fragment: marker ? marker[1].trim() : undefined,
       });
@@ -72,9 +75,17 @@ beforeAll(() => {
   // at the first syntax error), then emit CommonJS to run
   const files = runnable.map(b => path.join(work, `${fileName(b)}.ts`));
   const program = ts.createProgram(files, {
-    target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.Node16, moduleResolution: ts.ModuleResolutionKind.Node16,
-    lib: ['lib.es2022.d.ts'], types: ['node', 'jest'], strict: true, noImplicitReturns: true, esModuleInterop: true,
-    skipLibCheck: true, outDir: path.join(work, 'out'), rootDir: work,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.Node16,
+    moduleResolution: ts.ModuleResolutionKind.Node16,
+    lib: ['lib.es2022.d.ts'],
+    types: ['node', 'jest'],
+    strict: true,
+    noImplicitReturns: true,
+    esModuleInterop: true,
+    skipLibCheck: true,
+    outDir: path.join(work, 'out'),
+    rootDir: work,
   });
   for (const d of [...ts.getPreEmitDiagnostics(program), ...program.emit().diagnostics]) {
     const b = d.file && runnable.find(x => path.join(work, `${fileName(x)}.ts`) === path.resolve(d.file!.fileName));

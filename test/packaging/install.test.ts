@@ -8,14 +8,14 @@ import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { writeConsumerApp } from './_consumer-app';
+import { lines, packageName } from '../../scripts/package-lines';
 
 const root = path.join(__dirname, '..', '..');
 const rootPkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 const outDir = path.join(root, 'dist', 'js');
 const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 // the lines and package names exactly as the packaging script derives them from package.json
-const { lines, packageName } = require(path.join(root, 'scripts', 'package-lines.js'));
-const { sourceLine, extra } = lines() as { sourceLine: number; extra: number[] };
+const { sourceLine, extra } = lines();
 const LINES: Array<{ line: number; pkg: string }> = [sourceLine, ...extra].map(line => ({ line, pkg: packageName(line, sourceLine) }));
 
 /** Child processes must not see `npm test`'s own npm_* variables (npm_config_local_prefix would point at us). */
@@ -142,7 +142,8 @@ test('npm install git+file://<fresh clone> builds lib/ and gives the library and
   expect(exported).toBe('function function 1.29');
   fs.writeFileSync(path.join(app, 'job.yaml'), [
     'apiVersion: batch/v1', 'kind: Job', 'metadata: {name: hello, namespace: apps}', 'spec:', '  template:', '    spec:',
-    '      restartPolicy: Never', '      containers: [{name: hello, image: "busybox:1.36.1"}]', ''].join('\n'));
+    '      restartPolicy: Never', '      containers: [{name: hello, image: "busybox:1.36.1"}]', '',
+  ].join('\n'));
   const r = spawnSync(path.join(app, 'node_modules', '.bin', 'cdk8s-sidecars'), ['lint', '--format', 'json', 'job.yaml'], { cwd: app, encoding: 'utf8', env: cleanEnv() });
   expect(r.stderr).toBe('');
   expect(JSON.parse(r.stdout).findings).toEqual(expect.any(Array));
