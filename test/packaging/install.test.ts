@@ -2,7 +2,7 @@
 // app (outside the repository, npm registry for the rest) that has only its own cdk8s-plus line, and there a chart
 // mixing the app's own cdk8s-plus objects with ours type-checks (strict), synthesizes and lints clean with the
 // installed CLI. An install from a fresh git clone builds lib/ and gives the library and the CLI too.
-import { spawnSync, SpawnSyncOptions } from 'child_process';
+import { spawn, spawnSync, SpawnSyncOptions } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -40,15 +40,58 @@ function tarballFiles(file: string): string[] {
   return run('tar', ['-tzf', file]).split('\n').filter(Boolean);
 }
 
+/** `run`, without blocking: the installs below mostly wait on the registry, so they run side by side. */
+function runAsync(cmd: string, args: string[], cwd: string): Promise<Error | undefined> {
+  return new Promise(resolve => {
+    const child = spawn(cmd, args, { cwd, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', d => { out += d; });
+    child.stderr.on('data', d => { out += d; });
+    child.on('error', e => resolve(e));
+    child.on('close', code => resolve(code === 0 ? undefined : new Error(`${cmd} ${args.join(' ')} (in ${cwd}) exited ${code}:\n${out}`)));
+  });
+}
+
+/** What an app installs besides our package: the peers, at the ranges our package.json asks for. */
+function peerSpecs(kplus: string, kplusRange: string): string[] {
+  return [`${kplus}@${kplusRange}`, `cdk8s@${rootPkg.peerDependencies.cdk8s}`, `constructs@${rootPkg.peerDependencies.constructs}`];
+}
+const NPM_INSTALL = ['install', '--no-audit', '--no-fund', '--prefer-offline'];
+
 let work: string;
 const tarball = new Map<string, string>();
+/** Resolves when the app of a package (or 'git') is installed: undefined, or the install's error. */
+const installed = new Map<string, Promise<Error | undefined>>();
 
 beforeAll(() => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-sidecars-install-'));
   fs.rmSync(outDir, { recursive: true, force: true });
   run('npx', ['projen', 'package:js'], { cwd: root }); // lib/ is compiled by `npm test` before jest runs
   for (const f of fs.readdirSync(outDir).filter(n => n.endsWith('.tgz'))) tarball.set(tarballManifest(path.join(outDir, f)).name, path.join(outDir, f));
+
+  for (const { line, pkg } of LINES) {
+    if (!tarball.has(pkg)) continue; // reported by the first test
+    const app = path.join(work, `app-${line}`);
+    writeConsumerApp(app, pkg, line);
+    const kplusRange = tarballManifest(tarball.get(pkg)!).peerDependencies[`cdk8s-plus-${line}`];
+    installed.set(pkg, runAsync('npm', [...NPM_INSTALL, tarball.get(pkg)!, ...peerSpecs(`cdk8s-plus-${line}`, kplusRange)], app));
+  }
+
+  // a fresh clone of what is committed; a branch HEAD even if ours is detached (CI)
+  const clone = path.join(work, 'clone');
+  run('git', ['clone', '--quiet', root, clone]);
+  run('git', ['checkout', '--quiet', '-B', 'main'], { cwd: clone });
+  const gitApp = path.join(work, 'git-app');
+  fs.mkdirSync(gitApp);
+  fs.writeFileSync(path.join(gitApp, 'package.json'), JSON.stringify({ name: 'git-app', version: '1.0.0', private: true }));
+  const kplus = `cdk8s-plus-${sourceLine}`;
+  installed.set('git', runAsync('npm', [...NPM_INSTALL, `git+file://${clone}`, ...peerSpecs(kplus, rootPkg.peerDependencies[kplus])], gitApp));
 }, 300_000);
+
+async function awaitInstall(key: string): Promise<void> {
+  const error = await installed.get(key);
+  if (error) throw error;
+}
 
 afterAll(() => {
   if (work) fs.rmSync(work, { recursive: true, force: true });
@@ -80,13 +123,10 @@ test('npm publish --dry-run passes for every package', () => {
 
 describe.each(LINES)('a fresh app with only cdk8s-plus-$line and $pkg', ({ line, pkg }) => {
   let app: string;
-  beforeAll(() => {
+  beforeAll(async () => {
     app = path.join(work, `app-${line}`);
-    writeConsumerApp(app, pkg, line);
-    const kplusRange = tarballManifest(tarball.get(pkg)!).peerDependencies[`cdk8s-plus-${line}`];
-    run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball.get(pkg)!, `cdk8s-plus-${line}@${kplusRange}`,
-      `cdk8s@${rootPkg.peerDependencies.cdk8s}`, `constructs@${rootPkg.peerDependencies.constructs}`], { cwd: app });
-  }, 300_000);
+    await awaitInstall(pkg);
+  }, 600_000);
 
   test('has no other cdk8s-plus line installed', () => {
     const found = run('find', ['node_modules', '-type', 'd', '-name', 'cdk8s-plus-*'], { cwd: app }).split('\n').filter(Boolean);
@@ -128,16 +168,11 @@ describe.each(LINES)('a fresh app with only cdk8s-plus-$line and $pkg', ({ line,
   }, 60_000);
 });
 
-test('npm install git+file://<fresh clone> builds lib/ and gives the library and the CLI', () => {
-  const clone = path.join(work, 'clone');
-  run('git', ['clone', '--quiet', root, clone]);
-  run('git', ['checkout', '--quiet', '-B', 'main'], { cwd: clone }); // a branch HEAD even if ours is detached (CI)
-  expect(fs.existsSync(path.join(clone, 'lib'))).toBe(false);
+test('npm install git+file://<fresh clone> builds lib/ and gives the library and the CLI', async () => {
+  expect(fs.existsSync(path.join(work, 'clone', 'lib'))).toBe(false); // lib/ is not committed: the install built it
+  await awaitInstall('git');
   const app = path.join(work, 'git-app');
-  fs.mkdirSync(app);
-  fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'git-app', version: '1.0.0', private: true }));
-  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', `git+file://${clone}`, `cdk8s-plus-${sourceLine}@${rootPkg.peerDependencies[`cdk8s-plus-${sourceLine}`]}`,
-    `cdk8s@${rootPkg.peerDependencies.cdk8s}`, `constructs@${rootPkg.peerDependencies.constructs}`], { cwd: app });
+  expect(fs.existsSync(path.join(app, 'node_modules', 'cdk8s-sidecars', 'lib', 'index.js'))).toBe(true);
   const exported = run(process.execPath, ['-e', "const m = require('cdk8s-sidecars'); process.stdout.write([typeof m.Sidecar, typeof m.SidecarCronJob, m.KubernetesVersion.DEFAULT.toString()].join(' '))"], { cwd: app });
   expect(exported).toBe('function function 1.29');
   fs.writeFileSync(path.join(app, 'job.yaml'), [
@@ -148,4 +183,4 @@ test('npm install git+file://<fresh clone> builds lib/ and gives the library and
   expect(r.stderr).toBe('');
   expect(JSON.parse(r.stdout).findings).toEqual(expect.any(Array));
   expect(r.status).toBeLessThanOrEqual(1); // 0 or 1 depending on findings; 2 would be a usage/input error
-}, 300_000);
+}, 600_000);
