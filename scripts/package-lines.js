@@ -188,7 +188,7 @@ function main() {
     const { name, dir } = stage(line, sourceLine);
     for (const old of fs.readdirSync(out).filter(f => f.startsWith(`${name}-`) && f.endsWith('.tgz'))) fs.rmSync(path.join(out, old));
     const [packed] = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', out], { cwd: dir }));
-    console.log(`✓ ${name}: ${path.relative(root, path.join(out, packed.filename))} for cdk8s-plus-${line} (${packed.entryCount} files, ${Date.now() - started} ms)`);
+    console.log(`✓ ${name}: ${path.relative(process.cwd(), path.join(out, packed.filename))} for cdk8s-plus-${line} (${packed.entryCount} files, ${Date.now() - started} ms)`);
   }
 }
 
