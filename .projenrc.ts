@@ -122,6 +122,12 @@ project.addTask('bench', {
   receiveArgs: true,
 });
 
+project.addTask('fuzz', {
+  description: 'Property-based test of the constructs, longer than in CI (FUZZ_RUNS cases, default 20000; FUZZ_SEED)',
+  env: { FUZZ_DEFAULT_RUNS: '20000', FUZZ_REPORT: '1' },
+  exec: 'jest --coverage=false test/fuzz.test.ts',
+});
+
 // `npm test` compiles first: the CLI and the cdk8s validation plugin are tested as built (lib/), and docgen keeps
 // the committed API.md in sync (CI fails on any diff it leaves).
 project.testTask.prependSpawn(project.tasks.tryFind('post-compile')!);

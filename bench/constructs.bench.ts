@@ -1,4 +1,4 @@
-// Benchmark (issue 2): N SidecarCronJobs with one sidecar each vs the same pods built by hand with plain
+// Benchmark: N SidecarCronJobs with one sidecar each vs the same pods built by hand with plain
 // cdk8s-plus-28 (CronJob + addInitContainer with restartPolicy: Always and a startup probe). Both are built and
 // synthesized in the same process, alternating, several rounds; we print the median time and heap delta of each and
 // the ratios. Target: ratio <= 1.10 for time and heap. Run with `npm run bench -- constructs`.

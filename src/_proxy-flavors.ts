@@ -3,7 +3,9 @@
  * flag spellings, defaults and health endpoints. Used by the proxy sidecar constructs (to render) and by the linter
  * (to recognise and check proxies in any manifest). No construct imports.
  *
- * Sources: ../shared/reference/cloud-sql-proxy.md §1, §2 (cloud-sql-proxy cmd/root.go) and §5 (alloydb-auth-proxy).
+ * Sources: GoogleCloudPlatform/cloud-sql-proxy `cmd/root.go` (`NewCommand` flag definitions, `parseConfig`),
+ * `docs/cmd/cloud-sql-proxy.md`, `Dockerfile`, `CHANGELOG.md`; GoogleCloudPlatform/alloydb-auth-proxy `cmd/root.go`
+ * and `CHANGELOG.md`. docs/cloud-sql-proxy.md explains the defaults.
  */
 
 /** Flags whose *names* differ between the two proxies, or exist in only one. */
@@ -22,7 +24,7 @@ export interface ProxyFlagNames {
   readonly ipTypeQueryKeys: { readonly [ipType: string]: string };
   /**
    * Flags that only this proxy knows: the other proxy exits at start-up with "unknown flag" when given one
-   * (reference §5, "CSP-only" and "AlloyDB-only" rows).
+   * (compare the two proxies' `cmd/root.go` `NewCommand`).
    */
   readonly only: readonly string[];
 }
@@ -68,9 +70,9 @@ export interface ProxyFlavor {
    * here is in every version we support.
    */
   readonly featureSince: { readonly [feature: string]: string };
-  /** Image tag variants that are no longer published, with the version that dropped them (reference §1, §5). */
+  /** Image tag variants that are no longer published, with the version that dropped them (both proxies' `CHANGELOG.md`). */
   readonly droppedVariants: { readonly [variant: string]: string };
-  /** IAM roles the connecting principal needs (reference §4, §5). */
+  /** IAM roles the connecting principal needs (cloud-sql-proxy and alloydb-auth-proxy README, "Credentials"). */
   readonly iamRoles: ProxyIamRoles;
   /** Loose shape of this proxy's identifiers, to tell a user who passed one to the other proxy's construct. */
   readonly looksLike: RegExp;
@@ -91,7 +93,7 @@ export interface ProxyIamRoles {
   readonly iamAuthn: readonly string[];
   /**
    * In addition, when the proxy impersonates a service account (`--impersonate-service-account`): roles that
-   * account needs on its own project (reference §4, cloud-sql-proxy README § Impersonation).
+   * account needs on its own project (cloud-sql-proxy README, "Impersonation").
    */
   readonly impersonationTarget: readonly string[];
 }
@@ -179,7 +181,7 @@ export const ONE_SHOT_SUBCOMMANDS: readonly string[] = ['wait', SHUTDOWN_SUBCOMM
 
 /**
  * Default ports of the database engines: the Cloud SQL proxy gives a listener without `--port`/`?port=` its engine's
- * port (after an API lookup), the AlloyDB proxy defaults to PostgreSQL's (reference §2.1, §5). The only copy.
+ * port (after an API lookup), the AlloyDB proxy defaults to PostgreSQL's (both proxies' `docs/cmd/*.md`, `--port`). The only copy.
  */
 export const ENGINE_DEFAULT_PORTS = {
   postgres: 5432,
@@ -193,7 +195,7 @@ export const POSTGRES_SOCKET_FILE = `.s.PGSQL.${ENGINE_DEFAULT_PORTS.postgres}`;
 /** Linux `sun_path` holds 108 bytes including the terminating NUL: longer socket paths cannot be bound. */
 export const MAX_UNIX_SOCKET_PATH = 107;
 
-/** Roles outside the per-proxy ones (reference §4). */
+/** Roles outside the per-proxy ones (cloud-sql-proxy README, "Credentials" and "Impersonation"). */
 export const GCP_ROLES = {
   /** Lets a Kubernetes service account act as the Google service account (Workload Identity binding). */
   workloadIdentityUser: 'roles/iam.workloadIdentityUser',
@@ -212,29 +214,29 @@ export const GKE_GSA_ANNOTATION = 'iam.gke.io/gcp-service-account';
 
 /**
  * Automatic IAM database authentication: the database user of a service account is truncated to this many
- * characters (PostgreSQL: the email without `.gserviceaccount.com`; MySQL: the part before `@`). Reference §4.
+ * characters (PostgreSQL: the email without `.gserviceaccount.com`; MySQL: the part before `@`). cloud-sql-proxy README, "Automatic IAM Database Authentication".
  */
 export const IAM_DB_USER_MAX_LENGTH = { postgres: 63, mysql: 32 } as const;
 
 /**
- * Our constructs' defaults (not the binaries'). Each has its reason, with sources from
- * ../shared/reference/cloud-sql-proxy.md; docs/cloud-sql-proxy.md has the full table.
+ * Our constructs' defaults (not the binaries'). Each has its reason; docs/cloud-sql-proxy.md ("Defaults and why")
+ * has the full table with sources.
  */
 export const PROXY_CONSTRUCT_DEFAULTS = {
-  /** `--http-address`: kubelet probes target the pod IP, so the health server must not bind localhost (csp#1555, §6 row 5). */
+  /** `--http-address`: kubelet probes target the pod IP, so the health server must not bind localhost (csp#1555). */
   httpAddress: '0.0.0.0',
-  /** `--http-port`: 9801 like the operator and the upstream example, away from the 9090 many apps use for metrics (§6 row 5). */
+  /** `--http-port`: 9801 like the operator and the upstream example, away from the 9090 many apps use for metrics. */
   healthPort: 9801,
-  /** Database listeners stay on loopback: "the most secure configuration" (csp README FAQ, §6 row 4). */
+  /** Database listeners stay on loopback: "the most secure configuration" (cloud-sql-proxy README, FAQ). */
   listenAddress: '127.0.0.1',
-  /** startupProbe: period 1 s, failure threshold 60, timeout 10 s, as the operator and the upstream yaml (§6 row 6). */
+  /** startupProbe: period 1 s, failure threshold 60, timeout 10 s, as the operator and the upstream yaml (cloud-sql-proxy `examples/k8s-health-check`). */
   startupPeriodSeconds: 1,
   startupTimeoutSeconds: 60,
   probeTimeoutSeconds: 10,
-  /** livenessProbe: period 10 s, failure threshold 3, timeout 10 s (operator and upstream yaml, §6 row 7). */
+  /** livenessProbe: period 10 s, failure threshold 3, timeout 10 s (operator and upstream yaml). */
   livenessPeriodSeconds: 10,
   livenessFailureThreshold: 3,
-  /** readinessProbe (opt-in): period 10 s, failure threshold 6, timeout 10 s (upstream k8s-health-check yaml, §2.6). */
+  /** readinessProbe (opt-in): period 10 s, failure threshold 6, timeout 10 s (cloud-sql-proxy `examples/k8s-health-check`). */
   readinessPeriodSeconds: 10,
   readinessFailureThreshold: 6,
   /** Unix socket directory when none is given: Google's convention in its samples. */
@@ -266,7 +268,7 @@ const DNS_DOMAIN = '[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]*[a
 /**
  * A user-managed Google service account email: `NAME@PROJECT.iam.gserviceaccount.com` (account ids have 6-30
  * characters), or for a legacy domain-scoped project `example.com:project`, `NAME@project.example.com.iam.gserviceaccount.com`:
- * the domain follows the project. The reference (§3, §4) does not give the domain-scoped form; it is the form of
+ * the domain follows the project. Google's docs do not spell out the domain-scoped form; it is the form of
  * real accounts such as `status@skia-buildbots.google.com.iam.gserviceaccount.com` (project
  * `google.com:skia-buildbots`). An email never contains `:`. Groups: account id, project, domain.
  */
@@ -297,14 +299,14 @@ const RESOURCE_NAME = '[a-z](?:[a-z0-9-]*[a-z0-9])?';
 /**
  * `PROJECT:REGION:INSTANCE`, optionally with a legacy domain-scoped project (`example.com:project:region:instance`).
  * The proxy's own regex `([^:]+(:[^:]+)?):([^:]+):([^:]+)` is unanchored and lenient; this is the anchored form
- * suggested in reference §3.
+ * of the same shape (cloud-sql-proxy `internal/proxy/proxy.go`).
  */
 export const CLOUD_SQL_CONNECTION_NAME = new RegExp(`^(${DOMAIN_PROJECT}):(${REGION}):(${RESOURCE_NAME})$`);
 
-/** A DNS name the Cloud SQL proxy resolves to a connection name through a TXT record (Go connector, reference §3). */
+/** A DNS name the Cloud SQL proxy resolves to a connection name through a TXT record (cloud-sql-go-connector, DNS name resolution). */
 export const CLOUD_SQL_DNS_NAME = /^(?:[_a-z0-9](?:[_a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?)?$/;
 
-/** `projects/P/locations/R/clusters/C/instances/I` (alloydb-auth-proxy internal/proxy/proxy.go, reference §3). */
+/** `projects/P/locations/R/clusters/C/instances/I` (alloydb-auth-proxy `internal/proxy/proxy.go`). */
 export const ALLOYDB_INSTANCE_URI = new RegExp(`^/?projects/(${DOMAIN_PROJECT})/locations/(${REGION})/clusters/(${RESOURCE_NAME})/instances/(${RESOURCE_NAME})$`);
 
 /** Defaults of the proxy binaries themselves (not our construct defaults). */
@@ -351,7 +353,7 @@ export const CLOUD_SQL_PROXY: ProxyFlavor = {
   instanceNoun: 'instance connection name',
   instanceExample: 'my-project:europe-west1:my-instance',
   featureSince: {
-    // CHANGELOG versions quoted in reference §2
+    // first versions in cloud-sql-proxy CHANGELOG.md
     runConnectionTest: '2.4.0',
     psc: '2.5.0',
     exitZeroOnSigterm: '2.6.0',
@@ -363,7 +365,7 @@ export const CLOUD_SQL_PROXY: ProxyFlavor = {
   iamRoles: {
     connect: ['roles/cloudsql.client'],
     iamAuthn: ['roles/cloudsql.instanceUser'],
-    // "The impersonated service account must have the Service Usage Consumer and Cloud SQL Client permissions" (§4)
+    // "The impersonated service account must have the Service Usage Consumer and Cloud SQL Client permissions" (cloud-sql-proxy README)
     impersonationTarget: [GCP_ROLES.serviceUsageConsumer],
   },
   looksLike: /^[^/:?]+(:[^/:?]+)?:[^/:?]+:[^/:?]+$/,

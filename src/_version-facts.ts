@@ -2,8 +2,9 @@
  * The one table of Kubernetes version facts that cdk8s-sidecars relies on. Constructs, the linter and the simulator
  * all read it from here; nothing else in the code base may hard-code a Kubernetes version.
  *
- * Sources: ../shared/reference/sidecar-semantics.md §1 (feature gate stages: kubernetes/kubernetes
- * pkg/features/versioned_kube_features.go, KEP-753 kep.yaml) and §7 (known bugs, with their fixing PRs).
+ * Sources: feature gate stages from kubernetes/kubernetes `pkg/features/versioned_kube_features.go`
+ * (`SidecarContainers`) and kubernetes/enhancements `keps/sig-node/753-sidecar-containers/kep.yaml`; known bugs
+ * from their kubernetes/kubernetes issues and fixing PRs, linked in each entry.
  *
  * This file must not import constructs: src/lint and src/simulate use it on plain manifests.
  */
@@ -147,7 +148,7 @@ export enum BugTrigger {
   STARTUP_PROBE_SIDECAR_RESTARTING_APP = 'startup-probe-sidecar-restarting-app',
 }
 
-/** A known kubelet/API-server bug around native sidecars (sidecar-semantics.md §7). */
+/** A known kubelet/API-server bug around native sidecars (issue and fixing PRs linked in each entry). */
 export interface KnownBug {
   /** e.g. `kubernetes#132826` */
   readonly id: string;

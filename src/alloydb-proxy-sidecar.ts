@@ -1,6 +1,7 @@
 import { ALLOYDB_PROXY } from './_proxy-flavors';
-import { collectInstances, InstanceSource, planProxy, registerPlan } from './_proxy-model';
-import { AuthProxySidecar, AuthProxySidecarOptions } from './auth-proxy-sidecar';
+import { collectInstances, InstanceSource, planProxy } from './_proxy-plan';
+import { AuthProxySidecarOptions } from './auth-proxy-options';
+import { AuthProxySidecar } from './auth-proxy-sidecar';
 
 /**
  * How the AlloyDB Auth Proxy reaches an instance. Mutually exclusive, so one value per instance. Note the default is
@@ -152,6 +153,7 @@ export class AlloyDbProxySidecar extends AuthProxySidecar {
       flavorGrants: [],
       flavorChecks: () => undefined,
     });
-    super(registerPlan(plan));
+    super(plan.sidecarProps);
+    this._setPlan(plan);
   }
 }

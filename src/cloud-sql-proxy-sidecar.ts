@@ -1,7 +1,8 @@
 import { propError } from './_errors';
 import { CLOUD_SQL_PROXY, ENGINE_DEFAULT_PORTS, GCP_PROJECT_ID, GCP_ROLES } from './_proxy-flavors';
-import { collectInstances, InstanceSource, planProxy, registerPlan } from './_proxy-model';
-import { AuthProxySidecar, AuthProxySidecarOptions, GcpRoleGrant } from './auth-proxy-sidecar';
+import { collectInstances, InstanceSource, planProxy } from './_proxy-plan';
+import { AuthProxySidecarOptions, GcpRoleGrant } from './auth-proxy-options';
+import { AuthProxySidecar } from './auth-proxy-sidecar';
 
 /** A Cloud SQL database engine; chooses the default listener port. */
 export enum DatabaseEngine {
@@ -247,6 +248,7 @@ export class CloudSqlProxySidecar extends AuthProxySidecar {
         }
       },
     });
-    super(registerPlan(plan));
+    super(plan.sidecarProps);
+    this._setPlan(plan);
   }
 }

@@ -6,6 +6,7 @@ export * from './sidecar-job';
 export * from './sidecar-cron-job';
 export * from './lint';
 export * from './simulate';
+export * from './auth-proxy-options';
 export * from './auth-proxy-sidecar';
 export * from './cloud-sql-proxy-sidecar';
 export * from './alloydb-proxy-sidecar';

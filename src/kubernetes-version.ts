@@ -1,3 +1,4 @@
+import { propError } from './_errors';
 import {
   DEFAULT_KUBERNETES_VERSION,
   formatMinorVersion,
@@ -48,7 +49,7 @@ export class KubernetesVersion {
    */
   public static of(minor: number): KubernetesVersion {
     if (!Number.isInteger(minor) || minor < 0 || minor > MAX_MINOR) {
-      throw new Error(`KubernetesVersion.of(): the minor version must be a whole number from 0 to ${MAX_MINOR}, got ${minor}. Example: KubernetesVersion.of(30) for Kubernetes 1.30`);
+      throw propError(undefined, 'KubernetesVersion.of()', 'minor', `must be a whole number from 0 to ${MAX_MINOR}`, minor, 'Use e.g. KubernetesVersion.of(30) for Kubernetes 1.30');
     }
     return new KubernetesVersion(1, minor);
   }
@@ -60,7 +61,7 @@ export class KubernetesVersion {
   public static parse(text: string): KubernetesVersion {
     const v = parseMinorVersion(String(text));
     if (!v) {
-      throw new Error(`KubernetesVersion.parse(): expected a Kubernetes 1.x version like '1.29' or 'v1.29.3', got '${text}'`);
+      throw propError(undefined, 'KubernetesVersion.parse()', 'text', "must be a Kubernetes 1.x version like '1.29' or 'v1.29.3'", text, "Use e.g. KubernetesVersion.parse('1.30')");
     }
     return new KubernetesVersion(v.major, v.minor);
   }

@@ -1,14 +1,18 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  addAppContainer, addRegularInitContainer, attachSidecar, checkActiveDeadline, checkJobRestartPolicy, childPath,
-  DEFAULT_ACTIVE_DEADLINE, settingsFrom, setUpSidecarWorkload,
+  addAppContainer, addRegularInitContainer, addSidecarTo, checkCronJobProps, childPath,
+  DEFAULT_ACTIVE_DEADLINE, settingsFrom, setUpSidecarWorkload, wrapBuildError,
 } from './_app-containers';
-import { CRONJOB_NAME_LIMIT, sidecarsOf } from './_workload-sidecars';
+import { patchSpec } from './_kplus';
+import { CRONJOB_NAME_LIMIT, WorkloadSidecars } from './_workload-sidecars';
 import { Sidecar } from './sidecar';
 import { SidecarWorkloadOptions } from './sidecar-workload-options';
 
-/** Properties of a `SidecarCronJob`: everything of cdk8s-plus's `CronJobProps`, plus sidecars. */
+/**
+ * Properties of a `SidecarCronJob`: everything of cdk8s-plus's `CronJobProps`, plus sidecars. One default differs
+ * from cdk8s-plus: `timeZone` is `SidecarCronJob.DEFAULT_TIME_ZONE` (`Etc/UTC`) when unset.
+ */
 export interface SidecarCronJobProps extends kplus.CronJobProps, SidecarWorkloadOptions {}
 
 /**
@@ -20,9 +24,20 @@ export interface SidecarCronJobProps extends kplus.CronJobProps, SidecarWorkload
  * becomes ready cannot keep a run in `Init` forever (with `concurrencyPolicy: Forbid`, that would block every later
  * run).
  *
+ * `timeZone` defaults to `Etc/UTC` instead of the kube-controller-manager's local time zone, so the schedule means the
+ * same on every cluster (`spec.timeZone` is GA since Kubernetes 1.27). Set `timeZone` to schedule in another zone.
+ *
  * @see https://kubernetes.io/docs/concepts/workloads/pods/sidecar-containers/#sidecar-containers-and-pod-lifecycle
+ * @see https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/#time-zones
  */
 export class SidecarCronJob extends kplus.CronJob {
+  /**
+   * The time zone of a `SidecarCronJob` without `timeZone`: UTC, whatever the cluster's controller manager uses.
+   */
+  public static readonly DEFAULT_TIME_ZONE = 'Etc/UTC';
+
+  private readonly _sidecarState: WorkloadSidecars;
+
   /**
    * @param scope the parent construct
    * @param id the construct id (the resource name is derived from the construct path unless `metadata.name` is set)
@@ -30,16 +45,19 @@ export class SidecarCronJob extends kplus.CronJob {
    */
   constructor(scope: Construct, id: string, props: SidecarCronJobProps) {
     const where = childPath(scope, id);
-    checkJobRestartPolicy(where, 'SidecarCronJob', props?.restartPolicy);
-    checkActiveDeadline(where, 'SidecarCronJob', props?.activeDeadline);
-    super(scope, id, props);
-    settingsFrom(this, props, CRONJOB_NAME_LIMIT);
+    checkCronJobProps(where, 'SidecarCronJob', props);
+    try {
+      super(scope, id, { ...props, timeZone: props?.timeZone ?? SidecarCronJob.DEFAULT_TIME_ZONE });
+    } catch (e) {
+      throw wrapBuildError(where, 'SidecarCronJob', e);
+    }
+    this._sidecarState = settingsFrom(this, props, CRONJOB_NAME_LIMIT);
     setUpSidecarWorkload(this, props);
   }
 
   /** The sidecars, in start order. */
   public get sidecars(): Sidecar[] {
-    return sidecarsOf(this);
+    return this._sidecarState.sidecars.filter((s): s is Sidecar => s instanceof Sidecar);
   }
 
   /**
@@ -48,7 +66,7 @@ export class SidecarCronJob extends kplus.CronJob {
    * @returns the cdk8s-plus container, for further tweaks
    */
   public addSidecar(sidecar: Sidecar): kplus.Container {
-    return attachSidecar(this, sidecar);
+    return addSidecarTo(this, sidecar);
   }
 
   /**
@@ -77,14 +95,12 @@ export class SidecarCronJob extends kplus.CronJob {
   public addInitContainerBeforeSidecars(cont: kplus.ContainerProps): kplus.Container {
     return addRegularInitContainer(this, cont, c => super.addInitContainer(c), true);
   }
-
-  /** @internal */
-  public _toKube() {
-    const spec = super._toKube();
-    const jobSpec = spec.jobTemplate.spec;
-    if (jobSpec && jobSpec.activeDeadlineSeconds === undefined && this.sidecars.length > 0) {
-      return { ...spec, jobTemplate: { ...spec.jobTemplate, spec: { ...jobSpec, activeDeadlineSeconds: DEFAULT_ACTIVE_DEADLINE.toSeconds() } } };
-    }
-    return spec;
-  }
 }
+
+// the default deadline depends on the sidecars present at synthesis time
+patchSpec<SidecarCronJob, { jobTemplate: { spec?: { activeDeadlineSeconds?: number } } }>(SidecarCronJob, (spec, self) => {
+  const jobSpec = spec.jobTemplate.spec;
+  return jobSpec && jobSpec.activeDeadlineSeconds === undefined && self.sidecars.length > 0
+    ? { ...spec, jobTemplate: { ...spec.jobTemplate, spec: { ...jobSpec, activeDeadlineSeconds: DEFAULT_ACTIVE_DEADLINE.toSeconds() } } }
+    : spec;
+});

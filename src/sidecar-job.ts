@@ -1,10 +1,11 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  addAppContainer, addRegularInitContainer, attachSidecar, checkActiveDeadline, checkJobRestartPolicy, childPath,
-  DEFAULT_ACTIVE_DEADLINE, settingsFrom, setUpSidecarWorkload,
+  addAppContainer, addRegularInitContainer, addSidecarTo, checkJobProps, childPath,
+  DEFAULT_ACTIVE_DEADLINE, settingsFrom, setUpSidecarWorkload, wrapBuildError,
 } from './_app-containers';
-import { JOB_NAME_LIMIT, sidecarsOf } from './_workload-sidecars';
+import { patchSpec } from './_kplus';
+import { JOB_NAME_LIMIT, WorkloadSidecars } from './_workload-sidecars';
 import { Sidecar } from './sidecar';
 import { SidecarWorkloadOptions } from './sidecar-workload-options';
 
@@ -22,6 +23,8 @@ export interface SidecarJobProps extends kplus.JobProps, SidecarWorkloadOptions 
  * @see https://kubernetes.io/docs/concepts/workloads/pods/sidecar-containers/#sidecar-containers-and-pod-lifecycle
  */
 export class SidecarJob extends kplus.Job {
+  private readonly _sidecarState: WorkloadSidecars;
+
   /**
    * @param scope the parent construct
    * @param id the construct id (the resource name is derived from the construct path unless `metadata.name` is set)
@@ -29,16 +32,19 @@ export class SidecarJob extends kplus.Job {
    */
   constructor(scope: Construct, id: string, props: SidecarJobProps = {}) {
     const where = childPath(scope, id);
-    checkJobRestartPolicy(where, 'SidecarJob', props.restartPolicy);
-    checkActiveDeadline(where, 'SidecarJob', props.activeDeadline);
-    super(scope, id, props);
-    settingsFrom(this, props, JOB_NAME_LIMIT);
+    checkJobProps(where, 'SidecarJob', props);
+    try {
+      super(scope, id, props);
+    } catch (e) {
+      throw wrapBuildError(where, 'SidecarJob', e);
+    }
+    this._sidecarState = settingsFrom(this, props, JOB_NAME_LIMIT);
     setUpSidecarWorkload(this, props);
   }
 
   /** The sidecars, in start order. */
   public get sidecars(): Sidecar[] {
-    return sidecarsOf(this);
+    return this._sidecarState.sidecars.filter((s): s is Sidecar => s instanceof Sidecar);
   }
 
   /**
@@ -47,7 +53,7 @@ export class SidecarJob extends kplus.Job {
    * @returns the cdk8s-plus container, for further tweaks
    */
   public addSidecar(sidecar: Sidecar): kplus.Container {
-    return attachSidecar(this, sidecar);
+    return addSidecarTo(this, sidecar);
   }
 
   /**
@@ -76,13 +82,10 @@ export class SidecarJob extends kplus.Job {
   public addInitContainerBeforeSidecars(cont: kplus.ContainerProps): kplus.Container {
     return addRegularInitContainer(this, cont, c => super.addInitContainer(c), true);
   }
-
-  /** @internal */
-  public _toKube() {
-    const spec = super._toKube();
-    if (spec.activeDeadlineSeconds === undefined && this.sidecars.length > 0) {
-      return { ...spec, activeDeadlineSeconds: DEFAULT_ACTIVE_DEADLINE.toSeconds() };
-    }
-    return spec;
-  }
 }
+
+// the default deadline depends on the sidecars present at synthesis time
+patchSpec<SidecarJob, { activeDeadlineSeconds?: number }>(SidecarJob, (spec, self) =>
+  spec.activeDeadlineSeconds === undefined && self.sidecars.length > 0
+    ? { ...spec, activeDeadlineSeconds: DEFAULT_ACTIVE_DEADLINE.toSeconds() }
+    : spec);

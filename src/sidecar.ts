@@ -1,8 +1,10 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { dnsLabelProblem, propError } from './_errors';
+import { portNameProblem } from './_container-checks';
+import { dnsLabelProblem, propError, SidecarsError } from './_errors';
 import { defaultPullPolicy, restrictedSecurityContext } from './_pod-defaults';
-import { attachSidecar, SidecarContainerSpec } from './_workload-sidecars';
+import { AttachableSidecar, SidecarContainerSpec } from './_sidecar-spec';
+import { WorkloadSidecars } from './_workload-sidecars';
 import { StartupGate } from './startup-gate';
 
 /**
@@ -215,7 +217,7 @@ export class Sidecar {
    * @returns the cdk8s-plus container, for further tweaks
    */
   public attachTo(workload: kplus.AbstractPod): kplus.Container {
-    return attachSidecar(workload, this);
+    return WorkloadSidecars.of(workload).attach(this);
   }
 
   /**
@@ -238,6 +240,12 @@ export class Sidecar {
       if (!Number.isInteger(port) || port < 1 || port > 65535) {
         throw propError(where, subject, 'ports', 'must be whole numbers from 1 to 65535', port, 'Fix the port number');
       }
+    }
+    const portNames = this._portList().map(q => q.name).filter((n): n is string => n !== undefined);
+    for (const [k, portName] of portNames.entries()) {
+      const problem = portNameProblem(portName);
+      if (problem) throw propError(where, subject, 'ports.name', `${problem} (an IANA service name)`, portName, "Use a short name such as 'http' or 'metrics'");
+      if (portNames.indexOf(portName) !== k) throw propError(where, subject, 'ports.name', 'is used by two ports of the sidecar', portName, 'Give each port its own name');
     }
     const dup = ports.find((n, i) => ports.indexOf(n) !== i);
     if (dup !== undefined) {
@@ -277,13 +285,14 @@ export class Sidecar {
   }
 
   /**
-   * Checks against the whole pod, run before synthesis once every container was added; returns error messages.
+   * Checks against the whole pod, run before synthesis once every container was added; returns the errors.
    * Subclasses override it (e.g. a proxy checks its SIGTERM delays against `terminationGracePeriodSeconds`).
    * @param _workload the workload the sidecar is in
    * @param _container the sidecar's cdk8s-plus container
+   * @param _earlier the sidecars attached before this one, in order
    * @internal
    */
-  public _checkWorkload(_workload: kplus.AbstractPod, _container: kplus.Container): string[] {
+  public _checkWorkload(_workload: kplus.AbstractPod, _container: kplus.Container, _earlier: readonly AttachableSidecar[]): SidecarsError[] {
     return [];
   }
 

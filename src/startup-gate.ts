@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { propError, wholeSeconds } from './_errors';
+import { INT32_MAX, propError, wholeSeconds } from './_errors';
 
 /**
  * Timing of a startup gate. The gate is polled from the moment the sidecar starts (no initial delay) every
@@ -112,8 +112,8 @@ export class StartupGate {
   /**
    * No startup probe: the sidecar counts as started as soon as its process is running.
    *
-   * This is racy: the next container starts before the sidecar can serve (the seed's `1/2 Error`). Use it only for
-   * sidecars nobody waits for, e.g. a log shipper.
+   * This is racy: the next container starts before the sidecar can serve (the app may fail its first connection and
+   * show `1/2 Error`). Use it only for sidecars nobody waits for, e.g. a log shipper.
    */
   public static processStarted(): StartupGate {
     return new StartupGate(StartupGateKind.PROCESS_STARTED, {});
@@ -164,10 +164,22 @@ export class StartupGate {
       throw propError(where, subject, 'startupGate.timeout', `must be at least the poll interval (${pollInterval.toHumanString()})`, timeout,
         'Raise the timeout or shorten the poll interval');
     }
+    const failureThreshold = Math.ceil(timeout.toSeconds() / pollInterval.toSeconds());
+    // the API server stores probe fields as int32 (k8s.io/api/core/v1 Probe)
+    for (const [prop, value, seconds] of [
+      ['startupGate.pollInterval', pollInterval, pollInterval.toSeconds()],
+      ['startupGate.checkTimeout', checkTimeout, checkTimeout.toSeconds()],
+      ['startupGate.timeout', timeout, failureThreshold],
+    ] as const) {
+      if (seconds > INT32_MAX) {
+        throw propError(where, subject, prop, `is too long: Kubernetes stores ${prop === 'startupGate.timeout' ? 'the failure threshold (timeout / poll interval)' : 'it in seconds'} as a 32-bit integer (at most ${INT32_MAX})`,
+          value, 'Use a duration of hours or days, not years');
+      }
+    }
     const probeOptions = {
       periodSeconds: pollInterval,
       initialDelaySeconds: Duration.seconds(0),
-      failureThreshold: Math.ceil(timeout.toSeconds() / pollInterval.toSeconds()),
+      failureThreshold,
       timeoutSeconds: checkTimeout,
     };
     switch (this.kind) {

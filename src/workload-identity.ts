@@ -5,8 +5,9 @@ import { dnsLabelProblem, propError } from './_errors';
 import {
   GCP_PLAIN_PROJECT_ID, GCP_PROJECT_ID, GCP_ROLES, GKE_GSA_ANNOTATION, IAM_DB_USER_MAX_LENGTH, parseServiceAccountEmail,
 } from './_proxy-flavors';
-import { impersonationHops, linkIdentity } from './_proxy-model';
-import { AuthProxySidecar, GcpRoleGrant } from './auth-proxy-sidecar';
+import { impersonationHops } from './_workload-identity-link';
+import { GcpRoleGrant } from './auth-proxy-options';
+import { AuthProxySidecar } from './auth-proxy-sidecar';
 
 /** Properties of a `GkeWorkloadIdentity`. */
 export interface GkeWorkloadIdentityProps {
@@ -108,13 +109,13 @@ export class GkeWorkloadIdentity extends Construct {
   public readonly iamMember: string;
   /**
    * The database user name of the Google service account for automatic IAM authentication on PostgreSQL and
-   * AlloyDB: its email without `.gserviceaccount.com`, truncated to 63 characters (reference §4). A proxy that
+   * AlloyDB: its email without `.gserviceaccount.com`, truncated to 63 characters (cloud-sql-proxy README, "Automatic IAM Database Authentication"). A proxy that
    * impersonates logs in as the impersonated account instead.
    */
   public readonly postgresIamUser: string;
   /**
    * The database user name for automatic IAM authentication on MySQL: the email without
-   * `@<project>.iam.gserviceaccount.com`, truncated to 32 characters (reference §4).
+   * `@<project>.iam.gserviceaccount.com`, truncated to 32 characters (same source).
    */
   public readonly mysqlIamUser: string;
 
@@ -184,7 +185,13 @@ export class GkeWorkloadIdentity extends Construct {
     }
     if (this.created) {
       const sa = new kplus.ServiceAccount(this, 'Resource', {
-        metadata: { name: p.serviceAccountName, namespace: p.namespaceName, annotations: { [GKE_GSA_ANNOTATION]: gsa } },
+        // no `name: undefined` key: cdk8s would emit a ServiceAccount without a name while the pods refer to the
+        // generated one
+        metadata: {
+          ...(p.serviceAccountName !== undefined ? { name: p.serviceAccountName } : {}),
+          ...(p.namespaceName !== undefined ? { namespace: p.namespaceName } : {}),
+          annotations: { [GKE_GSA_ANNOTATION]: gsa },
+        },
         automountToken: false,
       });
       this.serviceAccount = sa;
@@ -217,12 +224,10 @@ export class GkeWorkloadIdentity extends Construct {
       throw propError(this.node.path, 'GkeWorkloadIdentity', 'proxies', 'must be proxy sidecars', proxy, 'Pass CloudSqlProxySidecar or AlloyDbProxySidecar objects');
     }
     if (this._proxies.includes(proxy)) return;
-    linkIdentity(this.node.path, proxy, {
-      owner: this,
-      path: this.node.path,
-      serviceAccountName: this.serviceAccountName,
-      namespaceName: this.namespaceName,
-    });
+    const link = { owner: this, path: this.node.path, serviceAccountName: this.serviceAccountName, namespaceName: this.namespaceName };
+    // a proxy of another copy of this library is not `instanceof` ours; it records the link with its own copy's code
+    const runUnder = proxy instanceof AuthProxySidecar ? proxy._runUnder : (proxy as Partial<AuthProxySidecar>)._runUnder;
+    runUnder?.call(proxy, this.node.path, link);
     this._proxies.push(proxy);
   }
 

@@ -4,6 +4,8 @@ import * as path from 'path';
 import { Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { AlloyDbIpType, AlloyDbProxySidecar, AlloyDbProxySidecarProps, ProxyResources, Sidecar, SidecarCronJobProps, SidecarJob } from '../src';
+import { expectError } from './_errors';
+import { SidecarsError } from '../src/_errors';
 
 const URI = 'projects/acme-prod/locations/europe-west1/clusters/main/instances/main-primary';
 const POOL = 'projects/acme-prod/locations/europe-west1/clusters/main/instances/read-pool';
@@ -19,13 +21,14 @@ function podOf(props: AlloyDbProxySidecarProps, extra: Partial<SidecarCronJobPro
   return Testing.synth(chart)[0].spec.template.spec;
 }
 
-function errorOf(props: AlloyDbProxySidecarProps, extra: Partial<SidecarCronJobProps> = {}): string {
+function errorOf(props: AlloyDbProxySidecarProps, extra: Partial<SidecarCronJobProps> = {}): SidecarsError {
   const chart = Testing.chart();
   try {
     job(chart, [new AlloyDbProxySidecar(props)], extra);
     Testing.synth(chart);
   } catch (e) {
-    return (e as Error).message;
+    if (e instanceof SidecarsError) return e;
+    throw e;
   }
   throw new Error('expected an error');
 }
@@ -157,97 +160,84 @@ describe('AlloyDbProxySidecar', () => {
     const P = "[test/etl] AlloyDbProxySidecar 'alloydb-auth-proxy'";
 
     test('fails when the instance URI is malformed', () => {
-      expect(errorOf({ instanceUri: 'projects/acme-prod/clusters/main/instances/main-primary' }))
-        .toContain(`${P}: 'instanceUri' is not projects/PROJECT/locations/REGION/clusters/CLUSTER/instances/INSTANCE, got 'projects/acme-prod/clusters/main/instances/main-primary'. Get it with: gcloud alloydb instances describe`);
+      expectError(errorOf({ instanceUri: 'projects/acme-prod/clusters/main/instances/main-primary' }), { path: 'test/etl', prop: 'instanceUri', value: 'projects/acme-prod/clusters/main/instances/main-primary', problem: /is not projects\/PROJECT\/locations\/REGION\/clusters\/CLUSTER\/instances\/INSTANCE/ });
     });
 
     test('fails when a Cloud SQL connection name is given', () => {
-      expect(errorOf({ instanceUri: 'acme-prod:europe-west1:main-db' }))
-        .toContain("'instanceUri' looks like a Cloud SQL Auth Proxy instance connection name, not an AlloyDB Auth Proxy instance URI, got 'acme-prod:europe-west1:main-db'. Use CloudSqlProxySidecar for Cloud SQL");
+      expectError(errorOf({ instanceUri: 'acme-prod:europe-west1:main-db' }), { prop: 'instanceUri', value: 'acme-prod:europe-west1:main-db', problem: /looks like a Cloud SQL/ });
     });
 
     test('fails when no instance is given', () => {
-      expect(errorOf({})).toContain(`${P}: 'instanceUri' is required (or 'instances' for several), got nothing.`);
+      expectError(errorOf({}), { path: 'test/etl', prop: 'instanceUri', value: undefined, problem: /is required \(or 'instances' for/ });
     });
 
     test('fails when two instances default to the same port', () => {
-      expect(errorOf({ instances: [{ instanceUri: URI }, { instanceUri: POOL }] }))
-        .toContain("'instances[1].port' gives port 5432, which 'instances[0].port' already uses, got 5432. Give each instance its own port, e.g. instances[1].port: 5433");
+      expectError(errorOf({ instances: [{ instanceUri: URI }, { instanceUri: POOL }] }), { prop: 'instances[1].port', value: 5432, problem: /gives port 5432, which 'instances\[0\]\.port'/ });
     });
 
     test('fails when the Cloud SQL spelling of exit-zero is passed', () => {
-      expect(errorOf({ instanceUri: URI, extraArgs: ['--exit-zero-on-sigterm'] }))
-        .toContain("is a flag of the Cloud SQL Auth Proxy only; the AlloyDB Auth Proxy exits at start-up on an unknown flag, got '--exit-zero-on-sigterm'. Remove it: '--exit-zero-sigterm' is rendered already");
+      expect(errorOf({ instanceUri: URI, extraArgs: ['--exit-zero-on-sigterm'] }).message).toContain("is a flag of the Cloud SQL Auth Proxy only; the AlloyDB Auth Proxy exits at start-up on an unknown flag, got '--exit-zero-on-sigterm'. Remove it: '--exit-zero-sigterm' is rendered already");
     });
 
     test('fails when private-ip (Cloud SQL only) is passed', () => {
-      expect(errorOf({ instanceUri: URI, extraArgs: ['--private-ip'] })).toContain('is a flag of the Cloud SQL Auth Proxy only');
+      expect(errorOf({ instanceUri: URI, extraArgs: ['--private-ip'] }).message).toContain('is a flag of the Cloud SQL Auth Proxy only');
     });
 
     test('fails when public-ip duplicates ipType', () => {
-      expect(errorOf({ instanceUri: URI, extraArgs: ['--public-ip'] })).toContain("duplicates --public-ip, which the construct renders from a typed prop, got '--public-ip'. Use 'ipType' instead");
+      expect(errorOf({ instanceUri: URI, extraArgs: ['--public-ip'] }).message).toContain("duplicates --public-ip, which the construct renders from a typed prop, got '--public-ip'. Use 'ipType' instead");
     });
 
     test('fails when the IP type is a CloudSqlIpType-like string', () => {
-      expect(errorOf({ instanceUri: URI, ipType: 'public' as any }))
-        .toContain("'ipType' must be one of AlloyDbIpType.PRIVATE, AlloyDbIpType.PUBLIC, AlloyDbIpType.PSC, got 'public'.");
+      expectError(errorOf({ instanceUri: URI, ipType: 'public' as any }), { prop: 'ipType', value: 'public', problem: /must be one of AlloyDbIpType\.PRIVATE/ });
     });
 
     test('fails when the version is too old for the shutdown preStop', () => {
-      expect(errorOf({ instanceUri: URI, version: '1.13.0', adminPort: 9091 }))
-        .toContain("'version' is older than 1.14.0, the first AlloyDB Auth Proxy release with the 'shutdown' subcommand (adminPort's preStop), got '1.13.0'.");
+      expectError(errorOf({ instanceUri: URI, version: '1.13.0', adminPort: 9091 }), { prop: 'version', value: '1.13.0', problem: /is older than 1\.14\.0, the/ });
     });
 
     test('fails when the bookworm variant is used on 1.15 or later', () => {
-      expect(errorOf({ instanceUri: URI, version: '1.15.2-bookworm' })).toContain("uses the '-bookworm' variant, which is not published since 1.15.0");
+      expect(errorOf({ instanceUri: URI, version: '1.15.2-bookworm' }).message).toContain("uses the '-bookworm' variant, which is not published since 1.15.0");
     });
 
     test('fails when the Cloud SQL image is given', () => {
-      expect(errorOf({ instanceUri: URI, imageRepository: 'gcr.io/cloud-sql-connectors/cloud-sql-proxy' }))
-        .toContain("'imageRepository' is the Cloud SQL Auth Proxy image, not the AlloyDB Auth Proxy, got 'gcr.io/cloud-sql-connectors/cloud-sql-proxy'. Use 'gcr.io/alloydb-connectors/alloydb-auth-proxy' or a mirror of it, or CloudSqlProxySidecar for Cloud SQL");
+      expectError(errorOf({ instanceUri: URI, imageRepository: 'gcr.io/cloud-sql-connectors/cloud-sql-proxy' }), { prop: 'imageRepository', value: 'gcr.io/cloud-sql-connectors/cloud-sql-proxy', problem: /is the Cloud SQL Auth/ });
     });
 
     test('fails when the health port collides with an app port', () => {
-      expect(errorOf({ instanceUri: URI }, { containers: [{ ...APP, portNumber: 9801 }] }))
-        .toContain(`${P}: 'healthPort' uses port 9801, which container 'app' also uses`);
+      expectError(errorOf({ instanceUri: URI }, { containers: [{ ...APP, portNumber: 9801 }] }), { path: 'test/etl', prop: 'healthPort', problem: /uses port 9801, which container/ });
     });
 
     test('fails when SIGTERM delays exceed the grace period', () => {
-      expect(errorOf({ instanceUri: URI, maxSigtermDelay: Duration.minutes(1) }))
-        .toContain("'maxSigtermDelay' must be shorter than the pod's terminationGracePeriod (30s)");
+      expectError(errorOf({ instanceUri: URI, maxSigtermDelay: Duration.minutes(1) }), { prop: 'maxSigtermDelay', problem: /must be shorter than the/ });
     });
 
     test('fails when the listen address is not an IP', () => {
-      expect(errorOf({ instanceUri: URI, listenAddress: 'db.local' })).toContain("'listenAddress' must be an IP address");
+      expectError(errorOf({ instanceUri: URI, listenAddress: 'db.local' }), { prop: 'listenAddress', problem: /must be an IP address/ });
     });
 
     test('fails when the listen address is not loopback, naming the IAM login risk', () => {
-      expect(errorOf({ instanceUri: URI, autoIamAuthn: true, listenAddress: '0.0.0.0' }))
-        .toContain(`${P}: 'listenAddress' is not a loopback address: the database listeners would accept connections from every pod that can reach this pod's IP, and with 'autoIamAuthn' each of them would be logged in to the database as this workload's IAM principal, without a password, got '0.0.0.0'. Keep the default '127.0.0.1' (every container of the pod can connect), or, if other pods must connect, set 'allowNonLoopbackListenAddress: true' and restrict them with a NetworkPolicy`);
+      expectError(errorOf({ instanceUri: URI, autoIamAuthn: true, listenAddress: '0.0.0.0' }), { path: 'test/etl', prop: 'listenAddress', value: '0.0.0.0', problem: /is not a loopback address/ });
     });
 
     test('fails when the socket path with the PostgreSQL socket file is too long (AlloyDB is PostgreSQL only)', () => {
       const dir = `/${'d'.repeat(59)}`;
-      expect(errorOf({ instanceUri: URI, unixSocketDirectory: dir }))
-        .toContain(`${P}: 'unixSocketDirectory' makes the socket path '${dir}/acme-prod.europe-west1.main.main-primary/.s.PGSQL.5432' 115 characters long, more than the 107 Linux allows`);
+      expect(errorOf({ instanceUri: URI, unixSocketDirectory: dir }).message).toContain(`${P}: 'unixSocketDirectory' makes the socket path '${dir}/acme-prod.europe-west1.main.main-primary/.s.PGSQL.5432' 115 characters long, more than the 107 Linux allows`);
     });
 
     test('fails when a digest is given without a release tag', () => {
-      expect(errorOf({ instanceUri: URI, version: `sha256:${'c'.repeat(64)}` }))
-        .toContain(`Put the release tag before the digest, e.g. '1.15.2@sha256:${'c'.repeat(64)}'`);
+      expect(errorOf({ instanceUri: URI, version: `sha256:${'c'.repeat(64)}` }).message).toContain(`Put the release tag before the digest, e.g. '1.15.2@sha256:${'c'.repeat(64)}'`);
     });
 
     test('fails when the instance list gets a single-instance prop', () => {
-      expect(errorOf({ port: 5433, instances: [{ instanceUri: URI }] }))
-        .toContain(`${P}: 'port' applies to 'instanceUri' only and cannot be combined with 'instances', got 5433. Set 'port' on each entry of 'instances' instead`);
+      expectError(errorOf({ port: 5433, instances: [{ instanceUri: URI }] }), { path: 'test/etl', prop: 'port', value: 5433, problem: /applies to 'instanceUri' only and/ });
     });
 
     test('fails when unix socket mode is combined with a port', () => {
-      expect(errorOf({ instanceUri: URI, port: 5432, unixSocketDirectory: '/alloydb' })).toContain("'port' cannot be combined with 'unixSocketDirectory'");
+      expectError(errorOf({ instanceUri: URI, port: 5432, unixSocketDirectory: '/alloydb' }), { prop: 'port', problem: /cannot be combined with 'unixSocketDirectory'/ });
     });
 
     test('fails when the quota project flag (Cloud SQL only) is passed', () => {
-      expect(errorOf({ instanceUri: URI, extraArgs: ['--quota-project=x'] })).toContain('is a flag of the Cloud SQL Auth Proxy only');
+      expect(errorOf({ instanceUri: URI, extraArgs: ['--quota-project=x'] }).message).toContain('is a flag of the Cloud SQL Auth Proxy only');
     });
   });
 });

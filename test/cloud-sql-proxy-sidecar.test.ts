@@ -7,6 +7,8 @@ import {
   AlloyDbProxySidecar, CloudSqlIpType, CloudSqlProxySidecar, CloudSqlProxySidecarProps, DatabaseEngine, ProxyResources, Sidecar, SidecarCronJob,
   SidecarJob,
 } from '../src';
+import { expectError } from './_errors';
+import { SidecarsError } from '../src/_errors';
 
 const ICN = 'acme-prod:europe-west1:main-db';
 const APP: kplus.ContainerProps = { name: 'app', image: 'ghcr.io/acme/report:1.4.2' };
@@ -28,13 +30,14 @@ function proxyOf(props: CloudSqlProxySidecarProps, extra: Partial<import('../src
 }
 
 /** Attach the proxy to a CronJob; return the error message (attach-time or synth-time). */
-function errorOf(props: CloudSqlProxySidecarProps, extra: Partial<import('../src').SidecarCronJobProps> = {}): string {
+function errorOf(props: CloudSqlProxySidecarProps, extra: Partial<import('../src').SidecarCronJobProps> = {}): SidecarsError {
   const chart = Testing.chart();
   try {
     cronJob(chart, [new CloudSqlProxySidecar(props)], extra);
     Testing.synth(chart);
   } catch (e) {
-    return (e as Error).message;
+    if (e instanceof SidecarsError) return e;
+    throw e;
   }
   throw new Error('expected an error');
 }
@@ -375,7 +378,7 @@ describe('CloudSqlProxySidecar', () => {
       ]);
     });
 
-    test('an impersonated account also needs Service Usage Consumer, on its own project (§4)', () => {
+    test('an impersonated account also needs Service Usage Consumer, on its own project (cloud-sql-proxy README, Impersonation)', () => {
       const p = new CloudSqlProxySidecar({
         instanceConnectionName: ICN,
         port: 5432,
@@ -465,94 +468,81 @@ describe('CloudSqlProxySidecar', () => {
     const P = "[test/report] CloudSqlProxySidecar 'cloud-sql-proxy'";
 
     test('fails when no instance is given', () => {
-      expect(errorOf({ port: 5432 })).toContain(`${P}: 'instanceConnectionName' is required (or 'instances' for several), got nothing. Pass the instance connection name`);
+      expectError(errorOf({ port: 5432 }), { path: 'test/report', prop: 'instanceConnectionName', value: undefined, problem: /is required \(or 'instances' for/ });
     });
 
     test('fails when the connection name has two parts', () => {
-      expect(errorOf({ instanceConnectionName: 'acme-prod:main-db', port: 5432 }))
-        .toContain(`${P}: 'instanceConnectionName' has two parts; a connection name is PROJECT:REGION:INSTANCE, got 'acme-prod:main-db'. Get it with: gcloud sql instances describe`);
+      expectError(errorOf({ instanceConnectionName: 'acme-prod:main-db', port: 5432 }), { path: 'test/report', prop: 'instanceConnectionName', value: 'acme-prod:main-db', problem: /has two parts; a connection/ });
     });
 
     test('fails when the connection name has a zone instead of a region', () => {
-      expect(errorOf({ instanceConnectionName: 'acme-prod:europe-west1-b:main-db', port: 5432 }))
-        .toContain("'instanceConnectionName' names the zone 'europe-west1-b' where the region belongs, got 'acme-prod:europe-west1-b:main-db'. Use the region, e.g. 'acme-prod:europe-west1:main-db'");
+      expectError(errorOf({ instanceConnectionName: 'acme-prod:europe-west1-b:main-db', port: 5432 }), { prop: 'instanceConnectionName', value: 'acme-prod:europe-west1-b:main-db', problem: /names the zone 'europe-west1-b' where/ });
     });
 
     test('fails when the connection name carries a query string', () => {
-      expect(errorOf({ instanceConnectionName: `${ICN}?private-ip=true`, port: 5432 }))
-        .toContain(`'instanceConnectionName' must not carry a query string: the construct renders the port, IP type and IAM options itself, got '${ICN}?private-ip=true'. Remove everything from '?'`);
+      expectError(errorOf({ instanceConnectionName: `${ICN}?private-ip=true`, port: 5432 }), { prop: 'instanceConnectionName', value: 'acme-prod:europe-west1:main-db?private-ip=true', problem: /must not carry a query/ });
     });
 
     test('fails when the connection name is upper-case', () => {
-      expect(errorOf({ instanceConnectionName: 'Acme-Prod:europe-west1:main-db', port: 5432 }))
-        .toContain("'instanceConnectionName' must be lower-case (instance connection names are), got 'Acme-Prod:europe-west1:main-db'. Use 'acme-prod:europe-west1:main-db'");
+      expectError(errorOf({ instanceConnectionName: 'Acme-Prod:europe-west1:main-db', port: 5432 }), { prop: 'instanceConnectionName', value: 'Acme-Prod:europe-west1:main-db', problem: /must be lower-case \(instance connection/ });
     });
 
     test('fails when an AlloyDB URI is given', () => {
-      expect(errorOf({ instanceConnectionName: 'projects/acme/locations/europe-west1/clusters/c/instances/i', port: 5432 }))
-        .toContain('looks like an AlloyDB Auth Proxy instance URI, not a Cloud SQL Auth Proxy instance connection name, got \'projects/acme/locations/europe-west1/clusters/c/instances/i\'. Use AlloyDbProxySidecar for AlloyDB');
+      expect(errorOf({ instanceConnectionName: 'projects/acme/locations/europe-west1/clusters/c/instances/i', port: 5432 }).message).toContain('looks like an AlloyDB Auth Proxy instance URI, not a Cloud SQL Auth Proxy instance connection name, got \'projects/acme/locations/europe-west1/clusters/c/instances/i\'. Use AlloyDbProxySidecar for AlloyDB');
     });
 
     test('fails when neither port nor engine is given', () => {
-      expect(errorOf({ instanceConnectionName: ICN }))
-        .toContain(`${P}: 'port' is needed: without an explicit port the proxy looks up the engine with a SQL Admin API call at start-up`);
-      expect(errorOf({ instanceConnectionName: ICN })).toContain("got nothing. Set 'port' (e.g. 5432), or 'engine' (e.g. DatabaseEngine.POSTGRESQL)");
+      expectError(errorOf({ instanceConnectionName: ICN }), { path: 'test/report', prop: 'port', problem: /is needed: without an explicit/ });
+      expect(errorOf({ instanceConnectionName: ICN }).message).toContain("got nothing. Set 'port' (e.g. 5432), or 'engine' (e.g. DatabaseEngine.POSTGRESQL)");
     });
 
     test('fails when the port is out of range', () => {
-      expect(errorOf({ instanceConnectionName: ICN, port: 70000 })).toContain(`${P}: 'port' must be a whole number from 1 to 65535, got 70000.`);
+      expectError(errorOf({ instanceConnectionName: ICN, port: 70000 }), { path: 'test/report', prop: 'port', value: 70000, problem: /must be a whole number/ });
     });
 
     test('fails when both instanceConnectionName and instances are given', () => {
-      expect(errorOf({ instanceConnectionName: ICN, port: 5432, instances: [{ instanceConnectionName: ICN, port: 5432 }] }))
-        .toContain("'instances' cannot be combined with 'instanceConnectionName'");
+      expectError(errorOf({ instanceConnectionName: ICN, port: 5432, instances: [{ instanceConnectionName: ICN, port: 5432 }] }), { prop: 'instances', problem: /cannot be combined with 'instanceConnectionName'/ });
     });
 
     test('fails when instances is empty', () => {
-      expect(errorOf({ instances: [] })).toContain("'instances' must be a non-empty list, got []. List at least one instance");
+      expectError(errorOf({ instances: [] }), { prop: 'instances', value: [], problem: /must be a non-empty list/ });
     });
 
     test('fails when port is given next to instances', () => {
-      expect(errorOf({ port: 5432, instances: [{ instanceConnectionName: ICN, port: 5432 }] }))
-        .toContain("'port' applies to 'instanceConnectionName' only and cannot be combined with 'instances', got 5432. Set 'port' on each entry of 'instances' instead");
+      expectError(errorOf({ port: 5432, instances: [{ instanceConnectionName: ICN, port: 5432 }] }), { prop: 'port', value: 5432, problem: /applies to 'instanceConnectionName' only and/ });
     });
 
     test('fails when the same instance is listed twice', () => {
-      expect(errorOf({ instances: [{ instanceConnectionName: ICN, port: 5432 }, { instanceConnectionName: ICN, port: 5433 }] }))
-        .toContain(`'instances[1].instanceConnectionName' names the same instance as 'instances[0].instanceConnectionName', got '${ICN}'. List each instance once`);
+      expectError(errorOf({ instances: [{ instanceConnectionName: ICN, port: 5432 }, { instanceConnectionName: ICN, port: 5433 }] }), { prop: 'instances[1].instanceConnectionName', value: 'acme-prod:europe-west1:main-db', problem: /names the same instance as/ });
     });
 
     test('fails when two instances get the same port', () => {
-      expect(errorOf({ instances: [{ instanceConnectionName: ICN, engine: DatabaseEngine.POSTGRESQL }, { instanceConnectionName: 'acme-prod:europe-west1:b', engine: DatabaseEngine.POSTGRESQL }] }))
-        .toContain("'instances[1].engine' gives port 5432, which 'instances[0].engine' already uses, got 5432. Give each instance its own port, e.g. instances[1].port: 5433");
+      expectError(errorOf({ instances: [{ instanceConnectionName: ICN, engine: DatabaseEngine.POSTGRESQL }, { instanceConnectionName: 'acme-prod:europe-west1:b', engine: DatabaseEngine.POSTGRESQL }] }), { prop: 'instances[1].engine', value: 5432, problem: /gives port 5432, which 'instances\[0\]\.engine'/ });
     });
 
     test('fails when an instance port is the health port', () => {
-      expect(errorOf({ instanceConnectionName: ICN, port: 9801 })).toContain("'port' gives port 9801, which is also the 'healthPort', got 9801.");
+      expectError(errorOf({ instanceConnectionName: ICN, port: 9801 }), { prop: 'port', value: 9801, problem: /gives port 9801, which is/ });
     });
 
     test('fails when an instance port is the admin port', () => {
-      expect(errorOf({ instanceConnectionName: ICN, port: 9091, adminPort: 9091 })).toContain("'port' gives port 9091, which is also the 'adminPort', got 9091.");
+      expectError(errorOf({ instanceConnectionName: ICN, port: 9091, adminPort: 9091 }), { prop: 'port', value: 9091, problem: /gives port 9091, which is/ });
     });
 
     test('fails when the admin port is the health port', () => {
-      expect(errorOf({ instanceConnectionName: ICN, port: 5432, adminPort: 9801 }))
-        .toContain("'adminPort' is the same as 'healthPort': the health and admin servers are two listeners, got 9801. Use another port, e.g. 9091");
+      expectError(errorOf({ instanceConnectionName: ICN, port: 5432, adminPort: 9801 }), { prop: 'adminPort', value: 9801, problem: /is the same as 'healthPort'/ });
     });
 
     test('fails when the health port collides with an app container port', () => {
       const msg = errorOf({ instanceConnectionName: ICN, port: 5432 }, { containers: [{ ...APP, portNumber: 9801 }] });
-      expect(msg).toContain(`${P}: 'healthPort' uses port 9801, which container 'app' also uses; all containers of a pod share one network namespace, got 9801. Give 'healthPort' another port`);
+      expect(msg.message).toContain(`${P}: 'healthPort' uses port 9801, which container 'app' also uses; all containers of a pod share one network namespace, got 9801. Give 'healthPort' another port`);
     });
 
     test('fails when an instance port collides with an app container port', () => {
-      expect(errorOf({ instanceConnectionName: ICN, port: 8080 }, { containers: [{ ...APP, portNumber: 8080 }] }))
-        .toContain("'port' uses port 8080, which container 'app' also uses");
+      expectError(errorOf({ instanceConnectionName: ICN, port: 8080 }, { containers: [{ ...APP, portNumber: 8080 }] }), { prop: 'port', problem: /uses port 8080, which container/ });
     });
 
     test('fails when the admin port collides with an app container port', () => {
-      expect(errorOf({ instanceConnectionName: ICN, port: 5432, adminPort: 8080 }, { containers: [{ ...APP, portNumber: 8080 }] }))
-        .toContain("'adminPort' uses port 8080, which container 'app' also uses");
+      expectError(errorOf({ instanceConnectionName: ICN, port: 5432, adminPort: 8080 }, { containers: [{ ...APP, portNumber: 8080 }] }), { prop: 'adminPort', problem: /uses port 8080, which container/ });
     });
 
     test('fails when two proxies listen on the same port', () => {
@@ -561,186 +551,152 @@ describe('CloudSqlProxySidecar', () => {
         new CloudSqlProxySidecar({ name: 'a', instanceConnectionName: ICN, port: 5432, hostEnvName: 'A_HOST', portEnvName: 'A_PORT' }),
         new CloudSqlProxySidecar({ name: 'b', instanceConnectionName: 'acme-prod:europe-west1:b', port: 5432, healthPort: 9802, hostEnvName: 'B_HOST', portEnvName: 'B_PORT' }),
       ]);
-      expect(() => Testing.synth(chart)).toThrow("[test/report] CloudSqlProxySidecar 'b': 'port' uses port 5432, which proxy sidecar 'a' (port) also uses");
+      expectError(() => Testing.synth(chart), { path: 'test/report', prop: 'port', problem: /uses port 5432, which proxy/ });
     });
 
     test('fails when the IP type conflicts with an extra arg', () => {
-      expect(errorOf({ instanceConnectionName: ICN, port: 5432, ipType: CloudSqlIpType.PRIVATE, extraArgs: ['--psc'] }))
-        .toContain("'extraArgs[0]' duplicates --psc, which the construct renders from a typed prop, got '--psc'. Use 'ipType' instead");
+      expectError(errorOf({ instanceConnectionName: ICN, port: 5432, ipType: CloudSqlIpType.PRIVATE, extraArgs: ['--psc'] }), { prop: 'extraArgs[0]', value: '--psc', problem: /duplicates --psc, which the construct/ });
     });
 
     test('fails when the IP type is not a CloudSqlIpType', () => {
-      expect(errorOf({ instanceConnectionName: ICN, port: 5432, ipType: 'private' as any }))
-        .toContain("'ipType' must be one of CloudSqlIpType.PUBLIC, CloudSqlIpType.PRIVATE, CloudSqlIpType.PSC, got 'private'.");
+      expectError(errorOf({ instanceConnectionName: ICN, port: 5432, ipType: 'private' as any }), { prop: 'ipType', value: 'private', problem: /must be one of CloudSqlIpType\.PUBLIC/ });
     });
 
     test('fails when the legacy auto-ip flag is passed', () => {
-      expect(errorOf({ instanceConnectionName: ICN, port: 5432, extraArgs: ['--auto-ip'] })).toContain("'extraArgs[0]' conflicts with 'ipType'");
+      expectError(errorOf({ instanceConnectionName: ICN, port: 5432, extraArgs: ['--auto-ip'] }), { prop: 'extraArgs[0]', problem: /conflicts with 'ipType'/ });
     });
 
     test('fails when unix socket mode is combined with a port', () => {
-      expect(errorOf({ instanceConnectionName: ICN, port: 5432, unixSocketDirectory: '/cloudsql' }))
-        .toContain("'port' cannot be combined with 'unixSocketDirectory': the proxy serves either a Unix socket or a TCP port, got 5432.");
+      expectError(errorOf({ instanceConnectionName: ICN, port: 5432, unixSocketDirectory: '/cloudsql' }), { prop: 'port', value: 5432, problem: /cannot be combined with 'unixSocketDirectory'/ });
     });
 
     test('fails when unix socket mode is combined with a listen address', () => {
-      expect(errorOf({ instanceConnectionName: ICN, engine: DatabaseEngine.POSTGRESQL, unixSocketDirectory: '/cloudsql', listenAddress: '127.0.0.1' }))
-        .toContain("'listenAddress' cannot be combined with 'unixSocketDirectory'");
+      expectError(errorOf({ instanceConnectionName: ICN, engine: DatabaseEngine.POSTGRESQL, unixSocketDirectory: '/cloudsql', listenAddress: '127.0.0.1' }), { prop: 'listenAddress', problem: /cannot be combined with 'unixSocketDirectory'/ });
     });
 
     test('fails when unix socket mode is given a host env name', () => {
-      expect(errorOf({ instanceConnectionName: ICN, unixSocketDirectory: '/cloudsql', hostEnvName: 'PGHOST' }))
-        .toContain("'hostEnvName' has no value in Unix socket mode ('unixSocketDirectory' is set), got 'PGHOST'. Use 'unixSocketPathEnvName'");
+      expectError(errorOf({ instanceConnectionName: ICN, unixSocketDirectory: '/cloudsql', hostEnvName: 'PGHOST' }), { prop: 'hostEnvName', value: 'PGHOST', problem: /has no value in Unix/ });
     });
 
     test('fails when a socket env name is given over TCP', () => {
-      expect(errorOf({ instanceConnectionName: ICN, port: 5432, unixSocketPathEnvName: 'SOCK' }))
-        .toContain("'unixSocketPathEnvName' needs Unix socket mode, but 'unixSocketDirectory' is not set, got 'SOCK'. Set unixSocketDirectory: '/cloudsql'");
+      expectError(errorOf({ instanceConnectionName: ICN, port: 5432, unixSocketPathEnvName: 'SOCK' }), { prop: 'unixSocketPathEnvName', value: 'SOCK', problem: /needs Unix socket mode, but/ });
     });
 
     test('fails when SQL Server is used with unix sockets', () => {
-      expect(errorOf({ instanceConnectionName: ICN, engine: DatabaseEngine.SQL_SERVER, unixSocketDirectory: '/cloudsql' }))
-        .toContain("'engine' is SQL Server, whose drivers connect over TCP only, but 'unixSocketDirectory' is set, got 'SQL_SERVER'.");
+      expectError(errorOf({ instanceConnectionName: ICN, engine: DatabaseEngine.SQL_SERVER, unixSocketDirectory: '/cloudsql' }), { prop: 'engine', value: 'SQL_SERVER', problem: /is SQL Server, whose drivers/ });
     });
 
     test('fails when the unix socket directory is relative', () => {
-      expect(errorOf({ instanceConnectionName: ICN, unixSocketDirectory: 'cloudsql' }))
-        .toContain("'unixSocketDirectory' must be a normalised absolute directory other than /, got 'cloudsql'. Use e.g. '/cloudsql'");
+      expectError(errorOf({ instanceConnectionName: ICN, unixSocketDirectory: 'cloudsql' }), { prop: 'unixSocketDirectory', value: 'cloudsql', problem: /must be a normalised absolute/ });
     });
 
     test('fails when the socket path is too long for Linux', () => {
-      expect(errorOf({ instanceConnectionName: ICN, unixSocketDirectory: `/${'d'.repeat(80)}` })).toContain('more than the 107 Linux allows');
+      expect(errorOf({ instanceConnectionName: ICN, unixSocketDirectory: `/${'d'.repeat(80)}` }).message).toContain('more than the 107 Linux allows');
     });
 
     test('fails when SQL Server is used with IAM authn', () => {
-      expect(errorOf({ instanceConnectionName: ICN, engine: DatabaseEngine.SQL_SERVER, autoIamAuthn: true }))
-        .toContain("'autoIamAuthn' is not supported for SQL Server (automatic IAM database authentication is PostgreSQL and MySQL only), got true. Remove it, or check 'engine'");
+      expectError(errorOf({ instanceConnectionName: ICN, engine: DatabaseEngine.SQL_SERVER, autoIamAuthn: true }), { prop: 'autoIamAuthn', value: true, problem: /is not supported for SQL/ });
     });
 
     test('fails when the listen address is a host name', () => {
-      expect(errorOf({ instanceConnectionName: ICN, port: 5432, listenAddress: 'localhost' }))
-        .toContain("'listenAddress' must be an IP address: the proxy rejects host names, 'localhost' included (cmd/root.go), got 'localhost'. Use '127.0.0.1' (the default)");
+      expectError(errorOf({ instanceConnectionName: ICN, port: 5432, listenAddress: 'localhost' }), { prop: 'listenAddress', value: 'localhost', problem: /must be an IP address/ });
     });
 
     test('fails when the SIGTERM delays exceed the grace period', () => {
-      expect(errorOf({ instanceConnectionName: ICN, port: 5432, maxSigtermDelay: Duration.seconds(25), minSigtermDelay: Duration.seconds(10) }))
-        .toContain(`${P}: 'minSigtermDelay + maxSigtermDelay' must be shorter than the pod's terminationGracePeriod (30s): the kubelet kills the proxy when the grace period ends, and app containers and sidecars share it`);
-      expect(errorOf({ instanceConnectionName: ICN, port: 5432, maxSigtermDelay: Duration.seconds(25), minSigtermDelay: Duration.seconds(10) }))
-        .toContain("got '35s'. Set terminationGracePeriod: Duration.seconds(45) on the workload, or shorten the delay");
+      expectError(errorOf({ instanceConnectionName: ICN, port: 5432, maxSigtermDelay: Duration.seconds(25), minSigtermDelay: Duration.seconds(10) }), { path: 'test/report', prop: 'minSigtermDelay + maxSigtermDelay', problem: /must be shorter than the/ });
+      expect(errorOf({ instanceConnectionName: ICN, port: 5432, maxSigtermDelay: Duration.seconds(25), minSigtermDelay: Duration.seconds(10) }).message).toContain("got '35s'. Set terminationGracePeriod: Duration.seconds(45) on the workload, or shorten the delay");
     });
 
     test('fails when the max SIGTERM delay equals an explicit grace period', () => {
       const props = { instanceConnectionName: ICN, port: 5432, maxSigtermDelay: Duration.seconds(10) };
-      expect(errorOf(props, { terminationGracePeriod: Duration.seconds(10) }))
-        .toContain("'maxSigtermDelay' must be shorter than the pod's terminationGracePeriod (10s)");
+      expectError(errorOf(props, { terminationGracePeriod: Duration.seconds(10) }), { prop: 'maxSigtermDelay', problem: /must be shorter than the/ });
     });
 
     test('fails when a SIGTERM delay is zero', () => {
-      expect(errorOf({ instanceConnectionName: ICN, port: 5432, maxSigtermDelay: Duration.seconds(0) }))
-        .toContain("'maxSigtermDelay' must be longer than zero (zero is the proxy's default: leave it unset)");
+      expectError(errorOf({ instanceConnectionName: ICN, port: 5432, maxSigtermDelay: Duration.seconds(0) }), { prop: 'maxSigtermDelay', problem: /must be longer than zero/ });
     });
 
     test('fails when credentials are given two ways', () => {
       const chart = Testing.chart();
       const secret = kplus.Secret.fromSecretName(chart, 'key', 'proxy-key');
-      expect(() => cronJob(chart, [new CloudSqlProxySidecar({ instanceConnectionName: ICN, port: 5432, credentialsSecret: secret, extraArgs: ['--json-credentials={}'] })]))
-        .toThrow("'extraArgs[0]' gives credentials a second way: 'credentialsSecret' is set, got '--json-credentials={}'. Give credentials once");
+      expectError(() => cronJob(chart, [new CloudSqlProxySidecar({ instanceConnectionName: ICN, port: 5432, credentialsSecret: secret, extraArgs: ['--json-credentials={}'] })]), { prop: 'extraArgs[0]', value: '--json-credentials={}', problem: /gives credentials a second way/ });
     });
 
     test('fails when a token is passed as an extra arg', () => {
-      expect(errorOf({ instanceConnectionName: ICN, port: 5432, extraArgs: ['-t', 'ya29.secret'] }))
-        .toContain("'extraArgs[0]' would put credentials (or a host-only login) into the manifest, got '-t'. Use Workload Identity");
+      expectError(errorOf({ instanceConnectionName: ICN, port: 5432, extraArgs: ['-t', 'ya29.secret'] }), { prop: 'extraArgs[0]', value: '-t', problem: /would put credentials \(or a/ });
     });
 
     test('fails when a credentials file is passed as an extra arg', () => {
-      expect(errorOf({ instanceConnectionName: ICN, port: 5432, extraArgs: ['--credentials-file=/k.json'] }))
-        .toContain("'extraArgs[0]' points at a key file the construct does not mount");
+      expectError(errorOf({ instanceConnectionName: ICN, port: 5432, extraArgs: ['--credentials-file=/k.json'] }), { prop: 'extraArgs[0]', problem: /points at a key file/ });
     });
 
     test('fails when an extra arg duplicates a typed prop', () => {
-      expect(errorOf({ instanceConnectionName: ICN, port: 5432, extraArgs: ['--http-port=9090'] }))
-        .toContain("'extraArgs[0]' duplicates --http-port, which the construct renders from a typed prop, got '--http-port=9090'. Use 'healthPort' instead");
-      expect(errorOf({ instanceConnectionName: ICN, port: 5432, extraArgs: ['-p', '5433'] })).toContain('duplicates --port');
-      expect(errorOf({ instanceConnectionName: ICN, port: 5432, extraArgs: ['--quota-project=x'] })).toContain("Use 'quotaProject' instead");
+      expectError(errorOf({ instanceConnectionName: ICN, port: 5432, extraArgs: ['--http-port=9090'] }), { prop: 'extraArgs[0]', value: '--http-port=9090', problem: /duplicates --http-port, which the construct/ });
+      expect(errorOf({ instanceConnectionName: ICN, port: 5432, extraArgs: ['-p', '5433'] }).message).toContain('duplicates --port');
+      expect(errorOf({ instanceConnectionName: ICN, port: 5432, extraArgs: ['--quota-project=x'] }).message).toContain("Use 'quotaProject' instead");
     });
 
     test('fails when an extra arg is an AlloyDB-only flag', () => {
-      expect(errorOf({ instanceConnectionName: ICN, port: 5432, extraArgs: ['--exit-zero-sigterm'] }))
-        .toContain("'extraArgs[0]' is a flag of the AlloyDB Auth Proxy only; the Cloud SQL Auth Proxy exits at start-up on an unknown flag, got '--exit-zero-sigterm'. Remove it: '--exit-zero-on-sigterm' is rendered already");
+      expectError(errorOf({ instanceConnectionName: ICN, port: 5432, extraArgs: ['--exit-zero-sigterm'] }), { prop: 'extraArgs[0]', value: '--exit-zero-sigterm', problem: /is a flag of the/ });
     });
 
     test('fails when an extra arg is an instance', () => {
-      expect(errorOf({ instanceConnectionName: ICN, port: 5432, extraArgs: ['acme-prod:europe-west1:other'] }))
-        .toContain("'extraArgs[0]' looks like an instance; instances are rendered from 'instanceConnectionName'/'instances'");
+      expectError(errorOf({ instanceConnectionName: ICN, port: 5432, extraArgs: ['acme-prod:europe-west1:other'] }), { prop: 'extraArgs[0]', problem: /looks like an instance; instances/ });
     });
 
     test('fails when the version has a leading v', () => {
-      expect(errorOf({ instanceConnectionName: ICN, port: 5432, version: 'v2.25.3' }))
-        .toContain("'version' must be a pinned release tag MAJOR.MINOR.PATCH[-variant][@sha256:digest], got 'v2.25.3'. Image tags drop the leading 'v': use '2.25.3'");
+      expectError(errorOf({ instanceConnectionName: ICN, port: 5432, version: 'v2.25.3' }), { prop: 'version', value: 'v2.25.3', problem: /must be a pinned release/ });
     });
 
     test('fails when the version is latest', () => {
-      expect(errorOf({ instanceConnectionName: ICN, port: 5432, version: 'latest' })).toContain("got 'latest'. Pin a release, e.g. '2.25.3'");
+      expect(errorOf({ instanceConnectionName: ICN, port: 5432, version: 'latest' }).message).toContain("got 'latest'. Pin a release, e.g. '2.25.3'");
     });
 
     test('fails when the bookworm variant is used on 2.24 or later', () => {
-      expect(errorOf({ instanceConnectionName: ICN, port: 5432, version: '2.24.0-bookworm' }))
-        .toContain("'version' uses the '-bookworm' variant, which is not published since 2.24.0, got '2.24.0-bookworm'. Use '2.24.0' (distroless, the default)");
+      expectError(errorOf({ instanceConnectionName: ICN, port: 5432, version: '2.24.0-bookworm' }), { prop: 'version', value: '2.24.0-bookworm', problem: /uses the '-bookworm' variant, which/ });
     });
 
     test('fails when the version is too old for a rendered feature', () => {
-      expect(errorOf({ instanceConnectionName: ICN, port: 5432, version: '2.5.0' }))
-        .toContain("'version' is older than 2.6.0, the first Cloud SQL Auth Proxy release with --exit-zero-on-sigterm, got '2.5.0'. Use version 2.6.0 or later (default 2.25.3), or set 'exitZeroOnSigterm: false'");
-      expect(errorOf({ instanceConnectionName: ICN, port: 5432, version: '2.19.0', adminPort: 9091 }))
-        .toContain("'version' is older than 2.20.0, the first Cloud SQL Auth Proxy release with the 'shutdown' subcommand");
+      expectError(errorOf({ instanceConnectionName: ICN, port: 5432, version: '2.5.0' }), { prop: 'version', value: '2.5.0', problem: /is older than 2\.6\.0, the/ });
+      expectError(errorOf({ instanceConnectionName: ICN, port: 5432, version: '2.19.0', adminPort: 9091 }), { prop: 'version', problem: /is older than 2\.20\.0, the/ });
     });
 
     test('fails when the image repository carries a tag', () => {
-      expect(errorOf({ instanceConnectionName: ICN, port: 5432, imageRepository: 'gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.25.3' }))
-        .toContain("'imageRepository' must be an image repository without a tag or digest");
+      expectError(errorOf({ instanceConnectionName: ICN, port: 5432, imageRepository: 'gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.25.3' }), { prop: 'imageRepository', problem: /must be an image repository/ });
     });
 
     test('fails when the image repository is the v1 proxy', () => {
-      expect(errorOf({ instanceConnectionName: ICN, port: 5432, imageRepository: 'gcr.io/cloudsql-docker/gce-proxy' }))
-        .toContain("'imageRepository' is the end-of-life Cloud SQL Proxy v1 image, whose flags differ");
+      expectError(errorOf({ instanceConnectionName: ICN, port: 5432, imageRepository: 'gcr.io/cloudsql-docker/gce-proxy' }), { prop: 'imageRepository', problem: /is the end-of-life Cloud SQL/ });
     });
 
     test('fails when the image repository is the AlloyDB proxy', () => {
-      expect(errorOf({ instanceConnectionName: ICN, port: 5432, imageRepository: 'gcr.io/alloydb-connectors/alloydb-auth-proxy' }))
-        .toContain("'imageRepository' is the AlloyDB Auth Proxy image, not the Cloud SQL Auth Proxy");
+      expectError(errorOf({ instanceConnectionName: ICN, port: 5432, imageRepository: 'gcr.io/alloydb-connectors/alloydb-auth-proxy' }), { prop: 'imageRepository', problem: /is the AlloyDB Auth Proxy/ });
     });
 
     test('fails when an env name is invalid or used twice', () => {
-      expect(errorOf({ instanceConnectionName: ICN, port: 5432, portEnvName: 'DB-PORT' }))
-        .toContain("'portEnvName' must be an environment variable name (letters, digits and '_', not starting with a digit), got 'DB-PORT'.");
-      expect(errorOf({ instances: [{ instanceConnectionName: ICN, port: 5432, hostEnvName: 'H' }, { instanceConnectionName: 'acme-prod:europe-west1:b', port: 5433, hostEnvName: 'H' }] }))
-        .toContain("'instances[1].hostEnvName' uses the same variable as 'instances[0].hostEnvName', got 'H'.");
+      expectError(errorOf({ instanceConnectionName: ICN, port: 5432, portEnvName: 'DB-PORT' }), { prop: 'portEnvName', value: 'DB-PORT', problem: /must be an environment variable/ });
+      expectError(errorOf({ instances: [{ instanceConnectionName: ICN, port: 5432, hostEnvName: 'H' }, { instanceConnectionName: 'acme-prod:europe-west1:b', port: 5433, hostEnvName: 'H' }] }), { prop: 'instances[1].hostEnvName', value: 'H', problem: /uses the same variable as/ });
     });
 
     test('fails when the app already has the env variable', () => {
-      expect(errorOf({ instanceConnectionName: ICN, port: 5432 }, { containers: [{ ...APP, envVariables: { DB_HOST: kplus.EnvValue.fromValue('db') } }] }))
-        .toContain("sets the environment variable 'DB_HOST' for the app, but container 'app' already has 'DB_HOST'");
+      expect(errorOf({ instanceConnectionName: ICN, port: 5432 }, { containers: [{ ...APP, envVariables: { DB_HOST: kplus.EnvValue.fromValue('db') } }] }).message).toContain("sets the environment variable 'DB_HOST' for the app, but container 'app' already has 'DB_HOST'");
     });
 
     test('fails when the impersonation chain has a bad email', () => {
-      expect(errorOf({ instanceConnectionName: ICN, port: 5432, impersonationChain: ['db-target'] }))
-        .toContain(`${P}: 'impersonationChain[0]' must be a service account email NAME@PROJECT.iam.gserviceaccount.com (domain-scoped project example.com:project: NAME@project.example.com.iam.gserviceaccount.com), got 'db-target'. Use the email shown by \`gcloud iam service-accounts list\``);
+      expectError(errorOf({ instanceConnectionName: ICN, port: 5432, impersonationChain: ['db-target'] }), { path: 'test/report', prop: 'impersonationChain[0]', value: 'db-target', problem: /must be a service account/ });
     });
 
     test('fails when a service account email carries a project id with a colon (emails never do)', () => {
-      expect(errorOf({ instanceConnectionName: ICN, port: 5432, impersonationChain: ['db-target@example.com:legacy.iam.gserviceaccount.com'] }))
-        .toContain("'impersonationChain[0]' must be a service account email NAME@PROJECT.iam.gserviceaccount.com");
+      expectError(errorOf({ instanceConnectionName: ICN, port: 5432, impersonationChain: ['db-target@example.com:legacy.iam.gserviceaccount.com'] }), { prop: 'impersonationChain[0]', problem: /must be a service account/ });
     });
 
     test('fails when the listen address is 0.0.0.0 without the opt-in', () => {
-      expect(errorOf({ instanceConnectionName: ICN, port: 5432, listenAddress: '0.0.0.0' }))
-        .toContain(`${P}: 'listenAddress' is not a loopback address: the database listeners would accept connections from every pod that can reach this pod's IP (the proxy authorises the connection to the instance with the workload's IAM identity, not the client's), got '0.0.0.0'. Keep the default '127.0.0.1' (every container of the pod can connect), or, if other pods must connect, set 'allowNonLoopbackListenAddress: true' and restrict them with a NetworkPolicy`);
+      expectError(errorOf({ instanceConnectionName: ICN, port: 5432, listenAddress: '0.0.0.0' }), { path: 'test/report', prop: 'listenAddress', value: '0.0.0.0', problem: /is not a loopback address/ });
     });
 
     test('fails when the listen address is a pod IP, and says what IAM authn adds', () => {
-      expect(errorOf({ instanceConnectionName: ICN, port: 5432, autoIamAuthn: true, listenAddress: '10.8.0.12' }))
-        .toContain(`${P}: 'listenAddress' is not a loopback address: the database listeners would accept connections from every pod that can reach this pod's IP, and with 'autoIamAuthn' each of them would be logged in to the database as this workload's IAM principal, without a password, got '10.8.0.12'. Keep the default '127.0.0.1'`);
-      expect(errorOf({ instanceConnectionName: ICN, port: 5432, listenAddress: '::' })).toContain("'listenAddress' is not a loopback address");
+      expectError(errorOf({ instanceConnectionName: ICN, port: 5432, autoIamAuthn: true, listenAddress: '10.8.0.12' }), { path: 'test/report', prop: 'listenAddress', value: '10.8.0.12', problem: /is not a loopback address/ });
+      expectError(errorOf({ instanceConnectionName: ICN, port: 5432, listenAddress: '::' }), { prop: 'listenAddress', problem: /is not a loopback address/ });
     });
 
     test('a pod IP listener with the opt-in', () => {
@@ -750,24 +706,21 @@ describe('CloudSqlProxySidecar', () => {
     });
 
     test('fails when the opt-in is given without a non-loopback listen address', () => {
-      expect(errorOf({ instanceConnectionName: ICN, port: 5432, allowNonLoopbackListenAddress: true }))
-        .toContain(`${P}: 'allowNonLoopbackListenAddress' has no effect without a non-loopback 'listenAddress', got true. Remove it (the listeners stay on loopback)`);
+      expectError(errorOf({ instanceConnectionName: ICN, port: 5432, allowNonLoopbackListenAddress: true }), { path: 'test/report', prop: 'allowNonLoopbackListenAddress', value: true, problem: /has no effect without a/ });
     });
 
     test('fails when the version is a digest without a release tag', () => {
       const digest = `sha256:${'a'.repeat(64)}`;
-      expect(errorOf({ instanceConnectionName: ICN, port: 5432, version: digest }))
-        .toContain(`${P}: 'version' must be a pinned release tag MAJOR.MINOR.PATCH[-variant][@sha256:digest], got '${digest}'. Put the release tag before the digest, e.g. '2.25.3@${digest}': the digest pins the image, the tag lets the construct check the features it renders against the version`);
-      expect(errorOf({ instanceConnectionName: ICN, port: 5432, version: `@${digest}` }))
-        .toContain(`got '@${digest}'. Put the release tag before the digest, e.g. '2.25.3@${digest}'`);
+      expect(errorOf({ instanceConnectionName: ICN, port: 5432, version: digest }).message).toContain(`${P}: 'version' must be a pinned release tag MAJOR.MINOR.PATCH[-variant][@sha256:digest], got '${digest}'. Put the release tag before the digest, e.g. '2.25.3@${digest}': the digest pins the image, the tag lets the construct check the features it renders against the version`);
+      expect(errorOf({ instanceConnectionName: ICN, port: 5432, version: `@${digest}` }).message).toContain(`got '@${digest}'. Put the release tag before the digest, e.g. '2.25.3@${digest}'`);
     });
 
     test('fails when two proxies in one pod both set DB_HOST/DB_PORT (the wiring names both sidecars and the props)', () => {
       const chart = Testing.chart();
-      expect(() => cronJob(chart, [
+      expectError(() => cronJob(chart, [
         new CloudSqlProxySidecar({ instanceConnectionName: ICN, engine: DatabaseEngine.POSTGRESQL }),
         new AlloyDbProxySidecar({ instanceUri: 'projects/acme-prod/locations/europe-west1/clusters/main/instances/main-primary', port: 5433, healthPort: 9802 }),
-      ])).toThrow("[test/report] Sidecar 'alloydb-auth-proxy': sets the environment variable 'DB_HOST' for the app, but sidecar 'cloud-sql-proxy' already sets 'DB_HOST' for container 'app'. Give one of the two sidecars other variable names (for a database proxy: hostEnvName/portEnvName)");
+      ]), { path: 'test/report', subject: 'Sidecar \'alloydb-auth-proxy\'', problem: /sets the environment variable 'DB_HOST' for/, fix: /Give one of the two/ });
     });
 
     test('fails when two proxies set the same app variables in a pod whose containers were added later', () => {
@@ -780,45 +733,40 @@ describe('CloudSqlProxySidecar', () => {
         instances: [{ instanceConnectionName: 'acme-prod:europe-west1:audit', port: 5433, hostEnvName: 'DB_HOST', portEnvName: 'AUDIT_DB_PORT' }],
       }).attachTo(dep);
       dep.addContainer({ name: 'api', image: 'ghcr.io/acme/api:1.0.0' });
-      expect(() => Testing.synth(chart))
-        .toThrow("[test/api] CloudSqlProxySidecar 'audit-proxy': 'instances[0].hostEnvName' sets the app variable 'DB_HOST', which proxy sidecar 'cloud-sql-proxy' sets too: two proxies in one pod both default to DB_HOST/DB_PORT (DB_SOCKET_PATH for sockets), got 'DB_HOST'. Give one of the two proxies variables of its own, e.g. hostEnvName: 'ORDERS_DB_HOST', portEnvName: 'ORDERS_DB_PORT' (on 'instances[0]')");
+      expectError(() => Testing.synth(chart), { path: 'test/api', prop: 'instances[0].hostEnvName', value: 'DB_HOST', problem: /sets the app variable 'DB_HOST', which/, fix: /Give one of the two/ });
     });
 
     test('fails when telemetry options are given without a telemetry project', () => {
-      expect(errorOf({ instanceConnectionName: ICN, port: 5432, telemetryPrefix: 'x' }))
-        .toContain("'telemetryPrefix' has no effect without 'telemetryProject' (the proxy sends telemetry only to that project), got 'x'.");
+      expectError(errorOf({ instanceConnectionName: ICN, port: 5432, telemetryPrefix: 'x' }), { prop: 'telemetryPrefix', value: 'x', problem: /has no effect without 'telemetryProject'/ });
     });
 
     test('fails when prometheusNamespace is given without prometheus', () => {
-      expect(errorOf({ instanceConnectionName: ICN, port: 5432, prometheusNamespace: 'x' })).toContain("'prometheusNamespace' has no effect without 'prometheus: true'");
+      expectError(errorOf({ instanceConnectionName: ICN, port: 5432, prometheusNamespace: 'x' }), { prop: 'prometheusNamespace', problem: /has no effect without 'prometheus/ });
     });
 
     test('fails when max connections is not a positive integer', () => {
-      expect(errorOf({ instanceConnectionName: ICN, port: 5432, maxConnections: 0 })).toContain("'maxConnections' must be a whole number of at least 1");
+      expectError(errorOf({ instanceConnectionName: ICN, port: 5432, maxConnections: 0 }), { prop: 'maxConnections', problem: /must be a whole number/ });
     });
 
     test('fails when the startup timeout is not whole seconds', () => {
-      expect(errorOf({ instanceConnectionName: ICN, port: 5432, startupTimeout: Duration.millis(1500) }))
-        .toContain("'startupTimeout' must be a whole number of seconds");
+      expectError(errorOf({ instanceConnectionName: ICN, port: 5432, startupTimeout: Duration.millis(1500) }), { prop: 'startupTimeout', problem: /must be a whole number/ });
     });
 
     test('fails when the container name is too long for the volume names', () => {
-      expect(errorOf({ name: 'p'.repeat(56), instanceConnectionName: ICN, unixSocketDirectory: '/cloudsql' }))
-        .toContain("'name' must be at most 55 characters (it has 56), so that the volume '" + 'p'.repeat(56) + "-sockets' is a valid name too");
+      expectError(errorOf({ name: 'p'.repeat(56), instanceConnectionName: ICN, unixSocketDirectory: '/cloudsql' }),
+        { prop: 'name', value: 'p'.repeat(56), problem: /at most 55 characters .*so that the volume '.*-sockets' is a valid name/ });
     });
 
     test('fails when the credentials key is given without a secret', () => {
-      expect(errorOf({ instanceConnectionName: ICN, port: 5432, credentialsSecretKey: 'key.json' }))
-        .toContain("'credentialsSecretKey' has no effect without 'credentialsSecret'");
+      expectError(errorOf({ instanceConnectionName: ICN, port: 5432, credentialsSecretKey: 'key.json' }), { prop: 'credentialsSecretKey', problem: /has no effect without 'credentialsSecret'/ });
     });
 
     test('fails when the quota project is not a project id', () => {
-      expect(errorOf({ instanceConnectionName: ICN, port: 5432, quotaProject: 'Acme Billing' })).toContain("'quotaProject' must be a Google Cloud project id, got 'Acme Billing'.");
+      expectError(errorOf({ instanceConnectionName: ICN, port: 5432, quotaProject: 'Acme Billing' }), { prop: 'quotaProject', value: 'Acme Billing', problem: /must be a Google Cloud/ });
     });
 
     test('fails when the engine is not a DatabaseEngine', () => {
-      expect(errorOf({ instanceConnectionName: ICN, engine: 'postgres' as any }))
-        .toContain("'engine' must be one of DatabaseEngine.POSTGRESQL, DatabaseEngine.MYSQL, DatabaseEngine.SQL_SERVER, got 'postgres'.");
+      expectError(errorOf({ instanceConnectionName: ICN, engine: 'postgres' as any }), { prop: 'engine', value: 'postgres', problem: /must be one of DatabaseEngine\.POSTGRESQL/ });
     });
   });
 });

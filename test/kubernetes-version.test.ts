@@ -17,7 +17,7 @@ describe('KubernetesVersion', () => {
   });
 });
 
-describe('version facts (sidecar-semantics.md §1.1, §1.3, §7)', () => {
+describe('version facts (feature gate stages, known bugs)', () => {
   test('SidecarContainers stages: alpha 1.28 (off), beta 1.29-1.32, GA 1.33', () => {
     expect(sidecarSupport(KubernetesVersion.V1_27)).toBe(SidecarSupport.NONE);
     expect(sidecarSupport(KubernetesVersion.V1_28)).toBe(SidecarSupport.ALPHA_GATE_OFF_BY_DEFAULT);

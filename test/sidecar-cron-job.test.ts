@@ -11,7 +11,7 @@ const slowSidecar = () => new Sidecar({
 });
 
 describe('SidecarCronJob', () => {
-  test('the seed demo: sidecar in initContainers with restartPolicy Always and a fast HTTP startup probe', () => {
+  test('the basic demo: sidecar in initContainers with restartPolicy Always and a fast HTTP startup probe', () => {
     const c = chart();
     new SidecarCronJob(c, 'sidecar-cronjob', {
       metadata: { name: 'sidecar-cronjob' },

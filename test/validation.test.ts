@@ -1,8 +1,9 @@
 // Bad input: every error names the construct path, the prop, the value received and how to fix it.
-import { Cron, Duration, Testing } from 'cdk8s';
+import { Cron, Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { chart } from './_util';
 import { KubernetesVersion, Sidecar, SidecarCronJob, SidecarJob, StartupGate } from '../src';
+import { expectError } from './_errors';
 
 const app = { name: 'app', image: 'acme/app:1.0' };
 const sidecar = (props: Partial<ConstructorParameters<typeof Sidecar>[0]> = {}) =>
@@ -17,39 +18,35 @@ const jobWith = (s: Sidecar, extra: Partial<ConstructorParameters<typeof Sidecar
 
 describe('sidecar settings', () => {
   test('fails when the sidecar name is not a DNS-1123 label', () => {
-    expect(jobWith(sidecar({ name: 'Cloud_SQL' }))).toThrow(
-      "[test/job] Sidecar: 'name' must be a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit, got 'Cloud_SQL'. Use a short lower-case name such as 'cloud-sql-proxy'");
+    expectError(jobWith(sidecar({ name: 'Cloud_SQL' })), { path: 'test/job', prop: 'name', value: 'Cloud_SQL', problem: /must be a DNS-1123 label: lower-case/, fix: /Use a short lower-case name/ });
   });
 
   test('fails when the sidecar name is longer than 63 characters', () => {
-    expect(jobWith(sidecar({ name: 'a'.repeat(64) }))).toThrow(/\[test\/job\] Sidecar: 'name' must be at most 63 characters \(it has 64\), got 'a{64}'/);
+    expectError(jobWith(sidecar({ name: 'a'.repeat(64) })), { path: 'test/job', prop: 'name', problem: /must be at most 63/ });
   });
 
   test('fails when the image is empty', () => {
-    expect(jobWith(sidecar({ image: '' }))).toThrow("[test/job] Sidecar 'proxy': 'image' must be an image reference without spaces, got ''. Use e.g. 'envoyproxy/envoy:v1.31.2'");
+    expectError(jobWith(sidecar({ image: '' })), { path: 'test/job', prop: 'image', value: '', problem: /must be an image reference without/, fix: /Use e\.g\. 'envoyproxy\/envoy:v1\.31\.2'/ });
   });
 
   test('fails when the image contains a space', () => {
-    expect(jobWith(sidecar({ image: 'acme/proxy 1.0' }))).toThrow(/'image' must be an image reference without spaces, got 'acme\/proxy 1.0'/);
+    expectError(jobWith(sidecar({ image: 'acme/proxy 1.0' })), { prop: 'image', problem: /must be an image reference/ });
   });
 
   test('fails when a port is out of range', () => {
-    expect(jobWith(sidecar({ portNumber: 70000 }))).toThrow("[test/job] Sidecar 'proxy': 'ports' must be whole numbers from 1 to 65535, got 70000. Fix the port number");
+    expectError(jobWith(sidecar({ portNumber: 70000 })), { path: 'test/job', prop: 'ports', value: 70000, problem: /must be whole numbers from 1/, fix: /Fix the port number/ });
   });
 
   test('fails when the same port is declared twice', () => {
-    expect(jobWith(sidecar({ ports: [{ number: 8080 }] }))).toThrow(
-      "[test/job] Sidecar 'proxy': 'ports' declares the same port twice, got 8080. Declare each port once (note 'portNumber' is also a port)");
+    expectError(jobWith(sidecar({ ports: [{ number: 8080 }] })), { path: 'test/job', prop: 'ports', value: 8080, problem: /declares the same port twice/, fix: /Declare each port once \(note/ });
   });
 
   test('fails when there is neither a startup gate nor a port', () => {
-    expect(jobWith(sidecar({ portNumber: undefined }))).toThrow(
-      /\[test\/job\] Sidecar 'proxy': 'startupGate' is needed because the sidecar declares no TCP port, got nothing\. Choose when the sidecar is ready: StartupGate\.httpGet.*StartupGate\.processStarted\(\) if nothing waits for it \(racy\)/);
+    expectError(jobWith(sidecar({ portNumber: undefined })), { path: 'test/job', prop: 'startupGate', problem: /is needed because the sidecar/ });
   });
 
   test('fails when the startup gate probes a port the sidecar does not declare', () => {
-    expect(jobWith(sidecar({ startupGate: StartupGate.httpGet('/ready', { port: 9000 }) }))).toThrow(
-      "[test/job] Sidecar 'proxy': 'startupGate.port' is not declared on the sidecar (declared: 8080), got 9000. Add the port to the sidecar's 'ports' (probes must target a port the container declares)");
+    expectError(jobWith(sidecar({ startupGate: StartupGate.httpGet('/ready', { port: 9000 }) })), { path: 'test/job', prop: 'startupGate.port', value: 9000, problem: /is not declared on the sidecar/, fix: /Add the port to the/ });
   });
 
   test('fails when a TCP gate has a port but the sidecar declares none', () => {
@@ -58,26 +55,22 @@ describe('sidecar settings', () => {
   });
 
   test('fails when the default gate has only a UDP port to check', () => {
-    expect(jobWith(sidecar({ portNumber: undefined, ports: [{ number: 53, protocol: kplus.Protocol.UDP }] }))).toThrow(
-      /\[test\/job\] Sidecar 'proxy': 'startupGate' is needed because the sidecar declares no TCP port \(declared: 53\/UDP\), got nothing/);
+    expectError(jobWith(sidecar({ portNumber: undefined, ports: [{ number: 53, protocol: kplus.Protocol.UDP }] })), { path: 'test/job', prop: 'startupGate', problem: /is needed because the sidecar/ });
   });
 
   test('fails when a TCP gate targets a UDP port', () => {
     const udp = sidecar({
       portNumber: undefined, ports: [{ number: 53, protocol: kplus.Protocol.UDP }], startupGate: StartupGate.tcpSocket({ port: 53 }),
     });
-    expect(jobWith(udp)).toThrow(
-      "[test/job] Sidecar 'proxy': 'startupGate.port' is not a TCP port of the sidecar, so a TCP or HTTP check can never reach it, got 53. Check a TCP port, or use StartupGate.command([...]) for a UDP/SCTP service");
+    expectError(jobWith(udp), { path: 'test/job', prop: 'startupGate.port', value: 53, problem: /is not a TCP port of/, fix: /Check a TCP port, or/ });
   });
 
   test('fails when a TCP gate has no port and the sidecar declares none', () => {
-    expect(jobWith(sidecar({ portNumber: undefined, startupGate: StartupGate.tcpSocket() }))).toThrow(
-      /\[test\/job\] Sidecar 'proxy': 'startupGate' checks a port but the sidecar declares none, got 'TcpSocket'\. Declare the port with 'portNumber' or 'ports'/);
+    expectError(jobWith(sidecar({ portNumber: undefined, startupGate: StartupGate.tcpSocket() })), { path: 'test/job', prop: 'startupGate', value: 'TcpSocket', problem: /checks a port but the/ });
   });
 
   test('fails when the poll interval is not whole seconds', () => {
-    expect(jobWith(sidecar({ startupGate: StartupGate.tcpSocket({ pollInterval: Duration.millis(1500) }) }))).toThrow(
-      "[test/job] Sidecar 'proxy': 'startupGate.pollInterval' must be a whole number of seconds (Kubernetes counts probe and deadline times in seconds), got 1 second 500 millis. Use Duration.seconds(2)");
+    expectError(jobWith(sidecar({ startupGate: StartupGate.tcpSocket({ pollInterval: Duration.millis(1500) }) })), { path: 'test/job', prop: 'startupGate.pollInterval', problem: /must be a whole number/ });
   });
 
   test('fails when the poll interval is zero', () => {
@@ -86,8 +79,7 @@ describe('sidecar settings', () => {
   });
 
   test('fails when the startup timeout is shorter than the poll interval', () => {
-    expect(jobWith(sidecar({ startupGate: StartupGate.tcpSocket({ pollInterval: Duration.seconds(5), timeout: Duration.seconds(2) }) }))).toThrow(
-      "[test/job] Sidecar 'proxy': 'startupGate.timeout' must be at least the poll interval (5 seconds), got 2 seconds. Raise the timeout or shorten the poll interval");
+    expectError(jobWith(sidecar({ startupGate: StartupGate.tcpSocket({ pollInterval: Duration.seconds(5), timeout: Duration.seconds(2) }) })), { path: 'test/job', prop: 'startupGate.timeout', problem: /must be at least the/ });
   });
 
   test('fails when the startup timeout is not whole seconds', () => {
@@ -95,8 +87,7 @@ describe('sidecar settings', () => {
   });
 
   test('fails when an HTTP gate path is not absolute', () => {
-    expect(jobWith(sidecar({ startupGate: StartupGate.httpGet('healthz') }))).toThrow(
-      "[test/job] Sidecar 'proxy': 'startupGate.httpGet(path)' must be an absolute URL path, got 'healthz'. Use a path such as '/' or '/healthz'");
+    expectError(jobWith(sidecar({ startupGate: StartupGate.httpGet('healthz') })), { path: 'test/job', prop: 'startupGate.httpGet(path)', value: 'healthz', problem: /must be an absolute URL path/, fix: /Use a path such as/ });
   });
 
   test('fails when a command gate is empty', () => {
@@ -108,13 +99,12 @@ describe('sidecar settings', () => {
 describe('pod-wide rules', () => {
   test('fails when two sidecars have the same name', () => {
     const c = chart();
-    expect(() => new SidecarJob(c, 'job', { containers: [app], sidecars: [sidecar(), sidecar({ portNumber: 9090 })] })).toThrow(
-      "[test/job] Sidecar 'proxy': 'name' is already used by another container of this pod, got 'proxy'. Container names must be unique across sidecars, init containers and app containers; rename one");
+    expectError(() => new SidecarJob(c, 'job', { containers: [app], sidecars: [sidecar(), sidecar({ portNumber: 9090 })] }), { path: 'test/job', prop: 'name', value: 'proxy', problem: /is already used by another container/, fix: /Container names must be unique/ });
   });
 
   test('fails when a sidecar is named like the app container', () => {
     const c = chart();
-    expect(() => new SidecarJob(c, 'job', { containers: [app], sidecars: [sidecar({ name: 'app' })] })).toThrow(/\[test\/job\] Sidecar 'app': 'name' is already used by another container of this pod, got 'app'/);
+    expectError(() => new SidecarJob(c, 'job', { containers: [app], sidecars: [sidecar({ name: 'app' })] }), { path: 'test/job', prop: 'name', problem: /is already used by another/ });
   });
 
   test('fails when an app container added later reuses a sidecar name', () => {
@@ -128,20 +118,35 @@ describe('pod-wide rules', () => {
     const c = chart();
     const s = sidecar();
     const job = new SidecarJob(c, 'job', { containers: [app], sidecars: [s] });
-    expect(() => job.addSidecar(s)).toThrow("[test/job] Sidecar 'proxy': was already added to this workload. Add each sidecar once");
+    expectError(() => job.addSidecar(s), { path: 'test/job', subject: 'Sidecar \'proxy\'', problem: /was already added to this workload/, fix: /Add each sidecar once/ });
   });
 
+  // the pod-wide port and probe rules are the linter's (container-port-conflict, probe-named-port-undefined)
   test('fails when a sidecar and the app use the same port', () => {
     const c = chart();
     new SidecarJob(c, 'job', { containers: [{ ...app, portNumber: 8080 }], sidecars: [sidecar()] });
-    expect(() => Testing.synth(c)).toThrow(
-      /\[test\/job\] containers 'proxy' and 'app': both use port 8080\/TCP while running at the same time, and all containers of a pod share one network namespace\. Give one of them another port/);
+    expectError(() => Testing.synth(c), {
+      path: 'test/job',
+      subject: "container 'app'",
+      prop: 'ports',
+      value: { containerPort: 8080 },
+      problem: /container-port-conflict .*'proxy' and 'app' both declare port 8080\/TCP/,
+      fix: /another port/,
+    });
   });
 
   test('fails when two app containers use the same port', () => {
     const c = chart();
     new SidecarJob(c, 'job', { containers: [{ ...app, portNumber: 9000 }, { name: 'other', image: 'acme/o:1.0', portNumber: 9000 }] });
-    expect(() => Testing.synth(c)).toThrow(/containers 'app' and 'other': both use port 9000\/TCP/);
+    expectError(() => Testing.synth(c), { path: 'test/job', subject: "container 'other'", prop: 'ports', value: { containerPort: 9000 }, problem: /container-port-conflict/ });
+  });
+
+  test('fails when two containers use the same hostPort, as the linter says', () => {
+    const c = chart();
+    new SidecarJob(c, 'job', {
+      containers: [{ ...app, ports: [{ number: 9000, hostPort: 30000 }] }, { name: 'other', image: 'acme/o:1.0', ports: [{ number: 9001, hostPort: 30000 }] }],
+    });
+    expectError(() => Testing.synth(c), { path: 'test/job', subject: "container 'other'", prop: 'ports', problem: /container-port-conflict .*hostPort 30000/ });
   });
 
   test('fails when an init container after a sidecar uses the sidecar port', () => {
@@ -149,39 +154,38 @@ describe('pod-wide rules', () => {
     const job = new SidecarJob(c, 'job', { containers: [app], sidecars: [sidecar()] });
     const init = job.addInitContainer({ name: 'migrate', image: 'acme/m:1.0' });
     init.addPort({ number: 8080 });
-    expect(() => Testing.synth(c)).toThrow(/containers 'proxy' and 'migrate': both use port 8080\/TCP/);
+    expectError(() => Testing.synth(c), { path: 'test/job', subject: "container 'migrate'", prop: 'ports', problem: /'proxy' and 'migrate' both declare port 8080\/TCP/ });
   });
 
-  test('fails when an app probe targets a port the container does not declare', () => {
+  test('an app probe on an undeclared numeric port is not an error (the linter does not call it one either)', () => {
     const c = chart();
     new SidecarJob(c, 'job', { containers: [{ ...app, liveness: kplus.Probe.fromHttpGet('/healthz') }] });
-    expect(() => Testing.synth(c)).toThrow(
-      "[test/job] container 'app': 'liveness' probes port 80, which the container does not declare (declared: none), got 80. Declare the port on the container ('portNumber' or 'ports'), or probe a declared port");
+    expect(Testing.synth(c)[0].spec.template.spec.containers[0].livenessProbe.httpGet.port).toBe(80);
   });
 
-  test('fails when a sidecar liveness probe targets an undeclared port', () => {
+  test('fails when a probe targets a named port the container does not declare', () => {
     const c = chart();
-    new SidecarJob(c, 'job', { containers: [app], sidecars: [sidecar({ liveness: kplus.Probe.fromTcpSocket({ port: 9999 }) })] });
-    expect(() => Testing.synth(c)).toThrow(/container 'proxy': 'liveness' probes port 9999, which the container does not declare \(declared: 8080\)/);
+    new SidecarJob(c, 'job', { containers: [app], sidecars: [sidecar({ liveness: kplus.Probe.fromHttpGet('/healthz', { port: 'metrics' as any }) })] });
+    expectError(() => Testing.synth(c), { path: 'test/job', subject: "container 'proxy'", prop: 'liveness', value: 'metrics', problem: /probe-named-port-undefined/ });
   });
 
   test('fails when appEnv clashes with an env var the app sets', () => {
     const c = chart();
-    expect(() => new SidecarJob(c, 'job', {
+    expectError(() => new SidecarJob(c, 'job', {
       containers: [{ ...app, envVariables: { DB_HOST: kplus.EnvValue.fromValue('db') } }],
       sidecars: [sidecar({ appEnv: { DB_HOST: kplus.EnvValue.fromValue('127.0.0.1') } })],
-    })).toThrow("[test/job] Sidecar 'proxy': sets the environment variable 'DB_HOST' for the app, but container 'app' already has 'DB_HOST'. Remove it from the container, or give the sidecar another variable name");
+    }), { path: 'test/job', subject: 'Sidecar \'proxy\'', problem: /sets the environment variable 'DB_HOST' for/, fix: /Remove it from the container,/ });
   });
 
   test('fails when two sidecars set the same app environment variable, naming both', () => {
     const c = chart();
-    expect(() => new SidecarJob(c, 'job', {
+    expectError(() => new SidecarJob(c, 'job', {
       containers: [app],
       sidecars: [
         sidecar({ name: 'first', appEnv: { DB_HOST: kplus.EnvValue.fromValue('127.0.0.1') } }),
         sidecar({ name: 'second', portNumber: 9090, appEnv: { DB_HOST: kplus.EnvValue.fromValue('127.0.0.1') } }),
       ],
-    })).toThrow("[test/job] Sidecar 'second': sets the environment variable 'DB_HOST' for the app, but sidecar 'first' already sets 'DB_HOST' for container 'app'. Give one of the two sidecars other variable names (for a database proxy: hostEnvName/portEnvName)");
+    }), { path: 'test/job', subject: 'Sidecar \'second\'', problem: /sets the environment variable 'DB_HOST' for/, fix: /Give one of the two/ });
   });
 
   test('fails when a plain workload gets an app container after a sidecar with appEnv', () => {
@@ -189,28 +193,24 @@ describe('pod-wide rules', () => {
     const d = new kplus.Deployment(c, 'web', { containers: [app] });
     sidecar({ appEnv: { PROXY: kplus.EnvValue.fromValue('x') } }).attachTo(d);
     d.addContainer({ name: 'late', image: 'acme/late:1.0' });
-    expect(() => Testing.synth(c)).toThrow(
-      "[test/web] Sidecar 'proxy': container 'late' was added after the sidecar, so it did not get the sidecar's app environment (PROXY). Add app containers before calling sidecar.attachTo(workload), or use SidecarJob/SidecarCronJob, which wire containers added later");
+    expectError(() => Testing.synth(c), { path: 'test/web', subject: 'Sidecar \'proxy\'', problem: /container 'late' was added after the/, fix: /Add app containers before calling/ });
   });
 });
 
 describe('containers that are not sidecars', () => {
   test('fails when an app container sets restartPolicy', () => {
     const c = chart();
-    expect(() => new SidecarJob(c, 'job', { containers: [{ ...app, restartPolicy: kplus.ContainerRestartPolicy.ALWAYS }] })).toThrow(
-      "[test/job] container 'app': 'restartPolicy' is only allowed on init containers (the API server rejects it on app containers), got 'Always'. To run a helper next to the app, declare it as a sidecar: sidecars: [new Sidecar({ ... })]");
+    expectError(() => new SidecarJob(c, 'job', { containers: [{ ...app, restartPolicy: kplus.ContainerRestartPolicy.ALWAYS }] }), { path: 'test/job', prop: 'restartPolicy', value: 'Always', problem: /is only allowed on init containers/, fix: /To run a helper next/ });
   });
 
   test('fails when an init container is made a sidecar by hand', () => {
     const c = chart();
-    expect(() => new SidecarJob(c, 'job', { containers: [app], initContainers: [{ name: 'proxy', image: 'acme/p:1.0', restartPolicy: kplus.ContainerRestartPolicy.ALWAYS }] })).toThrow(
-      "[test/job] init container 'proxy': 'restartPolicy' makes it a native sidecar, which must be declared as a Sidecar here so that it gets a startup gate, got 'Always'. Use sidecars: [new Sidecar({ name, image, portNumber })] (or addSidecar()) instead of an init container with restartPolicy");
+    expectError(() => new SidecarJob(c, 'job', { containers: [app], initContainers: [{ name: 'proxy', image: 'acme/p:1.0', restartPolicy: kplus.ContainerRestartPolicy.ALWAYS }] }), { path: 'test/job', prop: 'restartPolicy', value: 'Always', problem: /makes it a native sidecar, which/, fix: /Use sidecars: \[new Sidecar\(\{ name,/ });
   });
 
   test('fails when a plain init container has a startup probe', () => {
     const c = chart();
-    expect(() => new SidecarJob(c, 'job', { containers: [app], initContainers: [{ name: 'wait', image: 'acme/w:1.0', startup: kplus.Probe.fromCommand(['true']) }] })).toThrow(
-      "[test/job] init container 'wait': 'startup' may not be set on an init container without restartPolicy: Always (the API server rejects it), got 'a startup probe'. Remove it, or if this helper keeps running next to the app, declare it as a Sidecar");
+    expectError(() => new SidecarJob(c, 'job', { containers: [app], initContainers: [{ name: 'wait', image: 'acme/w:1.0', startup: kplus.Probe.fromCommand(['true']) }] }), { path: 'test/job', prop: 'startup', value: 'a startup probe', problem: /may not be set on an/, fix: /Remove it, or if this/ });
   });
 
   test('fails when a plain init container has a liveness probe', () => {
@@ -221,37 +221,34 @@ describe('containers that are not sidecars', () => {
 
   test('fails when a plain init container serves a port (it would hang the pod in Init)', () => {
     const c = chart();
-    expect(() => new SidecarCronJob(c, 'cron', { schedule: Cron.daily(), containers: [app], initContainers: [{ name: 'proxy', image: 'acme/p:1.0', portNumber: 5432 }] })).toThrow(
-      "[test/cron] init container 'proxy': 'ports' are declared on a plain init container: it must exit before the next container starts, so one that serves keeps the pod in 'Init:0/N' forever, got [5432]. Declare the serving helper as a Sidecar (sidecars: [new Sidecar({ ... })]); keep init containers for run-to-completion steps");
+    expectError(() => new SidecarCronJob(c, 'cron', { schedule: Cron.daily(), containers: [app], initContainers: [{ name: 'proxy', image: 'acme/p:1.0', portNumber: 5432 }] }), { path: 'test/cron', prop: 'ports', value: [5432], problem: /are declared on a plain init/, fix: /Declare the serving helper as/ });
   });
 
   test('fails when an init container before the sidecars serves a port', () => {
     const c = chart();
-    expect(() => new SidecarJob(c, 'job', { containers: [app], initContainersBeforeSidecars: [{ name: 'early', image: 'acme/e:1.0', ports: [{ number: 80 }] }] })).toThrow(/\[test\/job\] init container 'early': 'ports' are declared on a plain init container/);
+    expectError(() => new SidecarJob(c, 'job', { containers: [app], initContainersBeforeSidecars: [{ name: 'early', image: 'acme/e:1.0', ports: [{ number: 80 }] }] }), { path: 'test/job', prop: 'ports', problem: /are declared on a plain/ });
   });
 
   test('fails when an app container name is not a DNS-1123 label', () => {
     const c = chart();
-    expect(() => new SidecarJob(c, 'job', { containers: [{ name: 'App', image: 'acme/app:1.0' }] })).toThrow(/\[test\/job\] container 'App': 'name' must be a DNS-1123 label.*got 'App'/);
+    expectError(() => new SidecarJob(c, 'job', { containers: [{ name: 'App', image: 'acme/app:1.0' }] }), { path: 'test/job', prop: 'name', problem: /must be a DNS-1123 label/ });
   });
 });
 
 describe('Job settings', () => {
   test('fails when a SidecarJob pod restartPolicy is Always', () => {
     const c = chart();
-    expect(() => new SidecarJob(c, 'job', { containers: [app], restartPolicy: kplus.RestartPolicy.ALWAYS })).toThrow(
-      "[test/job] SidecarJob: 'restartPolicy' must be Never or OnFailure for a Job pod (the API server rejects Always), got 'Always'. Use RestartPolicy.NEVER (default) or RestartPolicy.ON_FAILURE");
+    expectError(() => new SidecarJob(c, 'job', { containers: [app], restartPolicy: kplus.RestartPolicy.ALWAYS }), { path: 'test/job', prop: 'restartPolicy', value: 'Always', problem: /must be Never or OnFailure for/, fix: /Use RestartPolicy\.NEVER \(default\) or RestartPolicy\.ON_FAILURE/ });
   });
 
   test('fails when a SidecarCronJob pod restartPolicy is Always', () => {
     const c = chart();
-    expect(() => new SidecarCronJob(c, 'cron', { schedule: Cron.daily(), containers: [app], restartPolicy: kplus.RestartPolicy.ALWAYS })).toThrow(/\[test\/cron\] SidecarCronJob: 'restartPolicy' must be Never or OnFailure/);
+    expectError(() => new SidecarCronJob(c, 'cron', { schedule: Cron.daily(), containers: [app], restartPolicy: kplus.RestartPolicy.ALWAYS }), { path: 'test/cron', prop: 'restartPolicy', problem: /must be Never or OnFailure/ });
   });
 
   test('fails when activeDeadline is not whole seconds', () => {
     const c = chart();
-    expect(() => new SidecarJob(c, 'job', { containers: [app], activeDeadline: Duration.millis(1500) })).toThrow(
-      /\[test\/job\] SidecarJob: 'activeDeadline' must be a whole number of seconds.*got 1 second 500 millis\. Use Duration.seconds\(2\)/);
+    expectError(() => new SidecarJob(c, 'job', { containers: [app], activeDeadline: Duration.millis(1500) }), { path: 'test/job', prop: 'activeDeadline', problem: /must be a whole number/ });
   });
 
   test('fails when a CronJob name is longer than 52 characters', () => {
@@ -277,8 +274,8 @@ describe('target Kubernetes version', () => {
   });
 
   test('fails on Kubernetes 1.28 unless the feature gate is declared on', () => {
-    expect(jobWith(sidecar(), { kubernetesVersion: KubernetesVersion.V1_28 })).toThrow(
-      /the target is Kubernetes 1\.28 \(from the 'kubernetesVersion' prop\), and on Kubernetes 1\.28 native sidecars are alpha behind the 'SidecarContainers' feature gate.*say so with the 'sidecarContainersFeatureGate: true' prop/);
+    const e = expectError(jobWith(sidecar(), { kubernetesVersion: KubernetesVersion.V1_28 }), { path: 'test/job', subject: "Sidecar 'proxy'", prop: undefined });
+    expect(e.problem).toMatch(/Kubernetes 1\.28 \(from the 'kubernetesVersion' prop\).*alpha behind the 'SidecarContainers' feature gate/);
     expect(jobWith(sidecar(), { kubernetesVersion: KubernetesVersion.V1_28, sidecarContainersFeatureGate: true })).not.toThrow();
   });
 
@@ -290,36 +287,85 @@ describe('target Kubernetes version', () => {
 
   test('fails when the context version is a number', () => {
     const c = chart({ 'cdk8s-sidecars/kubernetes-version': 1.3 });
-    expect(() => new SidecarJob(c, 'job', { containers: [app], sidecars: [sidecar()] })).toThrow(
-      "[test/job] context: 'cdk8s-sidecars/kubernetes-version' must be a Kubernetes 1.x version string like '1.30', got 1.3. Set it as a string, e.g. app.node.setContext('cdk8s-sidecars/kubernetes-version', '1.30') (a number such as 1.30 would read as 1.3)");
+    expectError(() => new SidecarJob(c, 'job', { containers: [app], sidecars: [sidecar()] }), { path: 'test/job', prop: 'cdk8s-sidecars/kubernetes-version', value: 1.3, problem: /must be a Kubernetes 1\.x version/, fix: /Set it as a string,/ });
   });
 
   test('fails when the context version is not a version', () => {
     const c = chart({ 'cdk8s-sidecars/kubernetes-version': 'latest' });
-    expect(() => new SidecarJob(c, 'job', { containers: [app], sidecars: [sidecar()] })).toThrow(/'cdk8s-sidecars\/kubernetes-version' must be a Kubernetes 1.x version string like '1.30', got 'latest'/);
+    expectError(() => new SidecarJob(c, 'job', { containers: [app], sidecars: [sidecar()] }), { prop: 'cdk8s-sidecars/kubernetes-version', problem: /must be a Kubernetes 1/ });
   });
 
   test('fails when the context version is not Kubernetes 1.x', () => {
     for (const bad of ['2.0', '0.30', '1.100']) {
       const c = chart({ 'cdk8s-sidecars/kubernetes-version': bad });
-      expect(() => new SidecarJob(c, 'job', { containers: [app], sidecars: [sidecar()] })).toThrow(`'cdk8s-sidecars/kubernetes-version' must be a Kubernetes 1.x version string like '1.30', got '${bad}'`);
+      expectError(() => new SidecarJob(c, 'job', { containers: [app], sidecars: [sidecar()] }),
+        { path: 'test/job', subject: 'context', prop: 'cdk8s-sidecars/kubernetes-version', value: bad, problem: /Kubernetes 1\.x version string/ });
     }
-    expect(() => KubernetesVersion.parse('2.0')).toThrow(/expected a Kubernetes 1.x version/);
-    expect(() => KubernetesVersion.of(100)).toThrow(/from 0 to 99, got 100/);
+    expectError(() => KubernetesVersion.parse('2.0'), { prop: 'text', value: '2.0' });
+    expectError(() => KubernetesVersion.of(100), { prop: 'minor', value: 100, problem: /from 0 to 99/ });
   });
 
   test('fails when the feature-gate context is not a boolean', () => {
     const c = chart({ 'cdk8s-sidecars/sidecar-containers-feature-gate': 'yes' });
-    expect(() => new SidecarJob(c, 'job', { containers: [app], sidecars: [sidecar()] })).toThrow(
-      "[test/job] context: 'cdk8s-sidecars/sidecar-containers-feature-gate' must be true or false, got 'yes'. Set it with app.node.setContext('cdk8s-sidecars/sidecar-containers-feature-gate', true)");
+    expectError(() => new SidecarJob(c, 'job', { containers: [app], sidecars: [sidecar()] }), { path: 'test/job', prop: 'cdk8s-sidecars/sidecar-containers-feature-gate', value: 'yes', problem: /must be true or false/, fix: /Set it with app\.node\.setContext\('cdk8s-sidecars\/sidecar-containers-feature-gate', true\)/ });
   });
 
   test('fails when KubernetesVersion.parse gets something else', () => {
-    expect(() => KubernetesVersion.parse('one.twenty')).toThrow("KubernetesVersion.parse(): expected a Kubernetes 1.x version like '1.29' or 'v1.29.3', got 'one.twenty'");
+    expectError(() => KubernetesVersion.parse('one.twenty'), { subject: 'KubernetesVersion.parse()', prop: 'text', value: 'one.twenty', problem: /Kubernetes 1\.x version/ });
   });
 
   test('fails when KubernetesVersion.of gets a negative or fractional minor', () => {
-    expect(() => KubernetesVersion.of(-1)).toThrow('KubernetesVersion.of(): the minor version must be a whole number from 0 to 99, got -1. Example: KubernetesVersion.of(30) for Kubernetes 1.30');
-    expect(() => KubernetesVersion.of(29.5)).toThrow(/got 29.5/);
+    expectError(() => KubernetesVersion.of(-1), { subject: 'KubernetesVersion.of()', prop: 'minor', value: -1, problem: /whole number from 0 to 99/ });
+    expectError(() => KubernetesVersion.of(29.5), { prop: 'minor', value: 29.5 });
+  });
+});
+
+describe('props passed on to cdk8s-plus, and cdk8s-plus errors', () => {
+  const cron = (extra: Partial<ConstructorParameters<typeof SidecarCronJob>[2]>) => () => {
+    const c = chart();
+    new SidecarCronJob(c, 'cron', { schedule: Cron.daily(), containers: [app], ...extra });
+    return Testing.synth(c);
+  };
+
+  test('a schedule field out of range', () => {
+    expectError(cron({ schedule: Cron.schedule({ hour: '30' }) }), { path: 'test/cron', prop: 'schedule.hour', value: '30', problem: /from 0 to 23/ });
+  });
+
+  test("timeZone 'Local' and unknown zones", () => {
+    expectError(cron({ timeZone: 'Local' }), { path: 'test/cron', prop: 'timeZone', value: 'Local', problem: /IANA time zone/ });
+    expectError(cron({ timeZone: 'Mars/Olympus' }), { prop: 'timeZone', value: 'Mars/Olympus' });
+  });
+
+  test('a starting deadline under 10 s, and ttlAfterFinished with retained Jobs (cdk8s-plus rules, in our shape)', () => {
+    expectError(cron({ startingDeadline: Duration.seconds(5) }), { path: 'test/cron', prop: 'startingDeadline', problem: /at least 10 seconds/ });
+    expectError(cron({ ttlAfterFinished: Duration.minutes(5), failedJobsRetained: 1 }), { path: 'test/cron', prop: 'ttlAfterFinished', problem: /JobsRetained/ });
+  });
+
+  test('counts and durations the API server stores as int32 or whole seconds', () => {
+    expectError(jobWith(sidecar(), { backoffLimit: -1 }), { path: 'test/job', prop: 'backoffLimit', value: -1 });
+    expectError(jobWith(sidecar(), { ttlAfterFinished: Duration.days(100000) }), { path: 'test/job', prop: 'ttlAfterFinished' });
+    expectError(jobWith(sidecar(), { terminationGracePeriod: Duration.millis(1500) }), { path: 'test/job', prop: 'terminationGracePeriod' });
+    expectError(jobWith(sidecar({ startupGate: StartupGate.tcpSocket({ timeout: Duration.days(100000) }) })), { path: 'test/job', prop: 'startupGate.timeout', problem: /32-bit/ });
+    expectError(jobWith(sidecar({ startupGate: StartupGate.tcpSocket({ pollInterval: Duration.seconds(1.0005) }) })), { prop: 'startupGate.pollInterval', problem: /whole number/ });
+  });
+
+  test('a Job without app containers', () => {
+    const c = chart();
+    new SidecarJob(c, 'job', { sidecars: [sidecar()] });
+    expectError(() => Testing.synth(c), { path: 'test/job', prop: 'containers', value: [] });
+  });
+
+  test('container fields: env names, port names, mount paths, requests above limits, seccomp Localhost', () => {
+    expectError(jobWith(sidecar({ appEnv: { 'HAS SPACE': kplus.EnvValue.fromValue('1') } })), { path: 'test/job', prop: 'envVariables', value: 'HAS SPACE' });
+    expectError(jobWith(sidecar({ ports: [{ number: 9000, name: 'a-very-long-port-name' }] })), { path: 'test/job', prop: 'ports.name', value: 'a-very-long-port-name' });
+    expectError(jobWith(sidecar({ ports: [{ number: 9000, name: 'http' }, { number: 9001, name: 'http' }] })), { prop: 'ports.name', value: 'http', problem: /two ports/ });
+    expectError(jobWith(sidecar({ resources: { memory: { request: Size.gibibytes(2), limit: Size.mebibytes(512) } } })), { prop: 'resources.memory', problem: /above its limit/ });
+    expectError(jobWith(sidecar({ securityContext: { seccompProfile: { type: kplus.SeccompProfileType.LOCALHOST } } })), { prop: 'securityContext.seccompProfile' });
+    expectError(jobWith(sidecar({ securityContext: { user: 0.5 } })), { prop: 'securityContext.user', value: 0.5 });
+    expectError(jobWith(sidecar({ liveness: kplus.Probe.fromHttpGet('/', { port: 8080, successThreshold: 2 }) })), { prop: 'liveness.successThreshold', value: 2 });
+  });
+
+  test('a metadata.name the API server rejects', () => {
+    expectError(jobWith(sidecar(), { metadata: { name: 'Bad_Name' } }), { path: 'test/job', prop: 'metadata.name', value: 'Bad_Name' });
   });
 });

@@ -3,6 +3,8 @@ import * as kplus from 'cdk8s-plus-28';
 import {
   AlloyDbProxySidecar, CloudSqlProxySidecar, DatabaseEngine, GkeWorkloadIdentity, GkeWorkloadIdentityProps, SidecarCronJob, SidecarJob,
 } from '../src';
+import { expectError } from './_errors';
+import { SidecarsError } from '../src/_errors';
 
 const GSA = 'nightly-report@acme-prod.iam.gserviceaccount.com';
 const ICN = 'acme-prod:europe-west1:main-db';
@@ -12,11 +14,12 @@ function namespacedChart(namespace?: string): Chart {
 }
 
 /** @param namespace of the chart; null for none */
-function errorOf(props: GkeWorkloadIdentityProps, namespace: string | null = 'reports'): string {
+function errorOf(props: GkeWorkloadIdentityProps, namespace: string | null = 'reports'): SidecarsError {
   try {
     new GkeWorkloadIdentity(namespacedChart(namespace ?? undefined), 'identity', props);
   } catch (e) {
-    return (e as Error).message;
+    if (e instanceof SidecarsError) return e;
+    throw e;
   }
   throw new Error('expected an error');
 }
@@ -103,7 +106,7 @@ describe('GkeWorkloadIdentity', () => {
     expect(identity.gcloudCommands[1]).toEqual(`kubectl annotate serviceaccount existing --namespace=reports iam.gke.io/gcp-service-account=${GSA}`);
   });
 
-  test('a proxy that impersonates: the GSA needs token creator, the target gets the database roles and Service Usage Consumer (§4)', () => {
+  test('a proxy that impersonates: the GSA needs token creator, the target gets the database roles and Service Usage Consumer (cloud-sql-proxy README)', () => {
     const target = 'db-user@acme-data.iam.gserviceaccount.com';
     const identity = new GkeWorkloadIdentity(namespacedChart('reports'), 'identity', {
       gcpServiceAccount: GSA,
@@ -156,7 +159,7 @@ describe('GkeWorkloadIdentity', () => {
     expect(identity.gcloudCommands[0]).toContain(`add-iam-policy-binding ${gsa} --project=example.com:legacy-proj`);
   });
 
-  test('IAM database user names are truncated as §4 says: 63 characters for PostgreSQL, 32 for MySQL', () => {
+  test('IAM database user names are truncated as the proxy README says: 63 characters for PostgreSQL, 32 for MySQL', () => {
     const name = `r${'e'.repeat(28)}t`; // 30, the longest account id
     const gsa = `${name}@a${'c'.repeat(28)}e.iam.gserviceaccount.com`;
     const identity = new GkeWorkloadIdentity(namespacedChart('reports'), 'identity', { gcpServiceAccount: gsa });
@@ -200,7 +203,7 @@ describe('GkeWorkloadIdentity', () => {
       const proxy = new CloudSqlProxySidecar({ instanceConnectionName: ICN, port: 5432 });
       new GkeWorkloadIdentity(chart, 'identity', { gcpServiceAccount: GSA, serviceAccountName: 'nightly-report', proxies: [proxy] });
       cron(chart, proxy, kplus.ServiceAccount.fromServiceAccountName(chart, 'other', 'reporting'));
-      expect(() => Testing.synth(chart)).toThrow("'serviceAccount' must be the ServiceAccount 'nightly-report' of GkeWorkloadIdentity 'reports/identity', which proxy sidecar 'cloud-sql-proxy' runs under: the proxy gets its Google credentials from the pod's ServiceAccount, got 'reporting'.");
+      expectError(() => Testing.synth(chart), { prop: 'serviceAccount', value: 'reporting', problem: /must be the ServiceAccount 'nightly-report'/ });
     });
 
     test('fails when the workload is in another namespace than the ServiceAccount', () => {
@@ -210,7 +213,7 @@ describe('GkeWorkloadIdentity', () => {
       new SidecarJob(chart, 'job', {
         metadata: { namespace: 'batch' }, serviceAccount: identity.serviceAccount, sidecars: [proxy], containers: [{ name: 'app', image: 'ghcr.io/acme/report:1.4.2' }],
       });
-      expect(() => Testing.synth(chart)).toThrow("[reports/job] SidecarJob: 'metadata.namespace' differs from the namespace 'reports' of GkeWorkloadIdentity 'reports/identity' (a pod can only use a ServiceAccount of its own namespace), got 'batch'.");
+      expectError(() => Testing.synth(chart), { path: 'reports/job', prop: 'metadata.namespace', value: 'batch', problem: /differs from the namespace 'reports' of/ });
     });
 
     test('also for a proxy attached to a plain cdk8s-plus workload', () => {
@@ -219,7 +222,7 @@ describe('GkeWorkloadIdentity', () => {
       new GkeWorkloadIdentity(chart, 'identity', { gcpServiceAccount: GSA, serviceAccountName: 'api', proxies: [proxy] });
       const dep = new kplus.Deployment(chart, 'api', { containers: [{ name: 'api', image: 'ghcr.io/acme/api:1.0.0' }] });
       proxy.attachTo(dep);
-      expect(() => Testing.synth(chart)).toThrow("[reports/api] Deployment: 'serviceAccount' must be the ServiceAccount 'api'");
+      expectError(() => Testing.synth(chart), { path: 'reports/api', prop: 'serviceAccount', problem: /must be the ServiceAccount 'api'/ });
     });
 
     test('passes with the identity\'s ServiceAccount, created or existing', () => {
@@ -237,8 +240,7 @@ describe('GkeWorkloadIdentity', () => {
       const chart = namespacedChart('reports');
       const proxy = new CloudSqlProxySidecar({ instanceConnectionName: ICN, port: 5432 });
       new GkeWorkloadIdentity(chart, 'a', { gcpServiceAccount: GSA, serviceAccountName: 'a', proxies: [proxy] });
-      expect(() => new GkeWorkloadIdentity(chart, 'b', { gcpServiceAccount: GSA, serviceAccountName: 'b', proxies: [proxy] }))
-        .toThrow("[reports/b] GkeWorkloadIdentity: 'proxies' contains proxy sidecar 'cloud-sql-proxy', which was already added to GkeWorkloadIdentity 'reports/a'; a pod runs as one ServiceAccount, got 'cloud-sql-proxy'. Add each proxy to one identity");
+      expectError(() => new GkeWorkloadIdentity(chart, 'b', { gcpServiceAccount: GSA, serviceAccountName: 'b', proxies: [proxy] }), { path: 'reports/b', prop: 'proxies', value: 'cloud-sql-proxy', problem: /contains proxy sidecar 'cloud-sql-proxy', which was/, fix: /Add each proxy to one/ });
     });
   });
 
@@ -250,66 +252,57 @@ describe('GkeWorkloadIdentity', () => {
   });
 
   describe('bad input', () => {
-    const P = '[reports/identity] GkeWorkloadIdentity';
 
     test('fails when the Google service account is not an email', () => {
-      expect(errorOf({ gcpServiceAccount: 'nightly-report' }))
-        .toContain(`${P}: 'gcpServiceAccount' must be the full email, not just the account name, got 'nightly-report'. Use 'nightly-report@PROJECT.iam.gserviceaccount.com'`);
+      expectError(errorOf({ gcpServiceAccount: 'nightly-report' }), { path: 'reports/identity', prop: 'gcpServiceAccount', value: 'nightly-report', problem: /must be the full email/ });
     });
 
     test('fails when the Google service account is the Compute Engine default', () => {
-      expect(errorOf({ gcpServiceAccount: '123456789-compute@developer.gserviceaccount.com' }))
-        .toContain("'gcpServiceAccount' is a default service account (Compute Engine or App Engine), which has broad roles");
+      expectError(errorOf({ gcpServiceAccount: '123456789-compute@developer.gserviceaccount.com' }), { prop: 'gcpServiceAccount', problem: /is a default service account/ });
     });
 
     test('fails when the Google service account email is malformed', () => {
-      expect(errorOf({ gcpServiceAccount: 'report@acme-prod.gserviceaccount.com' }))
-        .toContain(`${P}: 'gcpServiceAccount' must be a Google service account email NAME@PROJECT.iam.gserviceaccount.com (domain-scoped project example.com:project: NAME@project.example.com.iam.gserviceaccount.com), got 'report@acme-prod.gserviceaccount.com'. Create one with: gcloud iam service-accounts create NAME --project=PROJECT`);
+      expectError(errorOf({ gcpServiceAccount: 'report@acme-prod.gserviceaccount.com' }), { path: 'reports/identity', prop: 'gcpServiceAccount', value: 'report@acme-prod.gserviceaccount.com', problem: /must be a Google service/ });
     });
 
     test('fails when the cluster project would be a domain-scoped project (defaulted from the service account)', () => {
-      expect(errorOf({ gcpServiceAccount: 'nightly-report@legacy-proj.example.com.iam.gserviceaccount.com' }))
-        .toContain(`${P}: 'clusterProject' defaults to the project of 'gcpServiceAccount', which is a legacy domain-scoped project, whose workload identity pool name this construct cannot derive (its sources give only '<project>.svc.id.goog'), got 'example.com:legacy-proj'. Set 'clusterProject' to the id of the GKE cluster's project`);
+      expectError(errorOf({ gcpServiceAccount: 'nightly-report@legacy-proj.example.com.iam.gserviceaccount.com' }), { path: 'reports/identity', prop: 'clusterProject', value: 'example.com:legacy-proj', problem: /defaults to the project of/ });
     });
 
     test('fails when the cluster project is domain-scoped', () => {
-      expect(errorOf({ gcpServiceAccount: GSA, clusterProject: 'example.com:legacy-gke' }))
-        .toContain(`${P}: 'clusterProject' is a legacy domain-scoped project, whose workload identity pool name this construct cannot derive (its sources give only '<project>.svc.id.goog'), got 'example.com:legacy-gke'. Use the GKE cluster's project;`);
+      expectError(errorOf({ gcpServiceAccount: GSA, clusterProject: 'example.com:legacy-gke' }), { path: 'reports/identity', prop: 'clusterProject', value: 'example.com:legacy-gke', problem: /is a legacy domain-scoped project/ });
     });
 
     test('fails when neither the prop nor the chart gives a namespace', () => {
-      expect(errorOf({ gcpServiceAccount: GSA }, null))
-        .toContain(`${P}: 'namespaceName' is needed for the IAM member string, and the chart has no namespace, got nothing. Set 'namespaceName' here or 'namespace' on the chart`);
+      expectError(errorOf({ gcpServiceAccount: GSA }, null), { path: 'reports/identity', prop: 'namespaceName', value: undefined, problem: /is needed for the IAM/ });
     });
 
     test('fails when the namespace differs from the chart namespace', () => {
-      expect(errorOf({ gcpServiceAccount: GSA, namespaceName: 'other' }))
-        .toContain("'namespaceName' differs from the chart's namespace 'reports', where the pods of this chart run");
+      expectError(errorOf({ gcpServiceAccount: GSA, namespaceName: 'other' }), { prop: 'namespaceName', problem: /differs from the chart's namespace/ });
     });
 
     test('fails when the namespace is not a DNS label', () => {
-      expect(errorOf({ gcpServiceAccount: GSA, namespaceName: 'Reports' }, null)).toContain("'namespaceName' must be a DNS-1123 label");
+      expectError(errorOf({ gcpServiceAccount: GSA, namespaceName: 'Reports' }, null), { prop: 'namespaceName', problem: /must be a DNS-1123 label/ });
     });
 
     test('fails when an existing ServiceAccount has no name', () => {
-      expect(errorOf({ gcpServiceAccount: GSA, createServiceAccount: false }))
-        .toContain("'serviceAccountName' is required with 'createServiceAccount: false' (the existing ServiceAccount's name), got nothing.");
+      expectError(errorOf({ gcpServiceAccount: GSA, createServiceAccount: false }), { prop: 'serviceAccountName', value: undefined, problem: /is required with 'createServiceAccount: false'/ });
     });
 
     test('fails when the ServiceAccount name is invalid', () => {
-      expect(errorOf({ gcpServiceAccount: GSA, serviceAccountName: 'Nightly_Report' })).toContain("'serviceAccountName' must be a DNS-1123 subdomain");
+      expectError(errorOf({ gcpServiceAccount: GSA, serviceAccountName: 'Nightly_Report' }), { prop: 'serviceAccountName', problem: /must be a DNS-1123 subdomain/ });
     });
 
     test('fails when the cluster project is invalid', () => {
-      expect(errorOf({ gcpServiceAccount: GSA, clusterProject: 'ACME' })).toContain("'clusterProject' must be a Google Cloud project id");
+      expectError(errorOf({ gcpServiceAccount: GSA, clusterProject: 'ACME' }), { prop: 'clusterProject', problem: /must be a Google Cloud/ });
     });
 
     test('fails when a proxy is not a proxy sidecar', () => {
-      expect(errorOf({ gcpServiceAccount: GSA, proxies: [{} as any] })).toContain(`${P}: 'proxies' must be proxy sidecars, got {}. Pass CloudSqlProxySidecar or AlloyDbProxySidecar objects`);
+      expectError(errorOf({ gcpServiceAccount: GSA, proxies: [{} as any] }), { path: 'reports/identity', prop: 'proxies', value: {}, problem: /must be proxy sidecars/ });
     });
 
     test('fails when proxies is not a list', () => {
-      expect(errorOf({ gcpServiceAccount: GSA, proxies: {} as any })).toContain(`${P}: 'proxies' must be a list of proxy sidecars, got {}. Pass e.g. [proxy]`);
+      expectError(errorOf({ gcpServiceAccount: GSA, proxies: {} as any }), { path: 'reports/identity', prop: 'proxies', value: {}, problem: /must be a list of/ });
     });
   });
 });

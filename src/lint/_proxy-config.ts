@@ -4,7 +4,8 @@
  * `envFrom`, env values from Secrets) the config is marked `opaque` and rules that need the absence of a flag stay
  * silent.
  */
-import { COMMON_FLAGS, INSTANCE_QUERY_KEYS, ProxyFlavor, PROXY_BINARY_DEFAULTS, PROXY_FLAVORS, SHORT_FLAGS } from '../_proxy-flavors';
+import { isLoopbackAddress, tokenizeProxyArgs } from '../_proxy-args';
+import { COMMON_FLAGS, INSTANCE_QUERY_KEYS, ProxyFlavor, PROXY_BINARY_DEFAULTS, PROXY_FLAVORS } from '../_proxy-flavors';
 import { ContainerInfo, toPortNumber } from './_heuristics';
 
 export interface ProxyConfig {
@@ -29,27 +30,10 @@ export interface ProxyConfig {
   readonly listenerPorts: readonly number[];
 }
 
-/** Known flags that take no value (`--flag` or `--flag=true|false`). */
-const BOOLEAN_FLAGS = new Set<string>([
-  COMMON_FLAGS.healthCheck, COMMON_FLAGS.quitQuitQuit, COMMON_FLAGS.structuredLogs, COMMON_FLAGS.quiet, COMMON_FLAGS.debugLogs,
-  COMMON_FLAGS.autoIamAuthn, COMMON_FLAGS.gcloudAuth, COMMON_FLAGS.prometheus, COMMON_FLAGS.disableMetrics, COMMON_FLAGS.disableTraces,
-  COMMON_FLAGS.lazyRefresh, COMMON_FLAGS.runConnectionTest, COMMON_FLAGS.debug,
-  ...PROXY_FLAVORS.map(f => f.flags.exitZeroOnSigterm),
-  ...PROXY_FLAVORS.flatMap(f => Object.values(f.flags.ipTypeFlags)),
-]);
-/** Known flags that take a value. Other flags take one unless the next token is a flag or an instance. */
-const VALUE_FLAGS = new Set<string>(Object.values(COMMON_FLAGS).filter(f => !BOOLEAN_FLAGS.has(f)));
-
 /** `?port=5432` / `&port=5432` on an instance. */
 const INSTANCE_PORT = new RegExp(`[?&]${INSTANCE_QUERY_KEYS.port}=(\\d{1,5})\\b`);
 /** `?unix-socket=...` / `?unix-socket-path=...` on an instance. */
 const INSTANCE_SOCKET = new RegExp(`[?&](${INSTANCE_QUERY_KEYS.unixSocket}|${INSTANCE_QUERY_KEYS.unixSocketPath})=`);
-
-/** An instance connection name / URI of any flavour (query string ignored). */
-function looksLikeInstance(token: string): boolean {
-  const id = token.split('?')[0];
-  return PROXY_FLAVORS.some(f => f.parseInstance(id) !== undefined);
-}
 
 function isTrue(v: string | undefined): boolean {
   return v === undefined || /^(true|t|1|yes)$/i.test(v.trim());
@@ -82,26 +66,13 @@ function parseProxyConfig(info: ContainerInfo, flavor: ProxyFlavor): ProxyConfig
   const flags = new Map<string, string | undefined>();
   const flagsGiven: string[] = [];
   const positionals: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const tok = argv[i];
-    if (!tok.startsWith('-') || tok === '-') {
-      positionals.push(tok);
+  for (const t of tokenizeProxyArgs(argv)) {
+    if (t.flag === undefined) {
+      positionals.push(t.raw);
       continue;
     }
-    const eq = tok.indexOf('=');
-    const raw = eq >= 0 ? tok.slice(0, eq) : tok;
-    const name = SHORT_FLAGS[raw] ?? raw;
-    flagsGiven.push(raw);
-    if (eq >= 0) {
-      flags.set(name, tok.slice(eq + 1));
-    } else if (BOOLEAN_FLAGS.has(name)) {
-      flags.set(name, undefined);
-    } else if (!VALUE_FLAGS.has(name) && (i + 1 >= argv.length || argv[i + 1].startsWith('-') || looksLikeInstance(argv[i + 1]))) {
-      flags.set(name, undefined); // an unknown boolean flag
-    } else {
-      flags.set(name, argv[i + 1]);
-      i++;
-    }
+    flagsGiven.push(t.typed!);
+    flags.set(t.flag, t.value);
   }
 
   const env = new Map<string, string | undefined>();
@@ -168,11 +139,8 @@ function parseProxyConfig(info: ContainerInfo, flavor: ProxyFlavor): ProxyConfig
   };
 }
 
-/** `localhost`, `127.x.x.x`, `::1`. */
-export function isLoopback(address: string): boolean {
-  const a = address.trim().toLowerCase().replace(/^\[|\]$/g, '');
-  return a === 'localhost' || a.startsWith('127.') || a === '::1';
-}
+/** `localhost`, `127.x.x.x`, `::1`, `::ffff:127.0.0.1` (the shared definition). */
+export const isLoopback = isLoopbackAddress;
 
 /** A flag given to a proxy that only another proxy flavour knows (`flags.only` of `_proxy-flavors.ts`). */
 export interface ForeignFlag {
