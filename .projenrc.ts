@@ -1,4 +1,4 @@
-import { cdk8s, javascript } from 'projen';
+import { cdk8s, javascript, release } from 'projen';
 
 const project = new cdk8s.ConstructLibraryCdk8s({
   name: 'cdk8s-sidecars',
@@ -34,7 +34,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'dpdm@4.3.0',
     // independent CEL engine: parity of the admission policies with the linter
     '@bufbuild/cel@0.6.1',
-    // the other current cdk8s-plus lines, for the per-line packages and their tests
+    // the other current cdk8s-plus lines: every cdk8s-plus-NN devDependency besides the peerDependency is a line we
+    // ship as `cdk8s-sidecars-plus-NN` (scripts/package-lines.js reads this list; the installed version is the minimum)
     'cdk8s-plus-33@2.5.57',
     'cdk8s-plus-34@2.0.54',
   ],
@@ -52,7 +53,15 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   },
 
   github: false,
-  release: false,
+  // Releases without GitHub workflows (github: false): `npx projen release` on a clean main bumps the version from
+  // the conventional commits since the last `v*` tag, builds and packs every line into dist/js/, writes CHANGELOG.md,
+  // commits, tags and pushes; `npx projen publish:npm` then uploads dist/js/*.tgz. commit-and-tag-version 12 is the
+  // last major that runs on Node 20 (13 needs Node 22); it is fetched with npx at release time instead of being a
+  // devDependency (157 packages more in every `npm ci` and every install from git).
+  release: true,
+  releaseTrigger: release.ReleaseTrigger.manual({ changelog: true, changelogPath: 'CHANGELOG.md' }),
+  releaseTagPrefix: 'v',
+  bumpPackage: 'commit-and-tag-version@^12',
   depsUpgrade: false,
   vscode: false,
   integrationTestAutoDiscover: false,
@@ -91,6 +100,21 @@ project.addGitIgnore('/examples/*/dist/');
 project.addGitIgnore('/.tmp/');
 project.addPackageIgnore('/.tmp/');
 project.addPackageIgnore('/scripts/');
+
+project.deps.removeDependency('commit-and-tag-version');
+for (const t of ['bump', 'unbump']) project.tasks.tryFind(t)!.env('npm_config_yes', 'true');
+
+// One package per cdk8s-plus line from the same lib/: jsii-pacmak packs `cdk8s-sidecars` (the source line), then
+// scripts/package-lines.js rewrites, type-checks and packs the other lines into dist/js/ too.
+project.tasks.tryFind('package:js')!.exec('node scripts/package-lines.js');
+project.addTask('publish:npm', {
+  description: 'Publish every tarball in dist/js/ (one per cdk8s-plus line) to npm; pass --dry-run to try',
+  exec: 'node scripts/publish-npm.js',
+  receiveArgs: true,
+});
+// `npm install git+…` (and `npm ci` here) runs `prepare`: build lib/ when it is missing or stale, so an install from
+// git has the library and the CLI.
+project.package.setScript('prepare', 'node scripts/prepare.js');
 
 project.addTask('bench', {
   description: 'Run the benchmarks (not part of the tests); prints ratios measured side by side',

@@ -9,6 +9,8 @@
  * This file must not import constructs: src/lint and src/simulate use it on plain manifests.
  */
 
+import { KPLUS_LINE } from './_kplus-line';
+
 /** A Kubernetes `major.minor` version. */
 export interface MinorVersion {
   readonly major: number;
@@ -27,13 +29,17 @@ export enum SidecarSupport {
   GA = 'ga',
 }
 
-/** The release a target version defaults to when nothing is configured. */
-export const DEFAULT_KUBERNETES_VERSION: MinorVersion = { major: 1, minor: 29 };
-
 /** First minor with the `SidecarContainers` feature gate at all (alpha, off by default). */
 export const SIDECAR_ALPHA_MINOR = 28;
 /** First minor where native sidecars are on by default (beta). */
 export const SIDECAR_BETA_MINOR = 29;
+
+/**
+ * The release a target version defaults to when nothing is configured: the Kubernetes minor of the cdk8s-plus line
+ * this package is built for (cdk8s-plus-33 → 1.33), but at least the first release with native sidecars on by
+ * default (cdk8s-plus-28 → 1.29, because 1.28 has them only behind an alpha feature gate).
+ */
+export const DEFAULT_KUBERNETES_VERSION: MinorVersion = { major: 1, minor: Math.max(KPLUS_LINE, SIDECAR_BETA_MINOR) };
 /** First minor where native sidecars are GA (gate locked on). */
 export const SIDECAR_GA_MINOR = 33;
 /** From this minor on, sidecars are terminated after all regular containers, in reverse order (PR #120620). */

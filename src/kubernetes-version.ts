@@ -36,7 +36,11 @@ export class KubernetesVersion {
   /** Kubernetes 1.35. */
   public static readonly V1_35 = new KubernetesVersion(1, 35);
 
-  /** The default target: Kubernetes 1.29, the first release with native sidecars on by default. */
+  /**
+   * The default target: the Kubernetes minor of the cdk8s-plus line this package is built for, at least 1.29 (the
+   * first release with native sidecars on by default). `cdk8s-sidecars` (cdk8s-plus-28): 1.29;
+   * `cdk8s-sidecars-plus-33`: 1.33; `cdk8s-sidecars-plus-34`: 1.34.
+   */
   public static readonly DEFAULT = new KubernetesVersion(DEFAULT_KUBERNETES_VERSION.major, DEFAULT_KUBERNETES_VERSION.minor);
 
   /**
