@@ -112,7 +112,7 @@ export class WorkloadSidecars {
     this.settings = settings;
   }
 
-  /** The target Kubernetes version: the construct prop, else the context key, else the default (1.29). */
+  /** The target Kubernetes version: the construct prop, else the context key, else `KubernetesVersion.DEFAULT`. */
   public resolveTarget(): Target {
     const pod = this.pod;
     const where = pod.node.path;

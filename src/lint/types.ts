@@ -80,7 +80,7 @@ export interface LintOptions {
    * The Kubernetes release the manifests will be applied to. Drives `native-sidecar-unsupported-version`,
    * `invalid-container-restart-policy` and `known-kubelet-bug`.
    *
-   * @default KubernetesVersion.DEFAULT (1.29)
+   * @default KubernetesVersion.DEFAULT (the cdk8s-plus line's release, at least 1.29)
    */
   readonly kubernetesVersion?: KubernetesVersion;
 

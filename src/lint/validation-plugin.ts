@@ -18,7 +18,7 @@ export interface SidecarLintValidationProps {
    * The Kubernetes release the manifests target, as a string, e.g. `"1.29"` or `"v1.30.2"`: quote it in
    * `cdk8s.yaml`. An unquoted `1.30` is the YAML number 1.3, so numbers are rejected rather than guessed.
    *
-   * @default "1.29"
+   * @default - the default target of this package's cdk8s-plus line (`KubernetesVersion.DEFAULT`: 1.29 for cdk8s-plus-28)
    */
   readonly kubernetesVersion?: string;
 
