@@ -33,6 +33,7 @@ function ours(chart: Chart, i: number): void {
 function byHand(chart: Chart, i: number): void {
   const cron = new kplus.CronJob(chart, `job-${i}`, {
     schedule: Cron.daily(),
+    timeZone: 'Etc/UTC',
     activeDeadline: Duration.hours(1),
     containers: [{ name: 'app', image: 'acme/report:1.2.3', imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT, securityContext: RESTRICTED }],
   });

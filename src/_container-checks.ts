@@ -9,7 +9,7 @@
 import { Size, SizeRoundingBehavior } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { INT32_MAX, propError, SidecarsError } from './_errors';
-import { probesOf } from './_kplus';
+import { probesOf, RenderedProbe } from './_kplus';
 
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 const IANA_SVC_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
@@ -45,8 +45,10 @@ function millicores(cpu: kplus.Cpu | undefined): number | undefined {
  * @param where construct path of the workload
  * @param subject the container, e.g. `Sidecar 'proxy'` or `container 'app'`
  * @param c the cdk8s-plus container
+ * @param probes its probes as rendered (`probesOf(c)`), when the caller has them already
  */
-export function containerErrors(where: string, subject: string, c: kplus.Container): SidecarsError[] {
+export function containerErrors(where: string, subject: string, c: kplus.Container,
+  probes: Array<[string, RenderedProbe]> = probesOf(c)): SidecarsError[] {
   const errors: SidecarsError[] = [];
   const err = (prop: string, problem: string, value: unknown, fix: string) => errors.push(propError(where, subject, prop, problem, value, fix));
 
@@ -111,7 +113,7 @@ export function containerErrors(where: string, subject: string, c: kplus.Contain
       'Remove localhostProfile, or use SeccompProfileType.LOCALHOST');
   }
 
-  for (const [prop, probe] of probesOf(c)) {
+  for (const [prop, probe] of probes) {
     for (const f of ['periodSeconds', 'timeoutSeconds', 'failureThreshold', 'successThreshold', 'initialDelaySeconds'] as const) {
       const v = probe[f];
       const min = f === 'initialDelaySeconds' ? 0 : 1;

@@ -94,15 +94,3 @@ export function probesOf(container: kplus.Container): Array<['startup' | 'livene
   }
   return out;
 }
-
-/**
- * The ports a container's probes target, as rendered (a number, or a port name).
- * @param container a cdk8s-plus container
- */
-export function probePortsOf(container: kplus.Container): Array<number | string> {
-  const out: Array<number | string> = [];
-  for (const [, p] of probesOf(container)) {
-    for (const port of [p.httpGet?.port, p.tcpSocket?.port, p.grpc?.port]) if (typeof port === 'number' || typeof port === 'string') out.push(port);
-  }
-  return out;
-}

@@ -7,7 +7,7 @@ import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { containerErrors } from './_container-checks';
 import { constructError, dnsLabelProblem, propError, SidecarsError, throwAll } from './_errors';
-import { addInitContainerUnchecked, initContainersOf, probePortsOf } from './_kplus';
+import { addInitContainerUnchecked, initContainersOf, probesOf, RenderedProbe } from './_kplus';
 import { AttachableSidecar } from './_sidecar-spec';
 import { nativeSidecarsWork, parseMinorVersion, unsupportedSidecarConsequence, SIDECAR_BETA_MINOR, SIDECAR_ALPHA_MINOR } from './_version-facts';
 import { KubernetesVersion } from './kubernetes-version';
@@ -262,10 +262,14 @@ export class WorkloadSidecars {
 
     // container names: unique across init and app containers, DNS-1123 labels; every container field
     const ours = new Map(this.attached.map(a => [a.container, a.sidecar]));
+    // each container's probes rendered once, for the field checks and the look before linting
+    const probes = new Map<kplus.Container, Array<[string, RenderedProbe]>>();
     const seen = new Set<string>();
     for (const c of [...pod.initContainers, ...pod.containers]) {
       const owner = ours.get(c);
-      errors.push(...containerErrors(where, owner ? `Sidecar '${owner.name}'` : `container '${c.name}'`, c));
+      const rendered = probesOf(c);
+      probes.set(c, rendered);
+      errors.push(...containerErrors(where, owner ? `Sidecar '${owner.name}'` : `container '${c.name}'`, c, rendered));
       if (seen.has(c.name)) {
         errors.push(constructError(where, `container '${c.name}'`, 'the name is used by more than one container of this pod (sidecars, init containers and app containers share one namespace of names)', 'Rename one of them'));
       }
@@ -280,7 +284,7 @@ export class WorkloadSidecars {
     this.attached.forEach((a, k) => errors.push(...a.sidecar._checkWorkload(pod, a.container, this.attached.slice(0, k).map(x => x.sidecar))));
 
     // the linter's pod rules on the rendered pod (port clashes, probes on undeclared named ports)
-    if (namesOk) errors.push(...this.lintErrors());
+    if (namesOk) errors.push(...this.lintErrors(probes));
 
     // app wiring reached every container that starts after each sidecar
     if (!this.settings) {
@@ -303,7 +307,7 @@ export class WorkloadSidecars {
    * can only fire when a port number or hostPort is declared twice in the pod, or a probe targets a port by name. It
    * never decides a verdict: when it says yes, the linter does.
    */
-  private mayBreakPodRules(): boolean {
+  private mayBreakPodRules(probes: Map<kplus.Container, Array<[string, RenderedProbe]>>): boolean {
     const containers = [...this.pod.initContainers, ...this.pod.containers];
     const seen = new Set<string>();
     for (const c of containers) {
@@ -314,14 +318,14 @@ export class WorkloadSidecars {
         }
       }
     }
-    return containers.some(c => probePortsOf(c).some(port => typeof port === 'string'));
+    return containers.some(c => (probes.get(c) ?? probesOf(c)).some(([, p]) => typeof (p.httpGet?.port ?? p.tcpSocket?.port) === 'string'));
   }
 
   /** Render the workload and run the linter's `POD_RULES` on it; their error findings, as construct errors. */
-  private lintErrors(): SidecarsError[] {
+  private lintErrors(probes: Map<kplus.Container, Array<[string, RenderedProbe]>>): SidecarsError[] {
     const pod = this.pod;
     const where = pod.node.path;
-    if (!this.mayBreakPodRules()) return [];
+    if (!this.mayBreakPodRules(probes)) return [];
     const manifest = ApiObject.of(pod).toJson();
     const findings = Linter.lintManifests([manifest])
       .filter(f => f.severity === Severity.ERROR && POD_RULES.includes(f.rule));

@@ -54,7 +54,7 @@ describe.each(LINES)('%s', (line) => {
     expect(adapter.initContainersOf(job)).toEqual([c]);
   });
 
-  test('probePortsOf reads the rendered probe ports of a container, numbers and names', () => {
+  test('probesOf renders a container\'s probes, with ports as numbers and names', () => {
     const job = new kplus.Job(Testing.chart(), 'job', {
       containers: [{
         name: 'app',
@@ -65,9 +65,13 @@ describe.each(LINES)('%s', (line) => {
         startup: kplus.Probe.fromCommand(['true']),
       }],
     });
-    expect(adapter.probePortsOf(job.containers[0]).sort()).toEqual([9000, 'http']);
+    const probes = new Map(adapter.probesOf(job.containers[0]));
+    expect([...probes.keys()].sort()).toEqual(['liveness', 'readiness', 'startup']);
+    expect(probes.get('liveness')?.httpGet?.port).toBe('http');
+    expect(probes.get('readiness')?.tcpSocket?.port).toBe(9000);
+    expect(probes.get('startup')?.exec?.command).toEqual(['true']);
     const plain = new kplus.Job(Testing.chart(), 'plain', { containers: [{ name: 'app', image: 'acme/app:1.0' }] });
-    expect(adapter.probePortsOf(plain.containers[0])).toEqual([]);
+    expect(adapter.probesOf(plain.containers[0])).toEqual([]);
   });
 
   test('patchSpec changes what a Job and a CronJob subclass render', () => {
