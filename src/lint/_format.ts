@@ -104,7 +104,10 @@ export function sarifArtifactLocation(file: string | undefined, cwd: string): Sa
   return { uri: relative.split(path.sep).map(encodeURIComponent).join('/'), uriBaseId: SARIF_SRCROOT };
 }
 
-/** `file:///work/repo/` for `/work/repo`: an absolute directory URI ends with a slash (SARIF 2.1.0, section 3.14.14: https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html). */
+/**
+ * `file:///work/repo/` for `/work/repo`: an absolute directory URI ends with a slash (SARIF 2.1.0, section 3.14.14,
+ * https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html).
+ */
 function directoryUri(dir: string): string {
   const href = pathToFileURL(path.resolve(dir)).href;
   return href.endsWith('/') ? href : `${href}/`;
