@@ -11,7 +11,16 @@ import { ISTIO, LINKERD } from '../_mesh-facts';
  * proxyv2 runs `istio-iptables` as the istio-init container and `proxy sidecar` as istio-proxy,
  * https://github.com/istio/istio/blob/master/manifests/charts/istio-control/istio-discovery/files/injection-template.yaml).
  */
-export const KNOWN_SERVER_IMAGES: ReadonlyArray<{ readonly re: RegExp; readonly label: string; readonly network: boolean; readonly serverArgs?: RegExp }> = [
+export interface KnownServerImage {
+  readonly re: RegExp;
+  /** For messages, e.g. `runs the Istio proxy image`. */
+  readonly label: string;
+  /** It accepts connections (a network server), unlike a log shipper such as Fluent Bit. */
+  readonly network: boolean;
+  /** It serves only when its first argument matches (see above). */
+  readonly serverArgs?: RegExp;
+}
+export const KNOWN_SERVER_IMAGES: readonly KnownServerImage[] = [
   { re: /(^|\/)proxyv2$/, label: 'Istio proxy', network: true, serverArgs: /^proxy$/ },
   { re: /(^|\/)linkerd\/proxy$/, label: 'Linkerd proxy', network: true },
   { re: /(^|\/)envoyproxy\/envoy(-[a-z]+)?$/, label: 'Envoy', network: true },
