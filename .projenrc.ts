@@ -130,6 +130,14 @@ project.addTask('fuzz', {
 
 // `npm test` compiles first: the CLI and the cdk8s validation plugin are tested as built (lib/), and docgen keeps
 // the committed API.md in sync (CI fails on any diff it leaves).
+// jest (ts-jest with isolatedModules) does not report type errors in tests, examples or benchmarks: tsc does, first
+const typecheckTest = project.addTask('typecheck:test', {
+  description: 'Type-check the tests, examples and benchmarks (jest does not report their type errors)',
+});
+for (const tsconfig of ['test/tsconfig.json', 'examples/tsconfig.json', 'bench/tsconfig.json']) {
+  typecheckTest.exec(`tsc --noEmit -p ${tsconfig}`);
+}
+project.testTask.prependSpawn(typecheckTest);
 project.testTask.prependSpawn(project.tasks.tryFind('post-compile')!);
 project.testTask.prependSpawn(project.compileTask);
 

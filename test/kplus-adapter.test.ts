@@ -4,6 +4,9 @@
 // release changed an internal member the adapter relies on: fix src/_kplus.ts, nowhere else.
 const LINES = ['cdk8s-plus-28', 'cdk8s-plus-33', 'cdk8s-plus-34'];
 
+/** A class of a line loaded at run time (`any`), typed so that subclasses keep its constructor arguments. */
+type AnyClass = new (...args: any[]) => any;
+
 /** Load `modulePath` with `line` standing in for 'cdk8s-plus-28' (and the cdk8s of the same module registry). */
 function loadWith<T>(line: string, modulePath: string): { kplus: any; cdk8s: any; mod: T } {
   let out!: { kplus: any; cdk8s: any; mod: T };
@@ -39,7 +42,7 @@ describe.each(LINES)('%s', (line) => {
   });
 
   test('addInitContainerUnchecked bypasses a subclass override and appends a native sidecar', () => {
-    class Strict extends kplus.Job {
+    class Strict extends (kplus.Job as AnyClass) {
       public addInitContainer(): never { throw new Error('override called'); }
     }
     const job: any = new Strict(Testing.chart(), 'job', { containers: [{ name: 'app', image: 'acme/app:1.0' }] });
@@ -75,8 +78,8 @@ describe.each(LINES)('%s', (line) => {
   });
 
   test('patchSpec changes what a Job and a CronJob subclass render', () => {
-    class MyJob extends kplus.Job {}
-    class MyCron extends kplus.CronJob {}
+    class MyJob extends (kplus.Job as AnyClass) {}
+    class MyCron extends (kplus.CronJob as AnyClass) {}
     adapter.patchSpec<any, any>(MyJob as any, (spec, self) => ({ ...spec, activeDeadlineSeconds: self === job ? 42 : 0 }));
     adapter.patchSpec<any, any>(MyCron as any, spec => ({ ...spec, suspend: true }));
     const chart = Testing.chart();

@@ -10,7 +10,6 @@ import { EngineOptions, PodContext, Report } from './_context';
 import { analyzePod, ContainerInfo, jobHelpers } from './_heuristics';
 import { Finding } from './types';
 
-export type { EngineOptions } from './_context';
 
 /** Annotation (on the object or its pod template) listing rule ids to suppress, or `all`. */
 export const IGNORE_ANNOTATION = 'lint.cdk8s-sidecars.io/ignore';

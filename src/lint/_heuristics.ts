@@ -8,8 +8,11 @@
  */
 import { isNativeSidecar, Manifest } from '../_manifest';
 import { LEGACY_CLOUD_SQL_PROXY_IMAGE, ONE_SHOT_SUBCOMMANDS, ProxyFlavor, proxyFlavorOfImage, PROXY_FLAVORS } from '../_proxy-flavors';
+import {
+  ENDLESS_LOOP, KNOWN_SERVER_IMAGES, LEGACY_PROXY_BINARY, LOOP_EXIT, LOOPBACK_HOSTS, LOOPBACK_PORT_DIGITS, MESH_PROXY_NAMES,
+  PORT_ENV_NAME, SERVER_COMMANDS, WRAPPERS,
+} from './_heuristic-data';
 import { parseScript, programOf, ShellCommand, shellScriptOf } from './_shell';
-import { ISTIO, LINKERD } from '../_mesh-facts';
 
 export type Role = 'init' | 'sidecar' | 'main' | 'ephemeral';
 
@@ -60,53 +63,11 @@ export interface ShellScript {
   readonly errexit: boolean;
 }
 
-/**
- * Non-proxy images whose default entrypoint is a long-running server or agent. Matched against the repository.
- * `serverArgs`: the image also runs one-shot tools, chosen by the first argument; it serves only with these (Istio's
- * proxyv2 runs `istio-iptables` as the istio-init container and `proxy sidecar` as istio-proxy,
- * https://github.com/istio/istio/blob/master/manifests/charts/istio-control/istio-discovery/files/injection-template.yaml).
- */
-const KNOWN_SERVER_IMAGES: ReadonlyArray<{ readonly re: RegExp; readonly label: string; readonly network: boolean; readonly serverArgs?: RegExp }> = [
-  { re: /(^|\/)proxyv2$/, label: 'Istio proxy', network: true, serverArgs: /^proxy$/ },
-  { re: /(^|\/)linkerd\/proxy$/, label: 'Linkerd proxy', network: true },
-  { re: /(^|\/)envoyproxy\/envoy(-[a-z]+)?$/, label: 'Envoy', network: true },
-  { re: /(^|\/)nginx$/, label: 'nginx', network: true },
-  { re: /(^|\/)nginx-unprivileged$/, label: 'nginx', network: true },
-  { re: /(^|\/)haproxy$/, label: 'HAProxy', network: true },
-  { re: /(^|\/)redis$/, label: 'Redis', network: true },
-  { re: /(^|\/)memcached$/, label: 'memcached', network: true },
-  { re: /(^|\/)pgbouncer$/, label: 'PgBouncer', network: true },
-  { re: /(^|\/)oauth2-proxy$/, label: 'oauth2-proxy', network: true },
-  { re: /(^|\/)cloudflared$/, label: 'cloudflared', network: true },
-  { re: /(^|\/)opentelemetry-collector(-contrib|-k8s)?$/, label: 'OpenTelemetry Collector', network: true },
-  { re: /(^|\/)datadog\/agent$/, label: 'Datadog Agent', network: true },
-  { re: /(^|\/)fluent-bit$/, label: 'Fluent Bit', network: false },
-  { re: /(^|\/)fluentd$/, label: 'Fluentd', network: false },
-];
-
-/** Programs that run the rest of their command line as the real program (options first, `--` optional). */
-const WRAPPERS = new Set(['kubexit', 'tini', 'dumb-init', 'catatonit', 'linkerd-await', 'watchkiller']);
-/** The Cloud SQL Proxy v1 binary (v1 is only linted, never generated: not in the flavour table). */
-const LEGACY_PROXY_BINARY = 'cloud_sql_proxy';
+const WRAPPER_SET = new Set(WRAPPERS);
 /** Commands that only wait, test, signal or print: a backgrounded server followed by only these keeps the container up. */
 const WAITING_COMMANDS = new Set(['wait', 'sleep', '[', '[[', 'test', 'kill', 'echo', 'printf', 'trap', 'exit', 'true', ':', 'set', 'false', 'tail']);
 
-/** Container names the meshes give their injected proxy. */
-const MESH_PROXY_NAMES = new Set<string>([ISTIO.proxyContainer, LINKERD.proxyContainer]);
-
-/** Commands that never return. */
-const SERVER_COMMANDS: ReadonlyArray<{ readonly re: RegExp; readonly label: string }> = [
-  { re: /\bsleep\s+(infinity|inf)\b/, label: 'sleep infinity' },
-  { re: /\bsleep\s+\d{5,}\b/, label: 'a very long sleep' },
-  { re: /\btail\s+(-[a-zA-Z]*[fF][a-zA-Z]*\s|--follow)/, label: 'tail -f' },
-  { re: /\bdaemon\s+off\b/, label: "a foreground server ('daemon off')" },
-  { re: /\bhttp\.server\b/, label: 'python -m http.server' },
-  { re: /\bnc\s+-[a-zA-Z]*l/, label: 'nc -l' },
-  { re: /\bsocat\b.*LISTEN/, label: 'socat LISTEN' },
-  { re: /\bredis-server\b/, label: 'redis-server' },
-];
-const ENDLESS_LOOP = /\bwhile\s+(true|:|\[\s*1\s*\])\s*;?\s*do\b/;
-const LOOP_EXIT = /\b(break|exit|return)\b/;
+const MESH_PROXY_NAME_SET = new Set(MESH_PROXY_NAMES);
 
 /** Proxy subcommands (`wait`, `shutdown`, ...) and flags (`--version`, `--help`, ...) that run once and exit. */
 const PROXY_ONE_SHOT_SUBCOMMANDS = new Set(ONE_SHOT_SUBCOMMANDS.filter(a => !a.startsWith('-')));
@@ -204,7 +165,7 @@ function expandEnvRefs(argv: string[], env: unknown): string[] {
 /** The command line without leading wrappers (`kubexit cmd`, `tini -- cmd`, `linkerd-await --shutdown -- cmd`). */
 function unwrap(argv: string[]): string[] {
   let rest = argv;
-  while (rest.length > 0 && WRAPPERS.has(basename(rest[0]))) {
+  while (rest.length > 0 && WRAPPER_SET.has(basename(rest[0]))) {
     const dashdash = rest.indexOf('--');
     if (dashdash >= 0) {
       rest = rest.slice(dashdash + 1);
@@ -268,7 +229,7 @@ function serverOf(name: string, image: string, hasCommand: boolean, argv: readon
   legacyImage: boolean, shell: ShellScript | undefined): { reason?: string; network: boolean } {
   if (run && !run.background) return { reason: `runs the ${run.flavor?.displayName ?? 'Cloud SQL Proxy v1'}`, network: true };
   if (legacyImage && !run && !shell) return { reason: 'runs the Cloud SQL Proxy v1', network: true };
-  if (MESH_PROXY_NAMES.has(name)) return { reason: `is the service-mesh proxy '${name}'`, network: true };
+  if (MESH_PROXY_NAME_SET.has(name)) return { reason: `is the service-mesh proxy '${name}'`, network: true };
   const text = argv.join(' ');
   if (text) {
     for (const s of SERVER_COMMANDS) {
@@ -346,7 +307,8 @@ export function analyzePod(spec: Manifest, podPath: string): ContainerInfo[] {
 }
 
 /** `localhost:5432`, `127.0.0.1:5432`, `[::1]:5432` inside any text. */
-const LOOPBACK_PORT = /(?:localhost|127\.0\.0\.1|\[::1\]):(\d{1,5})\b/g;
+const LOOPBACK_PORT = new RegExp(`(?:${LOOPBACK_HOSTS.map(h => h.replace(/[.[\]]/g, '\\$&')).join('|')}):(\\d{1,${LOOPBACK_PORT_DIGITS}})\\b`, 'g');
+const PORT_VALUE = new RegExp(`^\\d{1,${LOOPBACK_PORT_DIGITS}}$`);
 
 /** Ports a container connects to on the pod's loopback, from its command, args and env (heuristic). */
 export function loopbackPortsUsed(info: ContainerInfo): Set<number> {
@@ -362,7 +324,7 @@ export function loopbackPortsUsed(info: ContainerInfo): Set<number> {
   for (const e of env) {
     if (typeof e?.value !== 'string') continue;
     scan(e.value);
-    if (typeof e.name === 'string' && /PORT$/i.test(e.name) && /^\d{1,5}$/.test(e.value)) out.add(Number(e.value));
+    if (typeof e.name === 'string' && PORT_ENV_NAME.test(e.name) && PORT_VALUE.test(e.value)) out.add(Number(e.value));
   }
   return out;
 }

@@ -12,6 +12,7 @@ import {
   unsupportedSidecarConsequence,
 } from '../_version-facts';
 import { PodContext, podRule, Report } from './_context';
+import { LINKERD_INJECT_VALUES } from './_heuristic-data';
 import { ContainerInfo, loopbackPortsUsed, servingPorts, toPortNumber } from './_heuristics';
 import { readProxyConfig } from './_proxy-config';
 import { stopMechanismOf } from './_stop-mechanisms';
@@ -361,7 +362,7 @@ function linkerdRequest(ctx: PodContext): MeshRequest | undefined {
   const nsAnnotations = ctx.namespace?.metadata?.annotations ?? {};
   const podValue = lower(podAnnotations[LINKERD.injectAnnotation]);
   const nsValue = lower(nsAnnotations[LINKERD.injectAnnotation]);
-  const injected = podValue === 'enabled' || podValue === 'ingress' || (podValue === '' && (nsValue === 'enabled' || nsValue === 'ingress'));
+  const injected = LINKERD_INJECT_VALUES.includes(podValue) || (podValue === '' && LINKERD_INJECT_VALUES.includes(nsValue));
   if (!injected) return undefined;
   if ((linkerdNative(podAnnotations) ?? linkerdNative(nsAnnotations)) === 'true') return undefined;
   return podValue !== ''

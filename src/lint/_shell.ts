@@ -5,6 +5,7 @@
  * read it reads as words, which at worst hides a command (the rules then stay silent) rather than inventing one.
  * Grammar: https://pubs.opengroup.org/onlinepubs/9799919799/utilities/V3_chap02.html (Shell Command Language).
  */
+import { ENV_PROGRAM, SHELLS } from './_heuristic-data';
 
 /** What comes before a simple command. `start`: the script's first command, a newline or `;`, or a keyword. */
 export type Separator = 'start' | '&&' | '||' | '|';
@@ -21,7 +22,7 @@ export interface ShellCommand {
   readonly inLoop: boolean;
 }
 
-const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'busybox']);
+const SHELL_SET = new Set(SHELLS);
 /** Words that start a new command without being one. */
 const OPENERS = new Set(['if', 'then', 'else', 'elif', 'do', '!', '{', '(', 'time']);
 const CLOSERS = new Set(['fi', 'done', 'esac', '}', ')']);
@@ -39,8 +40,8 @@ function basename(p: string): string {
  */
 export function shellScriptOf(argv: readonly string[]): string | undefined {
   let i = 0;
-  if (argv.length > 0 && basename(argv[0]) === 'env') i++;
-  if (i >= argv.length || !SHELLS.has(basename(argv[i]))) return undefined;
+  if (argv.length > 0 && basename(argv[0]) === ENV_PROGRAM) i++;
+  if (i >= argv.length || !SHELL_SET.has(basename(argv[i]))) return undefined;
   if (basename(argv[i]) === 'busybox') i++; // busybox sh -c
   for (i++; i < argv.length; i++) {
     const a = argv[i];

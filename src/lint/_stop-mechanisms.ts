@@ -17,6 +17,9 @@
  *   shut down.
  */
 import { PodContext } from './_context';
+import {
+  KILLERS, KUBEXIT, KUBEXIT_DEATH_DEPS, LINKERD_AWAIT, QUIT_FILE_ENV_VALUE, QUIT_PATH, SIDECAR_CONTROLLER_ANNOTATIONS,
+} from './_heuristic-data';
 import { ContainerInfo } from './_heuristics';
 import { readProxyConfig } from './_proxy-config';
 import { programOf, ShellCommand } from './_shell';
@@ -30,11 +33,8 @@ export interface StopMechanism {
   readonly broken?: string;
 }
 
-const QUIT_PATH = '/quitquitquit';
+const KILLER_SET = new Set(KILLERS);
 const HTTP_CLIENTS = new Set(['curl', 'wget', 'http', 'httpie', 'xh']);
-const KILLERS = new Set(['pkill', 'killall']);
-const KUBEXIT = 'kubexit';
-const LINKERD_AWAIT = 'linkerd-await';
 
 interface Program {
   readonly commands: readonly ShellCommand[];
@@ -113,7 +113,7 @@ function isLinkerdProxy(h: ContainerInfo): boolean {
 }
 
 function kubexit(h: ContainerInfo, tasks: readonly ContainerInfo[]): StopMechanism | undefined {
-  const deps = envValue(h, 'KUBEXIT_DEATH_DEPS');
+  const deps = envValue(h, KUBEXIT_DEATH_DEPS);
   if (deps === undefined) return undefined;
   const names = deps.split(',').map(s => s.trim()).filter(Boolean);
   const runs = tasks.find(t => names.includes(envValue(t, 'KUBEXIT_NAME') ?? '') && runsProgram(t, KUBEXIT));
@@ -131,7 +131,7 @@ function kubexit(h: ContainerInfo, tasks: readonly ContainerInfo[]): StopMechani
 function waitedFiles(h: ContainerInfo): Array<{ file: string; polled: boolean }> {
   const out: Array<{ file: string; polled: boolean }> = [];
   for (const e of Array.isArray(h.c.env) ? h.c.env : []) {
-    if (typeof e?.value === 'string' && /^\/[\w./-]+$/.test(e.value) && !e.value.endsWith('/')) out.push({ file: e.value, polled: false });
+    if (typeof e?.value === 'string' && QUIT_FILE_ENV_VALUE.test(e.value) && !e.value.endsWith('/')) out.push({ file: e.value, polled: false });
   }
   for (const cmd of h.shell?.commands ?? []) {
     const p = programOf(cmd);
@@ -171,12 +171,6 @@ function quitFile(h: ContainerInfo, tasks: readonly ContainerInfo[]): StopMechan
   return undefined;
 }
 
-/** Annotations read by controllers that stop the listed containers once the others have exited. */
-const SIDECAR_CONTROLLER_ANNOTATIONS = [
-  'pod.kubernetes.io/sidecars', // https://github.com/otherguy/k8s-controller-sidecars
-  'nrmitchi.com/sidecars', // https://github.com/nrmitchi/k8s-controller-sidecars
-];
-
 function controllerAnnotation(ctx: PodContext, h: ContainerInfo): StopMechanism | undefined {
   const annotations = ctx.pod.metadata?.annotations ?? {};
   for (const key of SIDECAR_CONTROLLER_ANNOTATIONS) {
@@ -214,7 +208,7 @@ function quitQuitQuit(h: ContainerInfo, tasks: readonly ContainerInfo[]): StopMe
 }
 
 function pkill(ctx: PodContext, tasks: readonly ContainerInfo[]): StopMechanism | undefined {
-  const hit = findTrigger(tasks, cmd => (KILLERS.has(programOf(cmd)) ? 0 : undefined), w => KILLERS.has(basename(w)));
+  const hit = findTrigger(tasks, cmd => (KILLER_SET.has(programOf(cmd)) ? 0 : undefined), w => KILLER_SET.has(basename(w)));
   if (!hit) return undefined;
   const label = `pkill/killall from '${hit.by.name}'`;
   if (ctx.spec.shareProcessNamespace !== true) {

@@ -3,7 +3,8 @@ import { ManifestError, parseManifests, SourcedManifest } from '../_manifest';
 import { readInputFile } from '../_safe-yaml';
 import { KubernetesVersion } from '../kubernetes-version';
 import { parseSeverity, severityRank } from './_catalog';
-import { EngineOptions, lintSourced } from './_engine';
+import { EngineOptions } from './_context';
+import { lintSourced } from './_engine';
 import { engineOptions, parseTargetVersion } from './_options';
 import { Finding, Severity } from './types';
 

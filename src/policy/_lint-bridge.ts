@@ -9,6 +9,11 @@
 import { ISTIO, LINKERD } from '../_mesh-facts';
 import { LEGACY_CLOUD_SQL_PROXY_IMAGE, ONE_SHOT_SUBCOMMANDS, PROXY_FLAVORS } from '../_proxy-flavors';
 import { docsUrlOf, RULE_DEFS, RULES_BY_ID, RuleId } from '../lint/_catalog';
+import {
+  ENDLESS_LOOP, ENV_PROGRAM, KILLERS, KNOWN_SERVER_IMAGES, KUBEXIT_DEATH_DEPS, LEGACY_PROXY_BINARY, LINKERD_AWAIT,
+  LINKERD_INJECT_VALUES, LOOP_EXIT, LOOPBACK_HOSTS, LOOPBACK_PORT_DIGITS, MESH_PROXY_NAMES, PORT_ENV_NAME, QUIT_FILE_ENV_VALUE,
+  QUIT_PATH, SERVER_COMMANDS, SHELLS, SIDECAR_CONTROLLER_ANNOTATIONS, WRAPPERS,
+} from '../lint/_heuristic-data';
 import { Severity } from '../lint/types';
 
 /**
@@ -42,67 +47,41 @@ export function catalogRuleIds(): string[] {
 export const IGNORE_ANNOTATION = 'lint.cdk8s-sidecars.io/ignore';
 
 /**
- * The linter's container heuristics as data. These mirror `src/lint/_heuristics.ts`, `_shell.ts` and
- * `_stop-mechanisms.ts` (which do not export them); the parity test fails when they drift apart.
+ * The linter's container heuristics (`src/lint/_heuristic-data.ts`, the one copy the linter reads too), in the form
+ * the CEL builders use; the parity test checks that both decide alike.
  */
 export const HEURISTICS = {
   /** Non-proxy images whose default entrypoint is a server or agent, matched against the image repository. */
-  knownServerImages: [
-    // Istio's proxyv2 also runs one-shot tools (istio-iptables as istio-init): it serves only with the first argument `proxy`
-    { re: /(^|\/)proxyv2$/, network: true, serverArgs: /^proxy$/ },
-    { re: /(^|\/)linkerd\/proxy$/, network: true },
-    { re: /(^|\/)envoyproxy\/envoy(-[a-z]+)?$/, network: true },
-    { re: /(^|\/)nginx$/, network: true },
-    { re: /(^|\/)nginx-unprivileged$/, network: true },
-    { re: /(^|\/)haproxy$/, network: true },
-    { re: /(^|\/)redis$/, network: true },
-    { re: /(^|\/)memcached$/, network: true },
-    { re: /(^|\/)pgbouncer$/, network: true },
-    { re: /(^|\/)oauth2-proxy$/, network: true },
-    { re: /(^|\/)cloudflared$/, network: true },
-    { re: /(^|\/)opentelemetry-collector(-contrib|-k8s)?$/, network: true },
-    { re: /(^|\/)datadog\/agent$/, network: true },
-    { re: /(^|\/)fluent-bit$/, network: false },
-    { re: /(^|\/)fluentd$/, network: false },
-  ],
+  knownServerImages: KNOWN_SERVER_IMAGES,
   /** Container names the meshes give their injected proxy. */
-  meshProxyNames: [ISTIO.proxyContainer, LINKERD.proxyContainer],
+  meshProxyNames: MESH_PROXY_NAMES,
   /** Programs that run the rest of their command line (`tini -- cmd`); the linter unwraps them. */
-  wrappers: ['kubexit', 'tini', 'dumb-init', 'catatonit', 'linkerd-await', 'watchkiller'],
+  wrappers: WRAPPERS,
   /** Shells whose `-c` script the linter reads (`env` may come first). */
-  shells: ['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'busybox', 'env'],
+  shells: [...SHELLS, ENV_PROGRAM],
   /** The Cloud SQL Proxy v1 binary. */
-  legacyProxyBinary: 'cloud_sql_proxy',
+  legacyProxyBinary: LEGACY_PROXY_BINARY,
   /**
    * Hand-wired stop mechanisms of a Job helper (the linter's `_stop-mechanisms.ts`): pod annotations of controllers
    * that stop the named containers, and the words whose presence in a container means one may be wired (kubexit's
    * env, Istio's and the proxies' /quitquitquit, linkerd-await, pkill/killall across shareProcessNamespace).
    */
-  stopControllerAnnotations: ['pod.kubernetes.io/sidecars', 'nrmitchi.com/sidecars'],
-  kubexitEnv: 'KUBEXIT_DEATH_DEPS',
-  stopWords: ['quitquitquit', 'linkerd-await'],
-  killers: ['pkill', 'killall'],
+  stopControllerAnnotations: SIDECAR_CONTROLLER_ANNOTATIONS,
+  kubexitEnv: KUBEXIT_DEATH_DEPS,
+  stopWords: [QUIT_PATH.replace(/^\//, ''), LINKERD_AWAIT],
+  killers: KILLERS,
   /** An env value the helper may wait for as a quit file (`/tmp/done`). */
-  quitFileEnvValue: /^\/[\w./-]+$/,
+  quitFileEnvValue: QUIT_FILE_ENV_VALUE,
   /** Commands that never return, matched against `command` + `args` joined by spaces. */
-  serverCommands: [
-    /\bsleep\s+(infinity|inf)\b/,
-    /\bsleep\s+\d{5,}\b/,
-    /\btail\s+(-[a-zA-Z]*[fF][a-zA-Z]*\s|--follow)/,
-    /\bdaemon\s+off\b/,
-    /\bhttp\.server\b/,
-    /\bnc\s+-[a-zA-Z]*l/,
-    /\bsocat\b.*LISTEN/,
-    /\bredis-server\b/,
-  ],
-  endlessLoop: /\bwhile\s+(true|:|\[\s*1\s*\])\s*;?\s*do\b/,
-  loopExit: /\b(break|exit|return)\b/,
+  serverCommands: SERVER_COMMANDS.map(c => c.re),
+  endlessLoop: ENDLESS_LOOP,
+  loopExit: LOOP_EXIT,
   /** Loopback addresses followed by `:`; the port follows (`localhost:5432`), as in the linter's `LOOPBACK_PORT`. */
-  loopbackHosts: ['localhost:', '127.0.0.1:', '[::1]:'],
-  /** Most digits the linter reads as a loopback port (`\d{1,5}\b`). */
-  loopbackPortDigits: 5,
+  loopbackHosts: LOOPBACK_HOSTS.map(h => `${h}:`),
+  /** Most digits the linter reads as a loopback port. */
+  loopbackPortDigits: LOOPBACK_PORT_DIGITS,
   /** Env var names whose numeric value is a port the container connects to. */
-  portEnvName: /PORT$/i,
+  portEnvName: PORT_ENV_NAME,
   /** The proxies: image patterns and binaries; one-shot subcommands and flags. */
   proxies: PROXY_FLAVORS.map(f => ({ imagePatterns: f.imagePathPatterns, binary: f.binary })),
   legacyProxyImage: LEGACY_CLOUD_SQL_PROXY_IMAGE,
@@ -111,5 +90,5 @@ export const HEURISTICS = {
   /** Mesh injection keys (job-mesh-sidecar-injected), shared with the linter and the constructs. */
   istio: ISTIO,
   linkerd: LINKERD,
-  linkerdInjectValues: ['enabled', 'ingress'],
+  linkerdInjectValues: LINKERD_INJECT_VALUES,
 } as const;

@@ -99,9 +99,9 @@ const EVIDENCE = `{
 const REPO = "(b.noDigest.lastIndexOf(':') > b.noDigest.lastIndexOf('/') ? b.noDigest.substring(0, b.noDigest.lastIndexOf(':')) : b.noDigest)";
 const knownImage = (network?: boolean) => {
   const images = H.knownServerImages.filter(k => network === undefined || k.network === network);
-  const plain = images.filter(k => !('serverArgs' in k)).map(k => k.re);
+  const plain = images.filter(k => !k.serverArgs).map(k => k.re);
   // an image that also runs one-shot tools serves only when its first argument says so
-  const withArgs = images.flatMap(k => ('serverArgs' in k ? [
+  const withArgs = images.flatMap(k => (k.serverArgs ? [
     `(${REPO}.matches(${str(re2(k.re))}) && (size(b.i.nonFlags) == 0 || b.i.nonFlags[0].matches(${str(re2(k.serverArgs))})))`,
   ] : []));
   return `(!b.i.hasCommand && b.i.image != '' && (${[`${REPO}.matches(${str(anyOf(plain))})`, ...withArgs].join(' || ')}))`;

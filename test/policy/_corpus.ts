@@ -114,9 +114,12 @@ const container = fc.record({
   env: maybe(fc.constantFrom(...ENV)),
 });
 
-function toContainer(name: string, c: fc.RecordValue<any>, restartPolicy?: string): any {
+/** One generated container, as `container` produces it. */
+type GeneratedContainer = typeof container extends fc.Arbitrary<infer T> ? T : never;
+
+function toContainer(name: string, c: GeneratedContainer, restartPolicy?: string): any {
   const out: any = { name };
-  for (const k of ['image', 'command', 'args', 'ports', 'env']) if (c[k] !== undefined) out[k] = c[k];
+  for (const k of ['image', 'command', 'args', 'ports', 'env']) if (c[k as keyof GeneratedContainer] !== undefined) out[k] = c[k as keyof GeneratedContainer];
   for (const p of c.probes) Object.assign(out, p);
   if (restartPolicy) out.restartPolicy = restartPolicy;
   return out;

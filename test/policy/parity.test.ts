@@ -3,7 +3,7 @@
 // names the same containers. Run on every lint fixture, every YAML example of docs/rules.md and generated workloads;
 // the examples' synthesized output is compared in examples.test.ts.
 import * as fc from 'fast-check';
-import { CorpusObject, lintFixtures, loopbackJobs, rulesDocExamples, workloads } from './_corpus';
+import { lintFixtures, loopbackJobs, rulesDocExamples, workloads } from './_corpus';
 import { compare, expectParity, policies } from './_parity';
 import { coveredRuleIds } from '../../src/policy/_rules';
 
