@@ -205,3 +205,11 @@ export class Ctr {
   }
 }
 
+/** The containers of a simulated pod and what both the status functions and the explanations read about them. */
+export interface PodContainers {
+  readonly init: readonly Ctr[];
+  readonly regular: readonly Ctr[];
+  readonly restartPolicy: RestartPolicy;
+  /** the regular containers have been started */
+  readonly initializedOnce: boolean;
+}

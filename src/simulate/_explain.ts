@@ -11,21 +11,17 @@
 import { knownBugHits } from '../_known-bug-triggers';
 import { formatMinorVersion, MinorVersion, ORDERED_SIDECAR_TERMINATION_MINOR, unsupportedSidecarConsequence } from '../_version-facts';
 import { BackOffPolicy } from './_backoff';
-import { Ctr, RestartPolicy } from './_container';
+import { PodContainers } from './_container';
 import { formatSeconds } from './_print';
 
 /** What the explanations read about the pod. */
-export interface PodForExplain {
-  readonly init: readonly Ctr[];
-  readonly regular: readonly Ctr[];
-  readonly restartPolicy: RestartPolicy;
+export interface PodForExplain extends PodContainers {
   readonly ordered: boolean;
   /** terminationGracePeriodSeconds */
   readonly tgps: number;
   readonly isJob: boolean;
   readonly spec: any;
   readonly jobSpec?: any;
-  readonly initializedOnce: boolean;
   /** The node's restart back-off. */
   readonly policy: BackOffPolicy;
 }

@@ -7,18 +7,13 @@
  * `GenerateContainersReadyCondition` (commit 000f26050b9be6fb3d79fae95e06b47fc96128cd). While the kubelet stops the
  * pod, containers show their status from before (`Ctr.view`, see `ShownStatus`).
  */
-import { Ctr, Phase, RestartPolicy } from './_container';
+import { Ctr, Phase, PodContainers } from './_container';
 import { ContainerStatusView, PodView } from './_print';
 
 /** What the status functions read. */
-export interface PodSnapshot {
-  readonly init: readonly Ctr[];
-  readonly regular: readonly Ctr[];
-  readonly restartPolicy: RestartPolicy;
+export interface PodSnapshot extends PodContainers {
   /** the kubelet has reported container statuses */
   readonly reported: boolean;
-  /** the regular containers have been started */
-  readonly initializedOnce: boolean;
   readonly terminalPhase?: 'Succeeded' | 'Failed';
   /** the kubelet failed the pod (activeDeadlineSeconds) */
   readonly failedByKubelet: boolean;
