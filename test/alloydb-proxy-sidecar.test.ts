@@ -157,7 +157,7 @@ describe('AlloyDbProxySidecar', () => {
   });
 
   describe('bad input', () => {
-    const P = "[test/etl] AlloyDbProxySidecar 'alloydb-auth-proxy'";
+    const SUBJECT = "AlloyDbProxySidecar 'alloydb-auth-proxy'";
 
     test('fails when the instance URI is malformed', () => {
       expectError(errorOf({ instanceUri: 'projects/acme-prod/clusters/main/instances/main-primary' }), { path: 'test/etl', prop: 'instanceUri', value: 'projects/acme-prod/clusters/main/instances/main-primary', problem: /is not projects\/PROJECT\/locations\/REGION\/clusters\/CLUSTER\/instances\/INSTANCE/ });
@@ -176,15 +176,17 @@ describe('AlloyDbProxySidecar', () => {
     });
 
     test('fails when the Cloud SQL spelling of exit-zero is passed', () => {
-      expect(errorOf({ instanceUri: URI, extraArgs: ['--exit-zero-on-sigterm'] }).message).toContain("is a flag of the Cloud SQL Auth Proxy only; the AlloyDB Auth Proxy exits at start-up on an unknown flag, got '--exit-zero-on-sigterm'. Remove it: '--exit-zero-sigterm' is rendered already");
+      expectError(errorOf({ instanceUri: URI, extraArgs: ['--exit-zero-on-sigterm'] }), {
+        path: 'test/etl', prop: 'extraArgs[0]', value: '--exit-zero-on-sigterm', problem: /is a flag of the Cloud SQL Auth Proxy only/, fix: /'--exit-zero-sigterm' is rendered already/,
+      });
     });
 
     test('fails when private-ip (Cloud SQL only) is passed', () => {
-      expect(errorOf({ instanceUri: URI, extraArgs: ['--private-ip'] }).message).toContain('is a flag of the Cloud SQL Auth Proxy only');
+      expectError(errorOf({ instanceUri: URI, extraArgs: ['--private-ip'] }), { prop: 'extraArgs[0]', value: '--private-ip', problem: /is a flag of the Cloud SQL Auth Proxy only/ });
     });
 
     test('fails when public-ip duplicates ipType', () => {
-      expect(errorOf({ instanceUri: URI, extraArgs: ['--public-ip'] }).message).toContain("duplicates --public-ip, which the construct renders from a typed prop, got '--public-ip'. Use 'ipType' instead");
+      expectError(errorOf({ instanceUri: URI, extraArgs: ['--public-ip'] }), { prop: 'extraArgs[0]', value: '--public-ip', problem: /duplicates --public-ip/, fix: /'ipType'/ });
     });
 
     test('fails when the IP type is a CloudSqlIpType-like string', () => {
@@ -196,7 +198,7 @@ describe('AlloyDbProxySidecar', () => {
     });
 
     test('fails when the bookworm variant is used on 1.15 or later', () => {
-      expect(errorOf({ instanceUri: URI, version: '1.15.2-bookworm' }).message).toContain("uses the '-bookworm' variant, which is not published since 1.15.0");
+      expectError(errorOf({ instanceUri: URI, version: '1.15.2-bookworm' }), { prop: 'version', value: '1.15.2-bookworm', problem: /'-bookworm' variant, which is not published since 1\.15\.0/ });
     });
 
     test('fails when the Cloud SQL image is given', () => {
@@ -221,11 +223,17 @@ describe('AlloyDbProxySidecar', () => {
 
     test('fails when the socket path with the PostgreSQL socket file is too long (AlloyDB is PostgreSQL only)', () => {
       const dir = `/${'d'.repeat(59)}`;
-      expect(errorOf({ instanceUri: URI, unixSocketDirectory: dir }).message).toContain(`${P}: 'unixSocketDirectory' makes the socket path '${dir}/acme-prod.europe-west1.main.main-primary/.s.PGSQL.5432' 115 characters long, more than the 107 Linux allows`);
+      const e = expectError(errorOf({ instanceUri: URI, unixSocketDirectory: dir }), {
+        path: 'test/etl', subject: SUBJECT, prop: 'unixSocketDirectory', value: dir, problem: /115 characters long, more than the 107 Linux allows/,
+      });
+      expect(e.problem).toContain(`'${dir}/acme-prod.europe-west1.main.main-primary/.s.PGSQL.5432'`);
     });
 
     test('fails when a digest is given without a release tag', () => {
-      expect(errorOf({ instanceUri: URI, version: `sha256:${'c'.repeat(64)}` }).message).toContain(`Put the release tag before the digest, e.g. '1.15.2@sha256:${'c'.repeat(64)}'`);
+      const digest = `sha256:${'c'.repeat(64)}`;
+      expectError(errorOf({ instanceUri: URI, version: digest }), {
+        prop: 'version', value: digest, problem: /must be a pinned release tag/, fix: new RegExp(`release tag before the digest, e\\.g\\. '1\\.15\\.2@${digest}'`),
+      });
     });
 
     test('fails when the instance list gets a single-instance prop', () => {
@@ -237,7 +245,7 @@ describe('AlloyDbProxySidecar', () => {
     });
 
     test('fails when the quota project flag (Cloud SQL only) is passed', () => {
-      expect(errorOf({ instanceUri: URI, extraArgs: ['--quota-project=x'] }).message).toContain('is a flag of the Cloud SQL Auth Proxy only');
+      expectError(errorOf({ instanceUri: URI, extraArgs: ['--quota-project=x'] }), { prop: 'extraArgs[0]', value: '--quota-project=x', problem: /is a flag of the Cloud SQL Auth Proxy only/ });
     });
   });
 });

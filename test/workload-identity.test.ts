@@ -193,9 +193,14 @@ describe('GkeWorkloadIdentity', () => {
       const proxy = new CloudSqlProxySidecar({ instanceConnectionName: ICN, port: 5432 });
       new GkeWorkloadIdentity(chart, 'identity', { gcpServiceAccount: GSA, serviceAccountName: 'nightly-report', proxies: [proxy] });
       cron(chart, proxy);
-      expect(() => Testing.synth(chart)).toThrow(
-        "[reports/report] SidecarCronJob: 'serviceAccount' must be the ServiceAccount 'nightly-report' of GkeWorkloadIdentity 'reports/identity', which proxy sidecar 'cloud-sql-proxy' runs under: "
-        + "the proxy gets its Google credentials from the pod's ServiceAccount (without one the pod runs as 'default'), got nothing. Pass serviceAccount: identity.serviceAccount in the workload's props");
+      expectError(() => Testing.synth(chart), {
+        path: 'reports/report',
+        subject: 'SidecarCronJob',
+        prop: 'serviceAccount',
+        value: undefined,
+        problem: /must be the ServiceAccount 'nightly-report' of GkeWorkloadIdentity 'reports\/identity', which proxy sidecar 'cloud-sql-proxy' runs under/,
+        fix: /serviceAccount: identity\.serviceAccount/,
+      });
     });
 
     test('fails when the workload runs as another ServiceAccount', () => {
