@@ -104,7 +104,8 @@ export function checkCronJobProps(where: string, subject: string, props: kplus.C
     if (fields.length !== 5) throw propError(where, subject, 'schedule', 'must have five fields: minute hour day month weekday', expr, 'Use Cron.schedule({ minute: \'0\', hour: \'3\' }) or Cron.daily()');
     fields.forEach((field, k) => {
       const [name, min, max] = CRON_FIELDS[k];
-      const ok = field.split(',').every(part => {
+      // '*' (the common case) is valid in every field: skip the parse
+      const ok = field === '*' || field.split(',').every(part => {
         const [range, step] = part.split('/');
         if (step !== undefined && !/^[1-9]\d*$/.test(step)) return false;
         if (range === '*' || range === '?') return true;
