@@ -145,6 +145,9 @@ export function checkActiveDeadline(where: string, subject: string, d: Duration 
   if (d !== undefined) wholeSeconds(where, subject, 'activeDeadline', d, 1);
 }
 
+/** Time zones `Intl` already accepted in this process (building a `DateTimeFormat` per CronJob is slow). */
+const KNOWN_TIME_ZONES = new Set<string>();
+
 /**
  * A CronJob `timeZone` the API server accepts: an IANA time zone name, not `Local` (kubernetes/kubernetes
  * pkg/apis/batch/validation `validateTimeZone`, which loads it with Go's `time.LoadLocation`).
@@ -153,9 +156,10 @@ export function checkTimeZone(where: string, subject: string, timeZone: unknown)
   if (timeZone === undefined) return;
   let known = typeof timeZone === 'string' && timeZone.trim() === timeZone && timeZone !== '' && timeZone.toLowerCase() !== 'local'
     && /^[A-Za-z0-9_+\-/]+$/.test(timeZone);
-  if (known) {
+  if (known && !KNOWN_TIME_ZONES.has(timeZone as string)) {
     try {
       new Intl.DateTimeFormat('en-US', { timeZone: timeZone as string });
+      KNOWN_TIME_ZONES.add(timeZone as string);
     } catch {
       known = false;
     }
