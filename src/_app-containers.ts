@@ -104,7 +104,8 @@ export function checkCronJobProps(where: string, subject: string, props: kplus.C
     if (fields.length !== 5) throw propError(where, subject, 'schedule', 'must have five fields: minute hour day month weekday', expr, 'Use Cron.schedule({ minute: \'0\', hour: \'3\' }) or Cron.daily()');
     fields.forEach((field, k) => {
       const [name, min, max] = CRON_FIELDS[k];
-      const ok = field.split(',').every(part => {
+      // '*' (the common case) is valid in every field: skip the parse
+      const ok = field === '*' || field.split(',').every(part => {
         const [range, step] = part.split('/');
         if (step !== undefined && !/^[1-9]\d*$/.test(step)) return false;
         if (range === '*' || range === '?') return true;
@@ -144,6 +145,9 @@ export function checkActiveDeadline(where: string, subject: string, d: Duration 
   if (d !== undefined) wholeSeconds(where, subject, 'activeDeadline', d, 1);
 }
 
+/** Time zones `Intl` already accepted in this process (building a `DateTimeFormat` per CronJob is slow). */
+const KNOWN_TIME_ZONES = new Set<string>();
+
 /**
  * A CronJob `timeZone` the API server accepts: an IANA time zone name, not `Local` (kubernetes/kubernetes
  * pkg/apis/batch/validation `validateTimeZone`, which loads it with Go's `time.LoadLocation`).
@@ -152,9 +156,10 @@ export function checkTimeZone(where: string, subject: string, timeZone: unknown)
   if (timeZone === undefined) return;
   let known = typeof timeZone === 'string' && timeZone.trim() === timeZone && timeZone !== '' && timeZone.toLowerCase() !== 'local'
     && /^[A-Za-z0-9_+\-/]+$/.test(timeZone);
-  if (known) {
+  if (known && !KNOWN_TIME_ZONES.has(timeZone as string)) {
     try {
       new Intl.DateTimeFormat('en-US', { timeZone: timeZone as string });
+      KNOWN_TIME_ZONES.add(timeZone as string);
     } catch {
       known = false;
     }

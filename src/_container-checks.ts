@@ -31,6 +31,11 @@ export function envNameProblem(name: string): string | undefined {
   return undefined;
 }
 
+const NO_ROUNDING = Object.freeze({ rounding: SizeRoundingBehavior.NONE });
+
+/** The numeric fields of a probe, checked as whole numbers. */
+const PROBE_NUMBER_FIELDS = ['periodSeconds', 'timeoutSeconds', 'failureThreshold', 'successThreshold', 'initialDelaySeconds'] as const;
+
 function isPort(n: unknown): boolean {
   return typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= 65535;
 }
@@ -93,7 +98,7 @@ export function containerErrors(where: string, subject: string, c: kplus.Contain
   if (cpuReq !== undefined && cpuLim !== undefined && cpuReq > cpuLim) {
     err('resources.cpu', 'has a request above its limit (the API server rejects it)', `${r?.cpu?.request?.amount} > ${r?.cpu?.limit?.amount}`, 'Lower the request or raise the limit');
   }
-  const kib = (size: Size | undefined) => size?.toKibibytes({ rounding: SizeRoundingBehavior.NONE });
+  const kib = (size: Size | undefined) => size?.toKibibytes(NO_ROUNDING);
   const memReq = kib(r?.memory?.request);
   const memLim = kib(r?.memory?.limit);
   if (memReq !== undefined && memLim !== undefined && memReq > memLim) {
@@ -101,9 +106,11 @@ export function containerErrors(where: string, subject: string, c: kplus.Contain
   }
 
   const sc = c.securityContext;
-  for (const [prop, v] of [['securityContext.user', sc.user], ['securityContext.group', sc.group]] as const) {
+  const checkId = (prop: string, v: number | undefined) => {
     if (v !== undefined && !(Number.isInteger(v) && v >= 0 && v <= Number.MAX_SAFE_INTEGER)) err(prop, 'must be a whole number of at least 0 (a uid or gid)', v, 'Use e.g. 65532');
-  }
+  };
+  checkId('securityContext.user', sc.user);
+  checkId('securityContext.group', sc.group);
   if (sc.seccompProfile?.type === kplus.SeccompProfileType.LOCALHOST && !sc.seccompProfile.localhostProfile) {
     err('securityContext.seccompProfile', "of type Localhost needs 'localhostProfile' (the profile file on the node)", sc.seccompProfile,
       "Set localhostProfile: 'profiles/my-profile.json', or use SeccompProfileType.RUNTIME_DEFAULT");
@@ -114,7 +121,7 @@ export function containerErrors(where: string, subject: string, c: kplus.Contain
   }
 
   for (const [prop, probe] of probes) {
-    for (const f of ['periodSeconds', 'timeoutSeconds', 'failureThreshold', 'successThreshold', 'initialDelaySeconds'] as const) {
+    for (const f of PROBE_NUMBER_FIELDS) {
       const v = probe[f];
       const min = f === 'initialDelaySeconds' ? 0 : 1;
       if (v !== undefined && !(Number.isInteger(v) && v >= min && v <= INT32_MAX)) {

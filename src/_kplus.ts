@@ -89,8 +89,12 @@ export function probesOf(container: kplus.Container): Array<['startup' | 'livene
       throw new Error(`cdk8s-sidecars: this cdk8s-plus release keeps probes in an unknown way (Container#${field} has no _toKube); please report it with your cdk8s-plus version`);
     }
     const kube = probe._toKube(container);
-    const plain = (h: any) => h && { ...h, port: h.port !== null && typeof h.port === 'object' ? h.port.value : h.port };
-    out.push([prop, { ...kube, httpGet: plain(kube.httpGet), tcpSocket: plain(kube.tcpSocket), grpc: kube.grpc }]);
+    out.push([prop, { ...kube, httpGet: plainPort(kube.httpGet), tcpSocket: plainPort(kube.tcpSocket), grpc: kube.grpc }]);
   }
   return out;
+}
+
+/** A rendered handler with its port as a plain number or name (cdk8s-plus renders an `IntOrString`). */
+function plainPort(h: any): any {
+  return h && { ...h, port: h.port !== null && typeof h.port === 'object' ? h.port.value : h.port };
 }

@@ -265,7 +265,8 @@ export class WorkloadSidecars {
     // each container's probes rendered once, for the field checks and the look before linting
     const probes = new Map<kplus.Container, Array<[string, RenderedProbe]>>();
     const seen = new Set<string>();
-    for (const c of [...pod.initContainers, ...pod.containers]) {
+    const containers = [...pod.initContainers, ...pod.containers];
+    for (const c of containers) {
       const owner = ours.get(c);
       const rendered = probesOf(c);
       probes.set(c, rendered);
@@ -284,7 +285,7 @@ export class WorkloadSidecars {
     this.attached.forEach((a, k) => errors.push(...a.sidecar._checkWorkload(pod, a.container, this.attached.slice(0, k).map(x => x.sidecar))));
 
     // the linter's pod rules on the rendered pod (port clashes, probes on undeclared named ports)
-    if (namesOk) errors.push(...this.lintErrors(probes));
+    if (namesOk) errors.push(...this.lintErrors(containers, probes));
 
     // app wiring reached every container that starts after each sidecar
     if (!this.settings) {
@@ -307,14 +308,17 @@ export class WorkloadSidecars {
    * can only fire when a port number or hostPort is declared twice in the pod, or a probe targets a port by name. It
    * never decides a verdict: when it says yes, the linter does.
    */
-  private mayBreakPodRules(probes: Map<kplus.Container, Array<[string, RenderedProbe]>>): boolean {
-    const containers = [...this.pod.initContainers, ...this.pod.containers];
-    const seen = new Set<string>();
+  private mayBreakPodRules(containers: readonly kplus.Container[], probes: Map<kplus.Container, Array<[string, RenderedProbe]>>): boolean {
+    // only reached when every port and hostPort passed the container checks (whole numbers), so numbers are keys
+    const ports = new Set<number>();
+    const hostPorts = new Set<number>();
     for (const c of containers) {
       for (const p of c.ports) {
-        for (const key of [`port ${p.number}`, ...(p.hostPort !== undefined ? [`host ${p.hostPort}`] : [])]) {
-          if (seen.has(key)) return true;
-          seen.add(key);
+        if (ports.has(p.number)) return true;
+        ports.add(p.number);
+        if (p.hostPort !== undefined) {
+          if (hostPorts.has(p.hostPort)) return true;
+          hostPorts.add(p.hostPort);
         }
       }
     }
@@ -322,10 +326,10 @@ export class WorkloadSidecars {
   }
 
   /** Render the workload and run the linter's `POD_RULES` on it; their error findings, as construct errors. */
-  private lintErrors(probes: Map<kplus.Container, Array<[string, RenderedProbe]>>): SidecarsError[] {
+  private lintErrors(containers: readonly kplus.Container[], probes: Map<kplus.Container, Array<[string, RenderedProbe]>>): SidecarsError[] {
+    if (!this.mayBreakPodRules(containers, probes)) return [];
     const pod = this.pod;
     const where = pod.node.path;
-    if (!this.mayBreakPodRules(probes)) return [];
     const manifest = ApiObject.of(pod).toJson();
     const findings = Linter.lintManifests([manifest])
       .filter(f => f.severity === Severity.ERROR && POD_RULES.includes(f.rule));
