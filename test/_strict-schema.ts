@@ -3,20 +3,22 @@
  * a field of the object's type. kubernetes-models checks types and required fields but accepts unknown keys, so a
  * misspelled or misplaced field (`initialDelaySecond`, `restartPolicy` one level too deep) would pass it.
  *
- * The field lists come from the Kubernetes 1.28 API types that cdk8s-plus-28 ships (`imports/k8s.js`, generated from
+ * The field lists come from the Kubernetes API types that a cdk8s-plus line ships (`imports/k8s.js`, generated from
  * the Kubernetes OpenAPI schema): each `toJson_<Type>` function names every JSON field of `<Type>` and the type of
- * each field's value.
+ * each field's value. The default is cdk8s-plus-28 (Kubernetes 1.28, our workloads); cdk8s-plus-33 has types 1.28
+ * lacks, such as ValidatingAdmissionPolicy v1.
  */
 import * as fs from 'fs';
 
 interface FieldType { readonly type?: string; readonly shape: 'one' | 'array' | 'map' }
 type Schema = Map<string, Map<string, FieldType>>;
 
-let cached: Schema | undefined;
+const cached = new Map<string, Schema>();
 
-function schema(): Schema {
-  if (cached) return cached;
-  const src = fs.readFileSync(require.resolve('cdk8s-plus-28/lib/imports/k8s.js'), 'utf8');
+function schema(kplusLine: string): Schema {
+  const known = cached.get(kplusLine);
+  if (known) return known;
+  const src = fs.readFileSync(require.resolve(`${kplusLine}/lib/imports/k8s.js`), 'utf8');
   const types: Schema = new Map();
   const fn = /function toJson_(\w+)\(obj\) \{[\s\S]*?const result = \{\n([\s\S]*?)\n {4}\};/g;
   let m: RegExpExecArray | null;
@@ -31,14 +33,17 @@ function schema(): Schema {
     }
     types.set(m[1], fields);
   }
-  cached = types;
+  cached.set(kplusLine, types);
   return types;
 }
 
-/** Unknown fields of a manifest, as JSON paths; [] when every key is known. Throws for a kind it does not know. */
-export function unknownFields(manifest: any): string[] {
+/**
+ * Unknown fields of a manifest, as JSON paths; [] when every key is known. Throws for a kind it does not know.
+ * @param kplusLine the cdk8s-plus package whose Kubernetes types to check against
+ */
+export function unknownFields(manifest: any, kplusLine = 'cdk8s-plus-28'): string[] {
   const root = `Kube${manifest.kind}Props`;
-  const s = schema();
+  const s = schema(kplusLine);
   if (!s.has(root)) throw new Error(`no schema for kind ${manifest.kind}`);
   const out: string[] = [];
   const { apiVersion: _a, kind: _k, ...rest } = manifest;

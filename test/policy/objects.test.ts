@@ -3,7 +3,7 @@
 // the rule, the offending containers and the fix, and the matchConditions (updates without spec change, suppression).
 import { ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding } from 'kubernetes-models/admissionregistration.k8s.io/v1';
 import { evaluatePolicy, evalCel, toCel } from './_cel-eval';
-import { unknownFieldsV133 } from './_strict-v1';
+import { unknownFields } from '../_strict-schema';
 import { Linter } from '../../src';
 import { buildPolicyObjects, matchConditions, PolicyOptionError } from '../../src/policy/_build';
 import { coveredRuleIds, NOT_COVERED_RULES } from '../../src/policy/_rules';
@@ -45,7 +45,7 @@ describe('emitted objects', () => {
     for (const o of objects) {
       const Model = o.kind === 'ValidatingAdmissionPolicy' ? ValidatingAdmissionPolicy : ValidatingAdmissionPolicyBinding;
       expect(() => new Model(o as any).validate()).not.toThrow();
-      expect({ name: o.metadata.name, unknown: unknownFieldsV133(o) }).toEqual({ name: o.metadata.name, unknown: [] });
+      expect({ name: o.metadata.name, unknown: unknownFields(o, 'cdk8s-plus-33') }).toEqual({ name: o.metadata.name, unknown: [] });
     }
   });
 
