@@ -3,10 +3,10 @@
 // the rule, the offending containers and the fix, and the matchConditions (updates without spec change, suppression).
 import { ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding } from 'kubernetes-models/admissionregistration.k8s.io/v1';
 import { evaluatePolicy, evalCel, toCel } from './_cel-eval';
-import { unknownFields } from '../_strict-schema';
 import { Linter } from '../../src';
 import { buildPolicyObjects, matchConditions, PolicyOptionError } from '../../src/policy/_build';
 import { coveredRuleIds, NOT_COVERED_RULES } from '../../src/policy/_rules';
+import { unknownFields } from '../_strict-schema';
 
 const V130 = { major: 1, minor: 30 };
 const build = (o: Partial<Parameters<typeof buildPolicyObjects>[0]> = {}) =>
