@@ -66,6 +66,8 @@ function isSidecarContainer(c: kplus.Container): boolean {
  * variable into which container, and the target version of a SidecarJob/SidecarCronJob. Created on first use and
  * kept on the workload itself; registers the workload-wide validation.
  */
+const NO_ERRORS: SidecarsError[] = [];
+
 export class WorkloadSidecars {
   /**
    * The sidecar state of `pod`, created on first use.
@@ -97,9 +99,12 @@ export class WorkloadSidecars {
   /** For each consumer container: the sidecars whose wiring it got. */
   private wired?: Map<kplus.Container, Set<AttachableSidecar>>;
   private settings?: SidecarWorkloadSettings;
+  /** The size of the state `validate()` looked at last (see `validateOnce`), and what it found. */
+  private validatedSize = -1;
+  private validatedErrors = NO_ERRORS;
 
   private constructor(private readonly pod: kplus.AbstractPod) {
-    pod.node.addValidation({ validate: () => { throwAll(this.validate()); return []; } });
+    pod.node.addValidation({ validate: () => { throwAll(this.validateOnce()); return []; } });
   }
 
   /** The sidecars, in declaration (= start) order. */
@@ -238,7 +243,31 @@ export class WorkloadSidecars {
     wired.add(sidecar);
   }
 
-  /** Rules that need the whole pod: run by cdk8s before synthesis (`node.addValidation`). */
+  /**
+   * `validate()`, repeated only when something it reads may have changed. cdk8s validates the whole app once per
+   * synthesis and again each time it renders a chart (cdk8s `App.synth` and `App._synthChart`, lib/app.ts), so an app
+   * of K charts would run the checks 1 + K times. What they read that can still change after the workload is made:
+   * its containers (`addContainer`, `addInitContainer`, sidecars, wiring), and each container's ports, mounts and
+   * environment (`addPort`, `mount`, `env.addVariable`, `env.copyFrom`). cdk8s-plus can only add to these, never
+   * remove, so their total count grows with every change; every other field the checks read (image, probes,
+   * resources, security context, the workload's grace period, service account and namespace) is readonly.
+   */
+  private validateOnce(): SidecarsError[] {
+    const pod = this.pod;
+    let size = this.attached.length;
+    for (const set of this.wired?.values() ?? []) size += set.size;
+    for (const list of [pod.initContainers, pod.containers]) {
+      for (const c of list) size += 1 + c.ports.length + c.mounts.length + Object.keys(c.env.variables).length + c.env.sources.length;
+    }
+    if (size !== this.validatedSize) {
+      const errors = this.validate();
+      this.validatedErrors = errors.length ? errors : NO_ERRORS;
+      this.validatedSize = size;
+    }
+    return this.validatedErrors;
+  }
+
+  /** Rules that need the whole pod: run by cdk8s before synthesis (`node.addValidation`), through `validateOnce`. */
   private validate(): SidecarsError[] {
     const pod = this.pod;
     const where = pod.node.path;

@@ -1,9 +1,10 @@
 // Bad input: every error names the construct path, the prop, the value received and how to fix it.
-import { Cron, Duration, Size, Testing } from 'cdk8s';
+import { Chart, Cron, Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { chart } from './_util';
 import { KubernetesVersion, Sidecar, SidecarCronJob, SidecarJob, StartupGate } from '../src';
 import { expectError } from './_errors';
+import { WorkloadSidecars } from '../src/_workload-sidecars';
 
 const app = { name: 'app', image: 'acme/app:1.0' };
 const sidecar = (props: Partial<ConstructorParameters<typeof Sidecar>[0]> = {}) =>
@@ -367,5 +368,37 @@ describe('props passed on to cdk8s-plus, and cdk8s-plus errors', () => {
 
   test('a metadata.name the API server rejects', () => {
     expectError(jobWith(sidecar(), { metadata: { name: 'Bad_Name' } }), { path: 'test/job', prop: 'metadata.name', value: 'Bad_Name' });
+  });
+});
+
+describe('the whole-pod checks run once per synthesis, and again after any change', () => {
+  // cdk8s validates the app once per synth and again for each chart it renders (App.synth, App._synthChart)
+  const checksRun = () => jest.spyOn(WorkloadSidecars.prototype as any, 'validate');
+
+  test('an app of three charts runs each workload\'s checks once', () => {
+    const spy = checksRun();
+    try {
+      const theApp = Testing.app();
+      for (const id of ['a', 'b', 'c']) new SidecarJob(new Chart(theApp, id), 'job', { containers: [app], sidecars: [sidecar()] });
+      theApp.synthYaml();
+      expect(spy).toHaveBeenCalledTimes(3);
+      theApp.synthYaml();
+      expect(spy).toHaveBeenCalledTimes(3);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  test.each([
+    ['a container', (job: SidecarJob) => job.addContainer({ name: 'proxy', image: 'acme/b:1' }), { subject: "container 'proxy'", problem: /used by more than one container/ }],
+    ['a port', (job: SidecarJob) => job.containers[0].addPort({ number: 70000 }), { prop: 'ports', value: 70000 }],
+    ['a mount', (job: SidecarJob) => job.containers[0].mount('data', kplus.Volume.fromEmptyDir(job, 'v', 'v')), { prop: 'volumeMounts.path', value: 'data' }],
+    ['a variable', (job: SidecarJob) => job.containers[0].env.addVariable('HAS SPACE', kplus.EnvValue.fromValue('1')), { prop: 'envVariables', value: 'HAS SPACE' }],
+  ])('adding %s after a synth is checked at the next one', (_what, change, expected) => {
+    const c = chart();
+    const job = new SidecarJob(c, 'job', { containers: [app], sidecars: [sidecar()] });
+    Testing.synth(c);
+    change(job);
+    expectError(() => Testing.synth(c), { path: 'test/job', ...expected });
   });
 });
