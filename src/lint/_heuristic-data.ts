@@ -50,6 +50,19 @@ export const SHELLS: readonly string[] = ['sh', 'bash', 'ash', 'dash', 'zsh', 'k
 /** The program that may run a shell (`/usr/bin/env bash -c ...`). */
 export const ENV_PROGRAM = 'env';
 
+/**
+ * Shell words the script reader treats specially at the start of a command (POSIX Shell Command Language, 2.4
+ * Reserved Words and 2.9.4 Compound Commands, https://pubs.opengroup.org/onlinepubs/9799919799/utilities/V3_chap02.html):
+ * words that open a command list without being a command, words that close one, loop keywords, and the prefixes
+ * dropped before the program (`exec app` runs `app`).
+ */
+export const SHELL_OPENERS: readonly string[] = ['if', 'then', 'else', 'elif', 'do', '!', '{', '(', 'time'];
+export const SHELL_CLOSERS: readonly string[] = ['fi', 'done', 'esac', '}', ')'];
+export const SHELL_LOOPS: readonly string[] = ['while', 'until', 'for'];
+export const COMMAND_PREFIXES: readonly string[] = ['exec', 'nohup', 'command', 'builtin', 'env'];
+/** A variable assignment before the program (`FOO=1 app`), dropped like the prefixes. */
+export const SHELL_ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
+
 /** The Cloud SQL Proxy v1 binary (v1 is only linted, never generated: not in the flavour table). */
 export const LEGACY_PROXY_BINARY = 'cloud_sql_proxy';
 
@@ -87,6 +100,10 @@ export const KUBEXIT_DEATH_DEPS = 'KUBEXIT_DEATH_DEPS';
 export const QUIT_PATH = '/quitquitquit';
 /** linkerd-await (https://github.com/linkerd/linkerd-await): `--shutdown` stops linkerd-proxy when the task ends. */
 export const LINKERD_AWAIT = 'linkerd-await';
+/** The image of Istio's sidecar (`docker.io/istio/proxyv2:1.22.0`), whose pilot-agent serves `/quitquitquit`. */
+export const ISTIO_PROXY_IMAGE = /(^|\/)proxyv2(:|@|$)/;
+/** HTTP clients a task may call a `/quitquitquit` endpoint with. */
+export const HTTP_CLIENTS: readonly string[] = ['curl', 'wget', 'http', 'httpie', 'xh'];
 /** Programs that stop the helper across `shareProcessNamespace: true`. */
 export const KILLERS: readonly string[] = ['pkill', 'killall'];
 /** An env value the helper may wait for as a quit file (`/tmp/done`). */

@@ -42,7 +42,7 @@ function isTrue(v: string | undefined): boolean {
 }
 
 /** `--http-port` → `CSQL_PROXY_HTTP_PORT`. */
-function envNameOf(flavor: ProxyFlavor, flag: string): string {
+export function envNameOf(flavor: ProxyFlavor, flag: string): string {
   let names = ENV_NAMES.get(flavor);
   if (!names) {
     names = new Map();

@@ -5,7 +5,7 @@
  * read it reads as words, which at worst hides a command (the rules then stay silent) rather than inventing one.
  * Grammar: https://pubs.opengroup.org/onlinepubs/9799919799/utilities/V3_chap02.html (Shell Command Language).
  */
-import { ENV_PROGRAM, SHELLS } from './_heuristic-data';
+import { COMMAND_PREFIXES, ENV_PROGRAM, SHELL_ASSIGNMENT, SHELL_CLOSERS, SHELL_LOOPS, SHELL_OPENERS, SHELLS } from './_heuristic-data';
 
 /** What comes before a simple command. `start`: the script's first command, a newline or `;`, or a keyword. */
 export type Separator = 'start' | '&&' | '||' | '|';
@@ -24,10 +24,10 @@ export interface ShellCommand {
 
 const SHELL_SET = new Set(SHELLS);
 /** Words that start a new command without being one. */
-const OPENERS = new Set(['if', 'then', 'else', 'elif', 'do', '!', '{', '(', 'time']);
-const CLOSERS = new Set(['fi', 'done', 'esac', '}', ')']);
-const LOOPS = new Set(['while', 'until', 'for']);
-const PREFIXES = new Set(['exec', 'nohup', 'command', 'builtin', 'env']);
+const OPENERS = new Set(SHELL_OPENERS);
+const CLOSERS = new Set(SHELL_CLOSERS);
+const LOOPS = new Set(SHELL_LOOPS);
+const PREFIXES = new Set(COMMAND_PREFIXES);
 
 function basename(p: string): string {
   const i = p.lastIndexOf('/');
@@ -175,7 +175,7 @@ export function parseScript(script: string, inTrap = false): ShellCommand[] {
       if (w[0] === 'done') loopDepth = Math.max(0, loopDepth - 1);
       w = w.slice(1);
     }
-    while (w.length > 0 && /^[A-Za-z_][A-Za-z0-9_]*=/.test(w[0])) w = w.slice(1);
+    while (w.length > 0 && SHELL_ASSIGNMENT.test(w[0])) w = w.slice(1);
     while (w.length > 0 && PREFIXES.has(w[0])) w = w.slice(1);
     if (w.length === 0) return;
     const inLoop = loopDepth > 0;

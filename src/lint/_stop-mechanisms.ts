@@ -18,7 +18,8 @@
  */
 import { PodContext } from './_context';
 import {
-  KILLERS, KUBEXIT, KUBEXIT_DEATH_DEPS, LINKERD_AWAIT, QUIT_FILE_ENV_VALUE, QUIT_PATH, SIDECAR_CONTROLLER_ANNOTATIONS,
+  HTTP_CLIENTS as HTTP_CLIENT_NAMES, ISTIO_PROXY_IMAGE, KILLERS, KUBEXIT, KUBEXIT_DEATH_DEPS, LINKERD_AWAIT, QUIT_FILE_ENV_VALUE, QUIT_PATH,
+  SIDECAR_CONTROLLER_ANNOTATIONS,
 } from './_heuristic-data';
 import { ContainerInfo } from './_heuristics';
 import { readProxyConfig } from './_proxy-config';
@@ -34,7 +35,7 @@ export interface StopMechanism {
 }
 
 const KILLER_SET = new Set(KILLERS);
-const HTTP_CLIENTS = new Set(['curl', 'wget', 'http', 'httpie', 'xh']);
+const HTTP_CLIENTS = new Set(HTTP_CLIENT_NAMES);
 
 interface Program {
   readonly commands: readonly ShellCommand[];
@@ -105,7 +106,7 @@ function envValue(c: ContainerInfo, name: string): string | undefined {
 }
 
 function isIstioProxy(h: ContainerInfo): boolean {
-  return h.name === ISTIO.proxyContainer || /(^|\/)proxyv2(:|@|$)/.test(String(h.c.image ?? ''));
+  return h.name === ISTIO.proxyContainer || ISTIO_PROXY_IMAGE.test(String(h.c.image ?? ''));
 }
 
 function isLinkerdProxy(h: ContainerInfo): boolean {

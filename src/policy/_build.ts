@@ -5,9 +5,9 @@
  */
 import { Manifest } from '../_manifest';
 import { formatMinorVersion, MinorVersion, VALIDATING_ADMISSION_POLICY_GA_MINOR, versionProblem } from '../_version-facts';
-import { reEscape, str } from './_cel';
+import { CelVariable, celList, reEscape, str } from './_cel';
 import { IGNORE_ANNOTATION, lintRule } from './_lint-bridge';
-import { CelVariable, podPart, variablesFor } from './_pod-variables';
+import { podPart, variablesFor } from './_pod-variables';
 import { COVERED_RULES, coveredRuleIds, CoveredRuleId, isCovered, NOT_COVERED_RULES } from './_rules';
 import { AdmissionPolicyAction } from './types';
 
@@ -94,7 +94,7 @@ export function matchConditions(id: CoveredRuleId): Array<{ name: string; expres
     { name: 'spec-created-or-changed', expression: "request.operation != 'UPDATE' || !has(dyn(oldObject).spec) || dyn(oldObject).spec != dyn(object).spec" },
     {
       name: 'rule-not-suppressed',
-      expression: `![${metas.join(', ')}].exists(m, has(m.annotations) && ${str(IGNORE_ANNOTATION)} in m.annotations && type(m.annotations[${str(IGNORE_ANNOTATION)}]) == string && m.annotations[${str(IGNORE_ANNOTATION)}].matches(${str(ignored)}))`,
+      expression: `!${celList(metas)}.exists(m, has(m.annotations) && ${str(IGNORE_ANNOTATION)} in m.annotations && type(m.annotations[${str(IGNORE_ANNOTATION)}]) == string && m.annotations[${str(IGNORE_ANNOTATION)}].matches(${str(ignored)}))`,
     },
   ];
 }

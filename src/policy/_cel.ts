@@ -5,6 +5,41 @@
  * `lastIndexOf`, `substring`, `join`) and `matches` (RE2), which @bufbuild/cel also implements.
  */
 
+/** One `spec.variables` entry of a ValidatingAdmissionPolicy. */
+export interface CelVariable {
+  readonly name: string;
+  readonly expression: string;
+}
+
+/**
+ * A CEL map literal whose values are all of type `dyn`. The API server compiles policy CEL with cel-go's
+ * `HomogeneousAggregateLiterals` and (1.29+) `ValidateHomogeneousAggregateLiterals` (k8s.io/apiserver
+ * pkg/cel/environment/base.go): a literal whose values have different types (an int and a string, or `dyn` and a
+ * bool) does not compile, so every map we build goes through here.
+ */
+export function celMap(entries: ReadonlyArray<readonly [string, string]>): string {
+  return `{${entries.map(([k, v]) => `${str(k)}: dyn(${v})`).join(', ')}}`;
+}
+
+/** A CEL list literal of expressions, as `dyn` (see `celMap`); one element needs no wrapping. */
+export function celList(items: readonly string[]): string {
+  return items.length === 1 ? `[${items[0]}]` : `[${items.map(x => `dyn(${x})`).join(', ')}]`;
+}
+
+/**
+ * `celMap` of a map literal written one entry per line (`{\n  'key': value,\n  'key2': value2\n}`), the form the
+ * container passes use for readability; a value may span lines only if no line of it starts with `'`.
+ */
+export function dynMapLiteral(literal: string): string {
+  const body = literal.trim().replace(/^\{\s*/, '').replace(/\s*\}$/, '');
+  const entries = body.split(/,\n\s*(?=')/).map(e => {
+    const m = /^'([A-Za-z_][A-Za-z0-9_]*)':\s*([\s\S]+)$/.exec(e.trim());
+    if (!m) throw new Error(`internal error: not a map entry: ${e.slice(0, 80)}`);
+    return [m[1], m[2]] as const;
+  });
+  return celMap(entries);
+}
+
 /** A CEL string literal (JSON's escapes are CEL's: `\"`, `\\`, `\n`, `\uXXXX`). */
 export function str(text: string): string {
   return JSON.stringify(text);

@@ -7,13 +7,16 @@
  * When the linter's catalog or heuristics move, this is the one file to re-target.
  */
 import { ISTIO, LINKERD } from '../_mesh-facts';
-import { LEGACY_CLOUD_SQL_PROXY_IMAGE, ONE_SHOT_SUBCOMMANDS, PROXY_FLAVORS } from '../_proxy-flavors';
+import { BOOLEAN_FLAGS } from '../_proxy-args';
+import { COMMON_FLAGS, LEGACY_CLOUD_SQL_PROXY_IMAGE, ONE_SHOT_SUBCOMMANDS, PROXY_BINARY_DEFAULTS, PROXY_FLAVORS } from '../_proxy-flavors';
 import { docsUrlOf, RULE_DEFS, RULES_BY_ID, RuleId } from '../lint/_catalog';
 import {
-  ENDLESS_LOOP, ENV_PROGRAM, KILLERS, KNOWN_SERVER_IMAGES, KUBEXIT_DEATH_DEPS, LEGACY_PROXY_BINARY, LINKERD_AWAIT,
-  LINKERD_INJECT_VALUES, LOOP_EXIT, LOOPBACK_HOSTS, LOOPBACK_PORT_DIGITS, MESH_PROXY_NAMES, PORT_ENV_NAME, QUIT_FILE_ENV_VALUE,
-  QUIT_PATH, SERVER_COMMANDS, SHELLS, SIDECAR_CONTROLLER_ANNOTATIONS, WRAPPERS,
+  COMMAND_PREFIXES, ENDLESS_LOOP, ENV_PROGRAM, HTTP_CLIENTS, ISTIO_PROXY_IMAGE, KILLERS, KNOWN_SERVER_IMAGES, KUBEXIT_DEATH_DEPS,
+  LEGACY_PROXY_BINARY, LINKERD_AWAIT, LINKERD_INJECT_VALUES, LOOP_EXIT, LOOPBACK_HOSTS, LOOPBACK_PORT_DIGITS, MESH_PROXY_NAMES,
+  PORT_ENV_NAME, QUIT_FILE_ENV_VALUE, QUIT_PATH, SERVER_COMMANDS, SHELL_ASSIGNMENT, SHELL_CLOSERS, SHELL_LOOPS, SHELL_OPENERS,
+  SHELLS, SIDECAR_CONTROLLER_ANNOTATIONS, WRAPPERS,
 } from '../lint/_heuristic-data';
+import { envNameOf } from '../lint/_proxy-config';
 import { Severity } from '../lint/types';
 
 /**
@@ -59,6 +62,8 @@ export const HEURISTICS = {
   wrappers: WRAPPERS,
   /** Shells whose `-c` script the linter reads (`env` may come first). */
   shells: [...SHELLS, ENV_PROGRAM],
+  shellPrograms: SHELLS,
+  envProgram: ENV_PROGRAM,
   /** The Cloud SQL Proxy v1 binary. */
   legacyProxyBinary: LEGACY_PROXY_BINARY,
   /**
@@ -68,8 +73,26 @@ export const HEURISTICS = {
    */
   stopControllerAnnotations: SIDECAR_CONTROLLER_ANNOTATIONS,
   kubexitEnv: KUBEXIT_DEATH_DEPS,
-  stopWords: [QUIT_PATH.replace(/^\//, ''), LINKERD_AWAIT],
+  linkerdAwait: LINKERD_AWAIT,
   killers: KILLERS,
+  /** The /quitquitquit stop (the linter's `quitQuitQuit`): its path, callers, and the proxy flags it depends on. */
+  quitPath: QUIT_PATH,
+  httpClients: HTTP_CLIENTS,
+  istioProxyImage: ISTIO_PROXY_IMAGE,
+  istioAgentPort: ISTIO.agentPort,
+  adminPortFlag: COMMON_FLAGS.adminPort,
+  adminPortDefault: PROXY_BINARY_DEFAULTS.adminPort,
+  /** The env var of each flavour that sets the admin port (`CSQL_PROXY_ADMIN_PORT`, the linter's `envNameOf`). */
+  adminPortEnvNames: PROXY_FLAVORS.map(f => envNameOf(f, COMMON_FLAGS.adminPort)),
+  quitQuitQuitFlag: COMMON_FLAGS.quitQuitQuit,
+  /** Proxy flags that take no value token (the linter's tokenizer). */
+  booleanFlags: [...BOOLEAN_FLAGS],
+  /** The shell reader's words (`src/lint/_shell.ts`). */
+  shellKeywords: [...SHELL_OPENERS, ...SHELL_CLOSERS, ...SHELL_LOOPS],
+  commandPrefixes: COMMAND_PREFIXES,
+  shellAssignment: SHELL_ASSIGNMENT,
+  /** The program names a script runs a proxy with (the linter's `proxyInScript`). */
+  proxyBinaries: [...PROXY_FLAVORS.map(f => f.binary.slice(f.binary.lastIndexOf('/') + 1)), LEGACY_PROXY_BINARY],
   /** An env value the helper may wait for as a quit file (`/tmp/done`). */
   quitFileEnvValue: QUIT_FILE_ENV_VALUE,
   /** Commands that never return, matched against `command` + `args` joined by spaces. */

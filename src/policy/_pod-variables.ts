@@ -5,20 +5,17 @@
  * loopback ports it connects to.
  *
  * Every list is walked once per pass (three `map` passes per container role); only `job-helper-never-exits` nests
- * loops (containers x containers x ports x strings), see docs/policy.md#cost for the estimate.
+ * loops (containers x containers x ports x strings, and helpers x the tasks' commands), see docs/policy.md for the
+ * cost estimate.
  *
  * Kubernetes evaluates variables lazily and at most once per admission request
  * (https://kubernetes.io/docs/reference/access-authn-authz/validating-admission-policy/#variable-composition), so a
  * policy pays only for the variables its expression reaches.
  */
-import { anyOf, getOr, guard, re2, reEscape, str, strList } from './_cel';
+import { anyOf, CelVariable, dynMapLiteral, getOr, guard, re2, reEscape, str, strList } from './_cel';
 import { HEURISTICS as H } from './_lint-bridge';
-
-/** One `spec.variables` entry. */
-export interface CelVariable {
-  readonly name: string;
-  readonly expression: string;
-}
+import { baseOf, bind, firstProxyCommand, programOf } from './_script-cel';
+import { STOP_VARIABLES, stopFacts } from './_stop-cel';
 
 const PROBES = ['startupProbe', 'readinessProbe', 'livenessProbe'];
 const HANDLERS = ['httpGet', 'tcpSocket', 'grpc'];
@@ -77,17 +74,21 @@ const LEGACY_IMAGE = `(i.image != '' && i.image.matches(${str(re2(H.legacyProxyI
 const MAYBE_SHELL = `(i.hasCommand && ${BIN0} in ${strList(H.shells)})`;
 
 /**
- * Pass 2: server evidence from image and command. `uncertain`: the linter reads this container with tools CEL does
- * not have (its shell-script reader for a script that may run a proxy, wrapper unwrapping, `$(VAR)` expansion of a
- * literal env value); the policies do not judge such a container (they admit rather than guess). A container named
- * like a mesh proxy is a server whatever its command says, so it is never uncertain.
+ * Pass 2: server evidence from image and command, with `prog` the commands it runs (`_script-cel.ts`) and `run` what
+ * its script does with a proxy binary (-1: no script read, 0: none, 1: runs one, 2: starts one in the background).
+ * `scriptRun`: its script runs a proxy (the linter's `proxyInScript`). `uncertain`: the linter reads this container
+ * with tools CEL does not have (wrapper unwrapping, `$(VAR)` expansion of a literal env value, or a script that may
+ * run a proxy and is not flat); the policies do not judge such a container (they admit rather than guess). A container
+ * named like a mesh proxy is a server whatever its command says, so it is never uncertain.
  */
 const EVIDENCE = `{
   'i': i,
   'noDigest': i.low.indexOf('@') >= 0 ? i.low.substring(0, i.low.indexOf('@')) : i.low,
   'uncertain': !(i.name in ${strList(H.meshProxyNames)}) && (i.env.exists(e, has(e.name) && i.argvText.contains('$(' + e.name + ')'))`
   + ` || ${BIN0} in ${strList(H.wrappers)} || (${MAYBE_SHELL} && (${FLAVOR_IMAGE} || ${LEGACY_IMAGE}`
-  + ` || ${[...H.proxies.map(p => p.binary.slice(p.binary.lastIndexOf('/') + 1)), H.legacyProxyBinary].map(b => `i.argvText.contains(${str(b)})`).join(' || ')}))),
+  + ` || ${H.proxyBinaries.map(b => `i.argvText.contains(${str(b)})`).join(' || ')}) && !(run == 0 || run == 1))),
+  'prog': prog,
+  'scriptRun': run == 1,
   'proxy': ${proxyExpr()},
   'legacy': !${MAYBE_SHELL} && (${LEGACY_IMAGE} || (i.hasCommand && !${FLAVOR_IMAGE} && ${BIN0} == ${str(H.legacyProxyBinary)})),
   'mesh': i.name in ${strList(H.meshProxyNames)},
@@ -134,27 +135,35 @@ const INFO = `{
   'name': b.i.name,
   'ports': b.i.ports,
   'served': b.i.ports + b.i.probePorts,
-  'server': b.proxy || b.legacy || b.mesh || b.cmdServer || ${knownImage()},
-  'serves': size(b.i.ports) > 0 || size(b.i.probePorts) > 0 || b.proxy || b.legacy || b.mesh || (!b.cmdServer && ${knownImage(true)}),
+  'server': b.proxy || b.legacy || b.scriptRun || b.mesh || b.cmdServer || ${knownImage()},
+  'serves': size(b.i.ports) > 0 || size(b.i.probePorts) > 0 || b.proxy || b.legacy || b.scriptRun || b.mesh || (!b.cmdServer && ${knownImage(true)}),
   'uncertain': b.uncertain,
   'uses': ${usedPortsExpr()},
   'hasStartupProbe': b.i.hasStartupProbe,
   'text': b.i.argvText,
   'kubexit': ${str(H.kubexitEnv)} in b.i.env.filter(e, has(e.name)).map(e, e.name),
-  'stopWords': ([b.i.argvText.lowerAscii()] + b.i.envNames.map(n, n.lowerAscii()) + b.i.env.map(e, e.value.lowerAscii())`
-  + `).exists(t, ${H.stopWords.map(w => `t.contains(${str(w)})`).join(' || ')}),
-  'killer': ${H.killers.map(k => `b.i.argvText.contains(${str(k)})`).join(' || ')},
-  'pollsFile': b.maybeShell && b.i.argvText.matches('(^|\\\\s)-[fe](\\\\s|$)'),
-  'envPaths': b.i.env.map(e, e.value).filter(v, v.matches(${str(re2(H.quitFileEnvValue))}) && !v.endsWith('/'))
+  'awaitWord': ([b.i.argvText.lowerAscii()] + b.i.envNames.map(n, n.lowerAscii()) + b.i.env.map(e, e.value.lowerAscii())).exists(t, t.contains(${str(H.linkerdAwait)})),
+  'pollsFile': b.maybeShell && (b.prog.kind == 1 && b.prog.readable`
+  + ` ? b.prog.cmds.exists(c, ${baseOf('c.argv[0]')} in ['[', '[[', 'test'] && c.argv.exists(a, a in ['-f', '-e']))`
+  + ` : b.i.argvText.matches('(^|\\\\s)-[fe](\\\\s|$)')),
+  'envPaths': b.i.env.map(e, e.value).filter(v, v.matches(${str(re2(H.quitFileEnvValue))}) && !v.endsWith('/')),
+  'readable': b.prog.readable,
+  'cmds': b.prog.cmds,
+  'errexit': b.prog.errexit,
+  'scriptRun': b.scriptRun,
+  ${stopFacts()}
 }`;
 
 const oneLine = (s: string) => s.replace(/\n\s*/g, ' ');
 
+/** What a readable script of `prog` does with a proxy binary: -1 no script read, 0 none, 1 runs one, 2 starts one in the background. */
+const RUN = `prog.kind == 1 && prog.readable ? ${bind(firstProxyCommand('prog'), 'fp', 'size(fp) == 0 ? 0 : (fp[0].bg ? 2 : 1)')} : -1`;
+
 function classify(role: string, list: string): CelVariable[] {
   return [
-    { name: `${role}Raw`, expression: `${list}.map(c, ${oneLine(BASIC)})` },
-    { name: `${role}Evidence`, expression: `variables.${role}Raw.map(i, ${oneLine(EVIDENCE)})` },
-    { name: role, expression: `variables.${role}Evidence.map(b, ${oneLine(INFO)})` },
+    { name: `${role}Raw`, expression: `${list}.map(c, ${oneLine(dynMapLiteral(BASIC))})` },
+    { name: `${role}Evidence`, expression: `variables.${role}Raw.map(i, ${bind(programOf('i'), 'prog', bind(RUN, 'run', oneLine(dynMapLiteral(EVIDENCE))))})` },
+    { name: role, expression: `variables.${role}Evidence.map(b, ${oneLine(dynMapLiteral(INFO))})` },
   ];
 }
 
@@ -179,13 +188,7 @@ export const POD_VARIABLES: readonly CelVariable[] = [
   ...classify('inits', `${INIT_LIST}.filter(c, !has(c.restartPolicy) || c.restartPolicy != 'Always')`),
   ...classify('sidecars', `${INIT_LIST}.filter(c, has(c.restartPolicy) && c.restartPolicy == 'Always')`),
   ...classify('mains', getOr('variables.podSpec', ['containers'], '[]')),
-  {
-    // a hand-wired stop of a Job helper may be in place (the linter's `stopMechanismOf`, which reads scripts)
-    name: 'stopMayBeWired',
-    expression: 'variables.mains.exists(m, m.kubexit || m.stopWords || m.pollsFile'
-      + ` || (m.killer && ${getOr('variables.podSpec', ['shareProcessNamespace'], 'false')} == true)`
-      + ' || m.envPaths.exists(f, variables.mains.exists(t, t.name != m.name && t.text.contains(f))))',
-  },
+  ...STOP_VARIABLES,
 ];
 
 /** `variables.x` names an expression reads. */

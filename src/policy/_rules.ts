@@ -8,6 +8,7 @@ import { COMMON_FLAGS, PROXY_FLAVORS } from '../_proxy-flavors';
 import { formatMinorVersion, VALIDATING_ADMISSION_POLICY_GA_MINOR } from '../_version-facts';
 import { str, strList } from './_cel';
 import { HEURISTICS as H, LintRuleId } from './_lint-bridge';
+import { UNSTOPPED_HELPERS } from './_stop-cel';
 
 /** Only ids of the linter's catalog fit here. */
 type RuleIds<T extends LintRuleId> = T;
@@ -50,23 +51,14 @@ const LINKERD_NATIVE = `(${firstOf('variables.podAnnotations', L.nativeSidecarAn
 const LINKERD_REQUESTED = `(${LINKERD_POD_VALUE} in ${strList(H.linkerdInjectValues)} || (${LINKERD_POD_VALUE} == '' && ${lowerOf('variables.nsAnnotations', L.injectAnnotation)} in ${strList(H.linkerdInjectValues)}))`
   + ` && ${LINKERD_NATIVE} != 'true'`;
 
-/** A controller named in a pod annotation stops container `c` (the linter's `controllerAnnotation`): a working stop. */
-const STOPPED_BY_CONTROLLER = H.stopControllerAnnotations
-  .map(k => `(${str(k)} in variables.podAnnotations && type(variables.podAnnotations[${str(k)}]) == string && variables.podAnnotations[${str(k)}].split(',').exists(x, x.trim() == c.name))`)
-  .join(' || ');
-
-/** The Job pod's helpers, by the linter's `jobHelpers()` evidence. */
-const HELPERS = 'variables.mains.filter(c, c.server'
-  + ' || (variables.mains.exists(m, !m.server && !m.serves) && c.serves)'
-  + ' || variables.mains.exists(k, k.name != c.name && c.served.exists(p, p in k.uses)))';
-/** The policy judges a Job pod's helpers only when it reads every regular container and no stop mechanism may be wired. */
-const JOB_DECIDABLE = '!variables.mains.exists(m, m.uncertain) && !variables.stopMayBeWired';
+/** The policy judges a Job pod's helpers only when it reads every regular container and every stop that may be wired. */
+const JOB_DECIDABLE = '!variables.mains.exists(m, m.uncertain) && !variables.stopUnreadable';
 
 export const COVERED_RULES: { readonly [K in CoveredRuleId]: RuleCel } = {
   'job-helper-never-exits': {
     jobsOnly: true,
     noun: 'container',
-    violations: `variables.isJob && size(variables.mains) >= 2 && ${JOB_DECIDABLE} ? ${HELPERS}.filter(c, !(${STOPPED_BY_CONTROLLER})).map(c, c.name) : []`,
+    violations: `variables.isJob && size(variables.mains) >= 2 && ${JOB_DECIDABLE} ? ${UNSTOPPED_HELPERS}.map(c, c.name) : []`,
     undecided: `variables.isJob && size(variables.mains) >= 2 && !(${JOB_DECIDABLE}) ? variables.mains.map(c, c.name) : []`,
     fix: 'move the helper to initContainers with restartPolicy: Always and a startupProbe (a native sidecar): the kubelet stops it after the main containers exit, so the Job completes.',
   },
@@ -125,7 +117,7 @@ export const NOT_COVERED_RULES: { readonly [K in Exclude<LintRuleId, CoveredRule
   'proxy-flag-of-other-flavor': PROXY_CONFIG,
   'proxy-missing-exit-zero-on-sigterm': PROXY_CONFIG,
   'proxy-prestop-http-admin-port': PROXY_CONFIG,
-  'job-helper-manual-stop': 'decided by reading the shell scripts of several containers (kubexit tombstones, quit files, /quitquitquit calls, pkill, linkerd-await): the linter\'s shell reader has no CEL equivalent',
+  'job-helper-manual-stop': 'a warning about a set-up that works (a Job helper stopped by a hand-wired mechanism): an admission policy is for objects that break; job-helper-never-exits covers the stops that cannot run',
   'known-kubelet-bug': 'depends on the kubelet version of each node, a cluster fact the API server does not see at admission',
 };
 

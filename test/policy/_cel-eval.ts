@@ -101,3 +101,54 @@ export function evaluatePolicy(policy: any, obj: any, namespaceObject: any = nul
   }
   return { evaluated: true, failures, violations: list('violations'), undecided: list('undecided'), audit };
 }
+
+/** The nesting depth of a parsed expression (the parser's recursion grows with it). */
+export function astDepth(expr: string): number {
+  const depth = (n: any): number => {
+    if (n === null || typeof n !== 'object') return 0;
+    const kids = Array.isArray(n) ? n : Object.values(n);
+    return Math.max(0, ...kids.map(depth)) + (n.exprKind ? 1 : 0);
+  };
+  return depth(parse(expr).expr);
+}
+
+/**
+ * Literals the Kubernetes API server rejects: it compiles policy CEL with cel-go's `HomogeneousAggregateLiterals`
+ * and, from 1.29, the `ValidateHomogeneousAggregateLiterals` AST validator (k8s.io/apiserver pkg/cel/environment
+ * base.go), so every list literal's elements and every map literal's values must have one type, where `dyn` is a type
+ * of its own. @bufbuild/cel does not check types; this reads the parsed expression and accepts, conservatively, only
+ * literals whose elements are of one type by construction: constants of one kind, all `dyn(...)`, or all indexes of
+ * one list. Returns a description of each other literal.
+ */
+export function mixedLiterals(expr: string): string[] {
+  const out: string[] = [];
+  const kindOf = (e: any): string => {
+    const k = e.exprKind;
+    if (k.case === 'constExpr') return `const:${k.value.constantKind.case}`;
+    if (k.case === 'callExpr' && k.value.function === 'dyn' && !k.value.target) return 'dyn';
+    if (k.case === 'callExpr' && k.value.function === '_[_]') return `index:${JSON.stringify(strip(k.value.args[0]))}`;
+    return `expr:${k.case}`;
+  };
+  const strip = (e: any): any => JSON.parse(JSON.stringify(e, (key, v) => (key === 'id' || key === '$typeName' ? undefined : typeof v === 'bigint' ? String(v) : v)));
+  const visit = (node: any): void => {
+    if (node === null || typeof node !== 'object') return;
+    if (Array.isArray(node)) {
+      node.forEach(visit);
+      return;
+    }
+    const k = node.exprKind;
+    if (k?.case === 'listExpr' && k.value.elements.length > 1) {
+      const kinds = new Set<string>(k.value.elements.map(kindOf));
+      if (kinds.size > 1 || [...kinds][0].startsWith('expr:')) out.push(`list of ${[...kinds].join(', ')}`);
+    }
+    if (k?.case === 'structExpr' && k.value.entries.length > 1) {
+      const kinds = new Set<string>(k.value.entries.map((e: any) => kindOf(e.value)));
+      if (kinds.size > 1 || [...kinds][0].startsWith('expr:')) {
+        out.push(`map {${k.value.entries.map((e: any) => e.keyKind.value.exprKind.value?.constantKind?.value).join(', ')}} of ${[...kinds].join(', ')}`);
+      }
+    }
+    for (const v of Object.values(node)) visit(v);
+  };
+  visit(parse(expr).expr);
+  return out;
+}

@@ -151,6 +151,11 @@ export const workloads: fc.Arbitrary<any> = fc.record({
   }
 });
 
+/** A Job named `j` whose pod runs to completion with `spec` (restartPolicy: Never). */
+function jobOf(spec: object): any {
+  return { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'j' }, spec: { template: { spec: { restartPolicy: 'Never', ...spec } } } };
+}
+
 const LOOPBACK_TEXTS = [
   'postgres://u@localhost:5432/db', 'localhost:054321', 'localhost:05432', 'localhost:5432x', 'localhost:5432_1', 'localhost:6432-a',
   'localhost:localhost:6432', 'http://127.0.0.1:8080', '[::1]:9000', 'xlocalhost:6432', 'localhost:', 'localhost:99999', 'LOCALHOST:5432',
@@ -165,16 +170,102 @@ export const loopbackJobs: fc.Arbitrary<any> = fc.array(fc.record({
   ports: fc.constantFrom(...PORTS),
   args: fc.array(fc.constantFrom(...LOOPBACK_TEXTS), { maxLength: 2 }),
   env: fc.array(fc.record({ name: fc.constantFrom('DB_URL', 'UPSTREAM', 'DB_PORT', 'port'), value: fc.constantFrom(...LOOPBACK_TEXTS, '5432', '06432', '8080x') }), { maxLength: 2 }),
-}), { minLength: 2, maxLength: 3 }).map(mains => ({
-  apiVersion: 'batch/v1',
-  kind: 'Job',
-  metadata: { name: 'j' },
+}), { minLength: 2, maxLength: 3 }).map(mains => jobOf({
+  containers: mains.map((m, i) => ({ name: `c${i}`, image: 'ghcr.io/example/app:1.0.0', command: ['/app'], ports: m.ports, args: m.args, env: m.env })),
+}));
+
+// ---- shell scripts: what a task calls to stop a Job helper, and what a sidecar's script runs ----------------------
+
+/** Commands of a task's script: the work, stop calls (right and wrong port, HTTP clients, pkill), set-up. */
+const TASK_COMMANDS = [
+  '/report', '/report --all', 'python /app/main.py --db=localhost:5432', 'FOO=1 /report', 'exec /report', 'nohup /report',
+  'curl -X POST localhost:9091/quitquitquit', 'curl -sf http://127.0.0.1:9191/quitquitquit', 'wget -qO- localhost:9091/quitquitquit',
+  '/usr/bin/curl localhost:15020/quitquitquit', 'curl localhost:9091/quitquitquit/', 'FOO=1 BAR=2 curl localhost:9091/quitquitquit',
+  'pkill cloud-sql-proxy', 'killall -TERM envoy', 'exec pkill proxy', 'set -e', 'set -o errexit', 'set -x', 'echo done',
+  'sleep 2', '[ -f /tmp/ready ]', 'env /report', 'true', 'wait', '/report 2>&1', 'A=1 B=2 C=3 /report', 'exec nohup command /report',
+];
+/** What the CEL does not read (the linter does): quotes, escapes, comments, substitutions, compound commands, traps. */
+const HOSTILE_TASK_COMMANDS = [
+  'A=1 B=2 C=3 D=4 /report', 'exec nohup command builtin /report', 'trap cleanup EXIT', 'if true', 'then', 'fi', '/report # comment',
+  '/report "quoted"', "curl 'localhost:9091/quitquitquit'", 'curl localhost:9091/quit\\quitquit', '/report $(date)', '/report &> /dev/null',
+  'echo `id`', '( /report )', '{ /report; }', 'while true', 'do', 'done',
+];
+const SEPARATORS = ['; ', '\n', ' && ', ' || ', ' | ', ' & ', ' &&& ', ' |& ', ';\n', '\r\n', ' ', '\t;\t'];
+const SHELL_FORMS = [
+  ['sh', '-c'], ['/bin/sh', '-c'], ['bash', '-ec'], ['/bin/bash', '-e', '-c'], ['/usr/bin/env', 'bash', '-c'], ['busybox', 'sh', '-c'],
+  ['sh', '-c', '--'], ['sh', '-euc'], ['sh', '-x', '-e', '-c'],
+];
+/** Shell command lines the CEL does not read: `-o` takes a word, no `-c`, `--` before `-c`, the script too far. */
+const HOSTILE_SHELL_FORMS = [['bash', '-o', 'pipefail', '-c'], ['sh'], ['bash', '--', '-c'], ['sh', '-x', '-e', '-u', '-c']];
+/** Mostly what the CEL reads, sometimes what it does not. */
+const mostly = <T>(read: readonly T[], hostile: readonly T[]) =>
+  fc.oneof({ weight: 9, arbitrary: fc.constantFrom(...read) }, { weight: 1, arbitrary: fc.constantFrom(...hostile) });
+const taskCommand = mostly(TASK_COMMANDS, HOSTILE_TASK_COMMANDS);
+const script = fc.array(fc.tuple(taskCommand, fc.constantFrom(...SEPARATORS)), { minLength: 1, maxLength: 4 })
+  .map(parts => parts.map(([cmd, sep], i) => (i === 0 ? cmd : sep + cmd)).join(''));
+const shellForm = mostly(SHELL_FORMS, HOSTILE_SHELL_FORMS);
+const shellCommand = fc.tuple(shellForm, script).map(([form, s]) => [...form, s]);
+
+const HELPERS = [
+  { name: 'cloud-sql-proxy', image: 'gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.14.0', args: ['--quitquitquit', '--port=5432', 'p:r:i'] },
+  { name: 'cloud-sql-proxy', image: 'gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.14.0', args: ['--quitquitquit', '--admin-port=9191', 'p:r:i'] },
+  { name: 'cloud-sql-proxy', image: 'gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.14.0', args: ['--port=5432', 'p:r:i'] },
+  { name: 'cloud-sql-proxy', image: 'gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.14.0', args: ['--quitquitquit=false', '--port=5432', 'p:r:i'] },
+  { name: 'alloydb', image: 'gcr.io/alloydb-connectors/alloydb-auth-proxy:1.10.0', args: ['--quitquitquit', '--admin-port=9091', 'projects/p/locations/l/clusters/c/instances/i'] },
+  { name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.22.0' },
+  { name: 'envoy', image: 'envoyproxy/envoy:v1.31.0', ports: [{ containerPort: 9901 }] },
+];
+/** Helpers whose flags the CEL does not read: a value in the next word, a short flag, the admin port from env, a script. */
+const HOSTILE_HELPERS = [
+  { name: 'cloud-sql-proxy', image: 'gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.14.0', args: ['--quitquitquit', '--admin-port', '9191', 'p:r:i'] },
+  { name: 'cloud-sql-proxy', image: 'gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.14.0', args: ['--quitquitquit', '-p', '5432', 'p:r:i'] },
+  { name: 'cloud-sql-proxy', image: 'gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.14.0', args: ['--quitquitquit', 'p:r:i'], env: [{ name: 'CSQL_PROXY_ADMIN_PORT', value: '9191' }] },
+  { name: 'cloud-sql-proxy', image: 'gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.14.0', command: ['sh', '-c', '/cloud-sql-proxy --quitquitquit p:r:i'] },
+];
+
+/**
+ * Jobs of one task that runs a shell script (or a plain command line) and one long-running helper: the stops of
+ * `job-helper-never-exits` (`/quitquitquit` calls, pkill across `shareProcessNamespace`), read by the linter's shell
+ * reader and by the CEL's flat-script reader.
+ */
+export const stopScriptJobs: fc.Arbitrary<any> = fc.record({
+  task: fc.oneof({ weight: 4, arbitrary: shellCommand }, { weight: 1, arbitrary: fc.constantFrom(['/report', '--done=localhost:9091/quitquitquit'], ['curl', 'localhost:9091/quitquitquit'], ['/report']) }),
+  helper: mostly<any>(HELPERS, HOSTILE_HELPERS),
+  share: fc.boolean(),
+  helperFirst: fc.boolean(),
+}).map(w => {
+  const task = { name: 'task', image: 'ghcr.io/example/task:1.0.0', command: w.task };
+  return jobOf({ ...(w.share ? { shareProcessNamespace: true } : {}), containers: w.helperFirst ? [w.helper, task] : [task, w.helper] });
+});
+
+/** Commands of a sidecar's or init container's script: proxies in the foreground, in the background, one-shot, other work. */
+const SIDECAR_COMMANDS = [
+  '/cloud-sql-proxy p:r:i', 'exec /cloud-sql-proxy --structured-logs p:r:i', '/cloud-sql-proxy --version', '/cloud-sql-proxy wait',
+  'cloud_sql_proxy -instances=p:r:i=tcp:5432', '/alloydb-auth-proxy projects/p/locations/l/clusters/c/instances/i', 'echo starting',
+  'sleep 1', '/migrate', 'cloud-sql-proxy p:r:i', '/usr/local/bin/cloud-sql-proxy --port 5432 p:r:i', 'FOO=1 exec /cloud-sql-proxy p:r:i',
+  'sleep infinity', '/cloud-sql-proxy "p:r:i"', 'trap "kill 0" TERM',
+];
+const sidecarScript = fc.array(fc.tuple(fc.constantFrom(...SIDECAR_COMMANDS), fc.constantFrom('; ', '\n', ' && ', ' & ', ' | ')), { minLength: 1, maxLength: 3 })
+  .map(parts => parts.map(([cmd, sep], i) => (i === 0 ? cmd : sep + cmd)).join(''));
+
+/** Pods whose init containers (plain or native sidecars) run a proxy, or something else, from a shell script. */
+export const scriptSidecarPods: fc.Arbitrary<any> = fc.array(fc.record({
+  image: fc.constantFrom('gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.14.0-alpine', 'gcr.io/alloydb-connectors/alloydb-auth-proxy:1.10.0-alpine', 'alpine:3.20', 'gcr.io/cloudsql-docker/gce-proxy:1.33.2'),
+  command: fc.tuple(fc.constantFrom(...SHELL_FORMS.slice(0, 6)), sidecarScript).map(([form, s]) => [...form, s]),
+  sidecar: fc.boolean(),
+  probe: fc.boolean(),
+}), { minLength: 1, maxLength: 2 }).map(inits => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name: 'p' },
   spec: {
-    template: {
-      spec: {
-        restartPolicy: 'Never',
-        containers: mains.map((m, i) => ({ name: `c${i}`, image: 'ghcr.io/example/app:1.0.0', command: ['/app'], ports: m.ports, args: m.args, env: m.env })),
-      },
-    },
+    initContainers: inits.map((c, i) => ({
+      name: `init${i}`,
+      image: c.image,
+      command: c.command,
+      ...(c.sidecar ? { restartPolicy: 'Always' } : {}),
+      ...(c.probe ? { startupProbe: { tcpSocket: { port: 5432 }, periodSeconds: 1 } } : {}),
+    })),
+    containers: [{ name: 'app', image: 'ghcr.io/example/app:1.0.0' }],
   },
 }));

@@ -2,7 +2,7 @@
 // one binding per covered rule, safe defaults (Warn + Audit, failurePolicy Ignore), option checks, messages that name
 // the rule, the offending containers and the fix, and the matchConditions (updates without spec change, suppression).
 import { ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding } from 'kubernetes-models/admissionregistration.k8s.io/v1';
-import { evaluatePolicy, evalCel, toCel } from './_cel-eval';
+import { astDepth, evaluatePolicy, evalCel, mixedLiterals, toCel } from './_cel-eval';
 import { Linter } from '../../src';
 import { buildPolicyObjects, matchConditions, PolicyOptionError } from '../../src/policy/_build';
 import { coveredRuleIds, NOT_COVERED_RULES } from '../../src/policy/_rules';
@@ -60,6 +60,31 @@ describe('emitted objects', () => {
         expect(val.message.length).toBeLessThan(1024);
       }
     }
+  });
+
+  test('every list and map literal has one element type, as the API server requires (HomogeneousAggregateLiterals); sizes within the parser limits', () => {
+    const mixed: string[] = [];
+    for (const o of objects) {
+      if (o.kind !== 'ValidatingAdmissionPolicy') continue;
+      const expressions = [
+        ...o.spec.variables.map((v: any) => [v.name, v.expression]),
+        ...o.spec.matchConditions.map((m: any) => [m.name, m.expression]),
+        ...o.spec.validations.flatMap((v: any) => [['validation', v.expression], ['messageExpression', v.messageExpression]]),
+        ...o.spec.auditAnnotations.map((a: any) => [a.key, a.valueExpression]),
+      ];
+      for (const [name, expr] of expressions) {
+        for (const m of mixedLiterals(expr)) mixed.push(`${o.metadata.name} ${name}: ${m}`);
+        // far within cel-go's default parser limits (100,000 code points, recursion depth 250)
+        expect({ name, length: expr.length < 50_000, depth: astDepth(expr) <= 80 }).toEqual({ name, length: true, depth: true });
+      }
+    }
+    expect([...new Set(mixed)]).toEqual([]);
+    // the check itself: it finds what the API server rejects, and accepts what it takes
+    expect(mixedLiterals("{'a': 1, 'b': 'x'}")).toHaveLength(1);
+    expect(mixedLiterals("[1, 'x']")).toHaveLength(1);
+    expect(mixedLiterals("{'a': has(o.x), 'b': o.y}")).toHaveLength(1);
+    expect(mixedLiterals("{'a': dyn(1), 'b': dyn('x')}")).toEqual([]);
+    expect(mixedLiterals("[a[0], a[1]] + ['x', 'y'] + [f(x)]")).toEqual([]);
   });
 
   test('bindings default to Warn + Audit; policies fail open (failurePolicy Ignore) on CREATE and UPDATE', () => {
@@ -128,28 +153,47 @@ describe('what the policies read beyond the object', () => {
     expect(evaluatePolicy(mesh, exportJob()).violations).toEqual([]);
   });
 
+  /** `jobWithHelper` with other regular containers. */
+  const withContainers = (...containers: object[]) =>
+    ({ ...jobWithHelper, spec: { template: { spec: { ...jobWithHelper.spec.template.spec, containers } } } });
+
   test('what a policy does not judge is admitted and named in the audit annotation `undecided`', () => {
     const helper = build({ rules: ['job-helper-never-exits'] })[0];
-    const stopped = {
-      ...jobWithHelper,
-      spec: {
-        template: {
-          spec: {
-            ...jobWithHelper.spec.template.spec,
-            containers: [
-              { name: 'report', image: 'ghcr.io/example/report:1.4.2', command: ['/bin/sh', '-c', '/report; curl -X POST localhost:9091/quitquitquit'] },
-              { name: 'cloud-sql-proxy', image: 'gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.14.0', args: ['--quitquitquit', '--port=5432', 'p:r:i'] },
-            ],
-          },
-        },
-      },
-    };
+    const stopped = withContainers(
+      // quotes: a script the CEL does not read
+      { name: 'report', image: 'ghcr.io/example/report:1.4.2', command: ['/bin/sh', '-c', '/report; curl -X POST "localhost:9091/quitquitquit"'] },
+      { name: 'cloud-sql-proxy', image: 'gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.14.0', args: ['--quitquitquit', '--port=5432', 'p:r:i'] },
+    );
     const v = evaluatePolicy(helper, stopped);
     expect(v.failures).toEqual([]);
     expect(v.undecided).toEqual(['report', 'cloud-sql-proxy']);
     expect(v.audit.undecided).toBe('container not judged (read by the linter with tools CEL lacks): report, cloud-sql-proxy');
     expect(Linter.lintManifests([stopped]).map(f => f.rule)).not.toContain('job-helper-never-exits');
     expect(evaluatePolicy(helper, jobWithHelper).audit).toEqual({});
+  });
+
+  test('a flat script is read: a /quitquitquit call that always runs is admitted, one chained with && is rejected', () => {
+    const helper = build({ rules: ['job-helper-never-exits'] })[0];
+    const withScript = (script: string) => withContainers(
+      { name: 'report', image: 'ghcr.io/example/report:1.4.2', command: ['/bin/sh', '-c', script] },
+      { name: 'cloud-sql-proxy', image: 'gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.14.0', args: ['--quitquitquit', '--admin-port=9191', '--port=5432', 'p:r:i'] },
+    );
+    const cases: Array<[string, string[]]> = [
+      ['/report; curl -X POST localhost:9191/quitquitquit', []],
+      ['/report && curl -X POST localhost:9191/quitquitquit', ['cloud-sql-proxy']],
+      ['/report || wget -q localhost:9191/quitquitquit', ['cloud-sql-proxy']],
+      ['set -e\n/report\ncurl -X POST localhost:9191/quitquitquit', ['cloud-sql-proxy']],
+      ['/report --all curl -X POST localhost:9191/quitquitquit', ['cloud-sql-proxy']],
+      // a call to another port is not this proxy's stop; with --quitquitquit the caller may be inside the image
+      ['/report; curl -X POST localhost:9091/quitquitquit', []],
+      ['/report; pkill cloud-sql-proxy', []],
+    ];
+    for (const [script, rejected] of cases) {
+      const v = evaluatePolicy(helper, withScript(script));
+      expect({ script, violations: v.violations, undecided: v.undecided }).toEqual({ script, violations: rejected, undecided: [] });
+      const lint = Linter.lintManifests([withScript(script)]).filter(f => f.rule === 'job-helper-never-exits').map(f => f.container);
+      expect({ script, lint }).toEqual({ script, lint: rejected });
+    }
   });
 });
 

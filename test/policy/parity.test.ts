@@ -3,7 +3,7 @@
 // names the same containers. Run on every lint fixture, every YAML example of docs/rules.md and generated workloads;
 // the examples' synthesized output is compared in examples.test.ts.
 import * as fc from 'fast-check';
-import { lintFixtures, loopbackJobs, rulesDocExamples, workloads } from './_corpus';
+import { lintFixtures, loopbackJobs, rulesDocExamples, scriptSidecarPods, stopScriptJobs, workloads } from './_corpus';
 import { compare, expectParity, policies } from './_parity';
 import { coveredRuleIds } from '../../src/policy/_rules';
 
@@ -16,6 +16,8 @@ test('lint fixtures: each policy rejects exactly what the linter reports', () =>
   expect(items.length).toBeGreaterThan(0);
   const { fired, undecided, missed } = expectParity(items);
   console.log(`lint fixtures: ${items.length} objects; linter findings per rule ${JSON.stringify(fired)}; policy undecided ${JSON.stringify(undecided)}, of which the linter flags ${JSON.stringify(missed)}`);
+  // where the policy does not judge, the linter reports nothing either
+  expect(missed).toEqual({});
   // the seed fixtures break the three required rules
   expect(fired['job-helper-never-exits']).toBeGreaterThan(0);
   expect(fired['init-container-never-exits']).toBeGreaterThan(0);
@@ -28,6 +30,7 @@ test('docs/rules.md examples: each policy rejects exactly what the linter report
   const { fired, undecided, missed } = expectParity(items);
   console.log(`docs/rules.md: ${items.length} objects; linter findings per rule ${JSON.stringify(fired)}; policy undecided ${JSON.stringify(undecided)}, of which the linter flags ${JSON.stringify(missed)}`);
   for (const id of coveredRuleIds()) expect({ id, fired: (fired[id] ?? 0) > 0 }).toEqual({ id, fired: true });
+  expect(missed).toEqual({});
 });
 
 test('generated workloads: each policy rejects exactly what the linter reports where it judges (fast-check, fixed seed)', () => {
@@ -59,4 +62,43 @@ test('Jobs whose containers all serve: the loopback evidence decides, as in the 
   }), { seed: 20261202, numRuns: 400 });
   expect(flagged).toBeGreaterThan(50);
   expect(clean).toBeGreaterThan(50);
+});
+
+describe('shell scripts: where the CEL reads a script, it decides as the linter (fast-check, fixed seed)', () => {
+  /** Runs `arb`, checks the contract on every rule, and returns per rule how often the policy judged, and rejected. */
+  function run(arb: fc.Arbitrary<any>, numRuns: number, rules: readonly string[]) {
+    const judged: Record<string, number> = {};
+    const rejected: Record<string, number> = {};
+    let undecided = 0;
+    fc.assert(fc.property(arb, obj => {
+      for (const r of compare(obj).filter(x => rules.includes(x.rule))) {
+        if (r.undecided.length === 0) {
+          expect({ obj, ...r }).toEqual({ obj, ...r, policy: r.lint });
+          judged[r.rule] = (judged[r.rule] ?? 0) + 1;
+          if (r.lint.length > 0) rejected[r.rule] = (rejected[r.rule] ?? 0) + 1;
+        } else {
+          expect({ obj, rule: r.rule, extra: r.policy.filter(p => !r.lint.includes(p)) }).toEqual({ obj, rule: r.rule, extra: [] });
+          undecided++;
+        }
+      }
+    }), { seed: 20261202, numRuns });
+    return { judged, rejected, undecided };
+  }
+
+  test('Job helpers stopped (or not) by a /quitquitquit call or pkill from the task\'s script', () => {
+    const { judged, rejected, undecided } = run(stopScriptJobs, 1500, ['job-helper-never-exits']);
+    console.log(`stop scripts: 1500 Jobs; judged ${JSON.stringify(judged)}, rejected ${JSON.stringify(rejected)}, undecided ${undecided}`);
+    // most generated scripts are flat, and both verdicts occur among the judged ones
+    expect(judged['job-helper-never-exits']).toBeGreaterThan(750);
+    expect(rejected['job-helper-never-exits']).toBeGreaterThan(100);
+    expect(judged['job-helper-never-exits'] - rejected['job-helper-never-exits']).toBeGreaterThan(100);
+  });
+
+  test('init containers and sidecars that run a proxy from a script', () => {
+    const rules = ['init-container-never-exits', 'sidecar-missing-startup-probe'];
+    const { judged, rejected, undecided } = run(scriptSidecarPods, 1000, rules);
+    console.log(`sidecar scripts: 1000 Pods; judged ${JSON.stringify(judged)}, rejected ${JSON.stringify(rejected)}, undecided ${undecided}`);
+    for (const id of rules) expect({ id, rejected: (rejected[id] ?? 0) > 100 }).toEqual({ id, rejected: true });
+    expect(undecided).toBeLessThan(1000);
+  });
 });
