@@ -114,7 +114,10 @@ export function ruleCel(id: CoveredRuleId): { variables: CelVariable[]; validati
   // recorded in the audit event as `<policy name>/undecided`: what this policy did not judge (see docs/policy.md)
   const auditAnnotation = {
     key: 'undecided',
-    valueExpression: `size(variables.undecided) > 0 ? ${str(`${rule.noun} not judged (read by the linter with tools CEL lacks): `)} + variables.undecided.join(', ') : null`,
+    // '' (not null) when there is nothing to say: the API server publishes no annotation whose value trims to empty
+    // (plugin/policy/validating/validator.go), and `cond ? 'text' : null` does not type-check (string is not nullable
+    // in cel-go), while the value must be typed exactly string or null (plugin/cel/compile.go)
+    valueExpression: `size(variables.undecided) > 0 ? ${str(`${rule.noun} not judged (read by the linter with tools CEL lacks): `)} + variables.undecided.join(', ') : ''`,
   };
   return { variables: variablesFor([validation.expression, auditAnnotation.valueExpression], own), validation, auditAnnotation };
 }

@@ -59,7 +59,7 @@ export interface Verdict {
   readonly violations: string[];
   /** The policy's `undecided` variable: what it did not judge. */
   readonly undecided: string[];
-  /** Values of the audit annotations that are not null. */
+  /** Values of the audit annotations the API server publishes (not null, not blank). */
   readonly audit: { [key: string]: string };
 }
 
@@ -97,7 +97,8 @@ export function evaluatePolicy(policy: any, obj: any, namespaceObject: any = nul
   const audit: { [key: string]: string } = {};
   for (const a of policy.spec.auditAnnotations ?? []) {
     const value = evalCel(a.valueExpression, ctx);
-    if (value !== null) audit[a.key] = String(value);
+    // the API server publishes a string that is not empty after trimming; null and '' are left out (validator.go)
+    if (value !== null && String(value).trim() !== '') audit[a.key] = String(value).trim();
   }
   return { evaluated: true, failures, violations: list('violations'), undecided: list('undecided'), audit };
 }
