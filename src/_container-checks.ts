@@ -6,7 +6,7 @@
  * `validateEnv` with `IsEnvVarName`, `ValidateVolumeMounts`, `validateProbe`, `ValidateResourceRequirements`,
  * `validateSeccompProfileField`).
  */
-import { Size, SizeRoundingBehavior } from 'cdk8s';
+import { SizeRoundingBehavior } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { INT32_MAX, propError, SidecarsError } from './_errors';
 import { probesOf, RenderedProbe } from './_kplus';
@@ -93,16 +93,19 @@ export function containerErrors(where: string, subject: string, c: kplus.Contain
   }
 
   const r = c.resources;
-  const cpuReq = millicores(r?.cpu?.request);
-  const cpuLim = millicores(r?.cpu?.limit);
-  if (cpuReq !== undefined && cpuLim !== undefined && cpuReq > cpuLim) {
-    err('resources.cpu', 'has a request above its limit (the API server rejects it)', `${r?.cpu?.request?.amount} > ${r?.cpu?.limit?.amount}`, 'Lower the request or raise the limit');
+  if (r?.cpu?.request && r.cpu.limit) {
+    const cpuReq = millicores(r.cpu.request);
+    const cpuLim = millicores(r.cpu.limit);
+    if (cpuReq !== undefined && cpuLim !== undefined && cpuReq > cpuLim) {
+      err('resources.cpu', 'has a request above its limit (the API server rejects it)', `${r.cpu.request.amount} > ${r.cpu.limit.amount}`, 'Lower the request or raise the limit');
+    }
   }
-  const kib = (size: Size | undefined) => size?.toKibibytes(NO_ROUNDING);
-  const memReq = kib(r?.memory?.request);
-  const memLim = kib(r?.memory?.limit);
-  if (memReq !== undefined && memLim !== undefined && memReq > memLim) {
-    err('resources.memory', 'has a request above its limit (the API server rejects it)', `${memReq / 1024}Mi > ${memLim / 1024}Mi`, 'Lower the request or raise the limit');
+  if (r?.memory?.request && r.memory.limit) {
+    const memReq = r.memory.request.toKibibytes(NO_ROUNDING);
+    const memLim = r.memory.limit.toKibibytes(NO_ROUNDING);
+    if (memReq > memLim) {
+      err('resources.memory', 'has a request above its limit (the API server rejects it)', `${memReq / 1024}Mi > ${memLim / 1024}Mi`, 'Lower the request or raise the limit');
+    }
   }
 
   const sc = c.securityContext;
