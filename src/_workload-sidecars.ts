@@ -99,12 +99,18 @@ export class WorkloadSidecars {
   /** For each consumer container: the sidecars whose wiring it got. */
   private wired?: Map<kplus.Container, Set<AttachableSidecar>>;
   private settings?: SidecarWorkloadSettings;
+  /** The workload's construct path, for errors (a construct's path never changes; cdk8s builds it on each read). */
+  private path?: string;
   /** The size of the state `validate()` looked at last (see `validateOnce`), and what it found. */
   private validatedSize = -1;
   private validatedErrors = NO_ERRORS;
 
   private constructor(private readonly pod: kplus.AbstractPod) {
     pod.node.addValidation({ validate: () => { throwAll(this.validateOnce()); return []; } });
+  }
+
+  private get where(): string {
+    return this.path ??= this.pod.node.path;
   }
 
   /** The sidecars, in declaration (= start) order. */
@@ -120,7 +126,7 @@ export class WorkloadSidecars {
   /** The target Kubernetes version: the construct prop, else the context key, else `KubernetesVersion.DEFAULT`. */
   public resolveTarget(): Target {
     const pod = this.pod;
-    const where = pod.node.path;
+    const where = this.where;
     let version = this.settings?.version;
     let source = "the 'kubernetesVersion' prop";
     if (!version) {
@@ -153,7 +159,7 @@ export class WorkloadSidecars {
   /** Add `sidecar` as a native sidecar, after earlier sidecars and before regular init containers. */
   public attach(sidecar: AttachableSidecar): kplus.Container {
     const pod = this.pod;
-    const where = pod.node.path;
+    const where = this.where;
     const subject = `Sidecar '${sidecar.name}'`;
     if (this.attached.some(a => a.sidecar === sidecar)) {
       throw constructError(where, subject, 'was already added to this workload', 'Add each sidecar once');
@@ -209,7 +215,7 @@ export class WorkloadSidecars {
   }
 
   private wire(consumer: kplus.Container, sidecar: AttachableSidecar): void {
-    const where = this.pod.node.path;
+    const where = this.where;
     const env = sidecar.appEnv;
     const mounts = sidecar.appVolumeMounts;
     if (Object.keys(env).length === 0 && mounts.length === 0) return;
@@ -270,7 +276,7 @@ export class WorkloadSidecars {
   /** Rules that need the whole pod: run by cdk8s before synthesis (`node.addValidation`), through `validateOnce`. */
   private validate(): SidecarsError[] {
     const pod = this.pod;
-    const where = pod.node.path;
+    const where = this.where;
     const errors: SidecarsError[] = [];
     const limit = this.settings?.nameLimit;
     if (limit && typeof pod.name === 'string' && pod.name.length > limit.max) {
@@ -358,7 +364,7 @@ export class WorkloadSidecars {
   private lintErrors(containers: readonly kplus.Container[], probes: Map<kplus.Container, Array<[string, RenderedProbe]>>): SidecarsError[] {
     if (!this.mayBreakPodRules(containers, probes)) return [];
     const pod = this.pod;
-    const where = pod.node.path;
+    const where = this.where;
     const manifest = ApiObject.of(pod).toJson();
     const findings = Linter.lintManifests([manifest])
       .filter(f => f.severity === Severity.ERROR && POD_RULES.includes(f.rule));
