@@ -60,8 +60,7 @@ export const HEURISTICS = {
   meshProxyNames: MESH_PROXY_NAMES,
   /** Programs that run the rest of their command line (`tini -- cmd`); the linter unwraps them. */
   wrappers: WRAPPERS,
-  /** Shells whose `-c` script the linter reads (`env` may come first). */
-  shells: [...SHELLS, ENV_PROGRAM],
+  /** Shells whose `-c` script the linter reads, and the program that may come first (`/usr/bin/env bash -c ...`). */
   shellPrograms: SHELLS,
   envProgram: ENV_PROGRAM,
   /** The Cloud SQL Proxy v1 binary. */

@@ -71,7 +71,7 @@ function proxyExpr(): string {
 const BIN0 = "(size(i.argv) > 0 ? i.argv[0].substring(i.argv[0].lastIndexOf('/') + 1) : '')";
 const FLAVOR_IMAGE = `(i.image != '' && i.image.matches(${str(anyOf(H.proxies.flatMap(p => p.imagePatterns)))}))`;
 const LEGACY_IMAGE = `(i.image != '' && i.image.matches(${str(re2(H.legacyProxyImage))}))`;
-const MAYBE_SHELL = `(i.hasCommand && ${BIN0} in ${strList(H.shells)})`;
+const MAYBE_SHELL = `(i.hasCommand && ${BIN0} in ${strList([...H.shellPrograms, H.envProgram])})`;
 
 /**
  * Pass 2: server evidence from image and command, with `prog` the commands it runs (`_script-cel.ts`) and `run` what
